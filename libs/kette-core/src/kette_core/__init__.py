@@ -1,0 +1,1 @@
+"""Shared event contract and plumbing for every Kette service."""

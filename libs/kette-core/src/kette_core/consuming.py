@@ -1,0 +1,181 @@
+"""Typed FastStream subscribers: valid events reach handlers, invalid records the dead letters."""
+
+# No `from __future__ import annotations`: FastStream resolves the subscriber's parameter types.
+
+import dataclasses
+import hashlib
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, TypeVar, cast
+
+import structlog
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.subscriber.usecase import DefaultSubscriber
+from faststream.message import StreamMessage
+
+from kette_core.contracts.base import EventPayload
+from kette_core.contracts.deadletter import DeadLetterRecorded
+from kette_core.envelope import InvalidEvent, ReceivedEvent, decode, new_event, readable_header
+from kette_core.ids import stable_event_id
+from kette_core.logging import bind_ids
+from kette_core.publishing import EventPublisher
+
+log = structlog.get_logger(__name__)
+
+P = TypeVar("P", bound=EventPayload)
+Handler = Callable[[ReceivedEvent[P]], Awaitable[None]]
+MAX_REASON_LENGTH = 2000
+
+
+class RawRecord(Protocol):
+    """The parts of a Kafka consumer record we read (aiokafka's ConsumerRecord fits)."""
+
+    topic: str
+    partition: int
+    offset: int
+    value: bytes | None
+    headers: Sequence[tuple[str, bytes]]
+
+
+class EventHandlers:
+    """Handlers by payload type, so one subscriber can serve every type on a topic."""
+
+    def __init__(self) -> None:
+        self._by_type: dict[str, Handler[Any]] = {}
+
+    def add(self, payload_type: type[P], handler: Handler[P]) -> None:
+        """Register the handler of one event type."""
+        if payload_type.event_type in self._by_type:
+            raise ValueError(f"{payload_type.event_type} already has a handler")
+        self._by_type[payload_type.event_type] = handler
+
+    def on(self, payload_type: type[P]) -> Callable[[Handler[P]], Handler[P]]:
+        """Decorator form of `add`."""
+
+        def register(handler: Handler[P]) -> Handler[P]:
+            self.add(payload_type, handler)
+            return handler
+
+        return register
+
+    def handler_for(self, event_type: str) -> Handler[Any] | None:
+        """The handler of a type, or None when this consumer does not care about it."""
+        return self._by_type.get(event_type)
+
+
+class DeadLetters:
+    """Writes a reason and a fingerprint, never the record itself (it may hold personal data)."""
+
+    def __init__(self, publisher: EventPublisher, source: str) -> None:
+        self._publisher = publisher
+        self._source = source
+
+    async def record(self, record: RawRecord, consumer_group: str, invalid: InvalidEvent) -> None:
+        """Publish the dead-letter event; the same record always yields the same ce_id."""
+        value = record.value or b""
+        payload = DeadLetterRecorded(
+            original_topic=record.topic,
+            original_partition=record.partition,
+            original_offset=record.offset,
+            consumer_group=consumer_group,
+            original_ce_type=readable_header(record.headers, "ce_type"),
+            original_ce_id=readable_header(record.headers, "ce_id"),
+            reason=invalid.reason[:MAX_REASON_LENGTH],
+            value_sha256=hashlib.sha256(value).hexdigest(),
+            value_size=len(value),
+        )
+        event_id = stable_event_id(
+            DeadLetterRecorded.event_type,
+            record.topic,
+            str(record.partition),
+            str(record.offset),
+            consumer_group,
+        )
+        await self._publisher.publish(new_event(payload, source=self._source, event_id=event_id))
+        log.warning(
+            "deadletter.recorded",
+            original_topic=record.topic,
+            original_partition=record.partition,
+            original_offset=record.offset,
+            reason=payload.reason,
+        )
+
+
+class EventConsumer:
+    """Decode, dead-letter or dispatch one record; plain logic, no FastStream inside."""
+
+    def __init__(self, handlers: EventHandlers, dead_letters: DeadLetters, group_id: str) -> None:
+        self._handlers = handlers
+        self._dead_letters = dead_letters
+        self.group_id = group_id
+
+    async def consume(self, record: RawRecord) -> None:
+        """Handler errors propagate, so the record is redelivered; invalid input does not."""
+        try:
+            event = decode(
+                record.headers,
+                record.value,
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+            )
+        except InvalidEvent as invalid:
+            await self._dead_letters.record(record, self.group_id, invalid)
+            return
+        handler = self._handlers.handler_for(event.type)
+        with bind_ids(event_id=event.id, participant_id=event.subject):
+            if handler is None:
+                log.debug("consumer.event_ignored", ce_type=event.type)
+                return
+            await handler(event)
+
+
+def subscribe(
+    broker: KafkaBroker,
+    *topics: str,
+    consumer: EventConsumer,
+    auto_offset_reset: str = "earliest",
+) -> DefaultSubscriber:
+    """Attach a consumer to topics; offsets are committed only after the record was dealt with."""
+    subscriber = broker.subscriber(
+        *topics,
+        group_id=consumer.group_id,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        auto_offset_reset=cast(Any, auto_offset_reset),
+        parser=_tolerant_parser,
+        decoder=_raw_body,
+    )
+
+    async def consume(message: KafkaMessage) -> None:
+        await consumer.consume(cast(RawRecord, message.raw_message))
+
+    subscriber(consume)
+    return subscriber
+
+
+async def _tolerant_parser(
+    record: Any, original: Callable[[Any], Awaitable[StreamMessage[Any]]]
+) -> StreamMessage[Any]:
+    """FastStream decodes every header as UTF-8; keep going so we can dead-letter the record."""
+    try:
+        return await original(record)
+    except UnicodeDecodeError:
+        readable = [(name, value) for name, value in record.headers if _is_utf8(value)]
+        message = await original(dataclasses.replace(record, headers=readable))
+        message.raw_message = record
+        return message
+
+
+async def _raw_body(message: StreamMessage[Any]) -> bytes:
+    """Leave the value as bytes; `decode` judges it and names the problem."""
+    return message.body
+
+
+def _is_utf8(raw: bytes) -> bool:
+    """Whether a header value decodes as UTF-8."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

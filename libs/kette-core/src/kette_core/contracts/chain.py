@@ -1,0 +1,338 @@
+"""Events of one participant's Integrationskette, published by workflow activities."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import Field
+
+from kette_core.contracts import topics
+from kette_core.contracts.base import (
+    EventPayload,
+    Identifier,
+    Kommune,
+    ParticipantId,
+    ProviderId,
+    Slug,
+)
+from kette_core.contracts.vocabulary import (
+    Activity,
+    Actor,
+    Constraints,
+    ContractModel,
+    LanguageLevel,
+    Module,
+    SchoolCertificate,
+    Stage,
+)
+
+
+class ChainEvent(EventPayload):
+    """Every chain event is keyed by the participant whose chain it is."""
+
+    channels: ClassVar[tuple[str, ...]] = (topics.CHAIN,)
+
+    participant_id: ParticipantId
+
+
+class PlannedStageStatus(StrEnum):
+    """Where a stage stands in the plan."""
+
+    PLANNED = "planned"
+    MET_AT_ENTRY = "met_at_entry"
+    SKIPPED = "skipped"
+
+
+class PlanReason(StrEnum):
+    """Why the planner put a stage into the plan, or left it out."""
+
+    NEEDED_FOR_GOAL = "needed_for_goal"
+    LANGUAGE_LEVEL_SUFFICIENT = "language_level_sufficient"
+    CERTIFICATE_HELD = "certificate_held"
+    FOREIGN_CERTIFICATE_RECOGNITION = "foreign_certificate_recognition"
+    VOCATIONAL_QUALIFICATION_HELD = "vocational_qualification_held"
+    ALREADY_IN_APPRENTICESHIP = "already_in_apprenticeship"
+    ALREADY_IN_WORK = "already_in_work"
+    BEYOND_GOAL = "beyond_goal"
+    EMPLOYMENT_BAN = "employment_ban"
+    CASEWORKER_DECISION = "caseworker_decision"
+    OTHER = "other"
+
+
+class PlannedStage(ContractModel):
+    """One stage of the plan."""
+
+    stage: Stage = Field(description="Stage of the chain.")
+    status: PlannedStageStatus = Field(description="Planned, met at entry, or skipped.")
+    reason: PlanReason = Field(description="Why the stage has this status.")
+    modules: tuple[Module, ...] = Field(
+        default=(), description="Support modules foreseen for the stage."
+    )
+    target_language_level: LanguageLevel | None = Field(
+        default=None, description="German level the stage aims for, where it is the language stage."
+    )
+
+
+class ReplanReason(StrEnum):
+    """What made the plan change."""
+
+    PROFILE_UPDATED = "profile_updated"
+    GOAL_CHANGED = "goal_changed"
+    STAGE_FAILED = "stage_failed"
+    DROPPED_OUT = "dropped_out"
+    RESIDENCE_STATUS_CHANGED = "residence_status_changed"
+    CASEWORKER_DECISION = "caseworker_decision"
+
+
+class ReferralWithdrawalReason(StrEnum):
+    """Why a referral was withdrawn before it ran its course."""
+
+    CASEWORKER_DECISION = "caseworker_decision"
+    PARTICIPANT_DECLINED = "participant_declined"
+    PROVIDER_NO_RESPONSE = "provider_no_response"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    REPLANNED = "replanned"
+    CHAIN_CLOSED = "chain_closed"
+
+
+class Outcome(StrEnum):
+    """Outcome of a referral or stage attempt."""
+
+    COMPLETED = "completed"
+    PASSED = "passed"
+    FAILED = "failed"
+    DROPPED_OUT = "dropped_out"
+    REJECTED = "rejected"
+    NO_SHOW = "no_show"
+
+
+class OutcomeSource(StrEnum):
+    """Who reported the outcome."""
+
+    PROVIDER = "provider"
+    CASEWORKER = "caseworker"
+
+
+class PauseReason(StrEnum):
+    """Pause category; health and pregnancy share one code on purpose (Art. 9 DSGVO)."""
+
+    PERSONAL_CIRCUMSTANCES = "personal_circumstances"
+    CHILDCARE = "childcare"
+    EMPLOYMENT_BAN = "employment_ban"
+    WAITING_FOR_OFFER = "waiting_for_offer"
+    CASEWORKER_DECISION = "caseworker_decision"
+    OTHER = "other"
+
+
+class TaskKind(StrEnum):
+    """Kind of task put on a caseworker's list."""
+
+    PROVIDER_REMINDER = "provider_reminder"
+    CASE_REVIEW = "case_review"
+    ELIGIBILITY_END = "eligibility_end"
+    RESIDENCE_EXPIRY = "residence_expiry"
+    FOLLOW_UP = "follow_up"
+    DECISION_NEEDED = "decision_needed"
+
+
+class TaskResolution(StrEnum):
+    """How a task was closed."""
+
+    DONE = "done"
+    OBSOLETE = "obsolete"
+    EXPIRED = "expired"
+
+
+class SharingStopReason(StrEnum):
+    """Why data is no longer shared with providers."""
+
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    CHAIN_CLOSED = "chain_closed"
+
+
+class ClosureReason(StrEnum):
+    """Why the chain ended; a hand-over is not a drop-out."""
+
+    MOVED_AWAY = "moved_away"
+    HANDED_TO_JOBCENTER = "handed_to_jobcenter"
+    REMOVAL = "removal"
+    WITHDREW = "withdrew"
+    REACHED_27 = "reached_27"
+    SUSTAINED_WORK = "sustained_work"
+    OTHER = "other"
+
+
+class ChainStarted(ChainEvent):
+    """The chain was planned and started."""
+
+    event_type: ClassVar[str] = "kette.chain.started.v1"
+
+    programme_id: Slug = Field(description="Programme whose rules apply.")
+    kommune: Kommune
+    plan: tuple[PlannedStage, ...] = Field(min_length=1, description="Stages in planned order.")
+
+
+class StageStarted(ChainEvent):
+    """Work on a stage began (stages may overlap)."""
+
+    event_type: ClassVar[str] = "kette.chain.stage_started.v1"
+
+    stage: Stage = Field(description="Stage that started.")
+    attempt: int = Field(ge=1, description="1 for the first attempt, higher for retries.")
+
+
+class ReferralRequested(ChainEvent):
+    """The chain needs an offer for a stage; matching answers with proposals or a gap."""
+
+    event_type: ClassVar[str] = "kette.chain.referral_requested.v1"
+
+    request_id: Identifier = Field(description="Id of this request; matching echoes it back.")
+    stage: Stage = Field(description="Stage the offer is for.")
+    module: Module = Field(description="Support module asked for.")
+    target_language_level: LanguageLevel | None = Field(
+        default=None, description="German level the offer should lead to."
+    )
+    current_language_level: LanguageLevel = Field(description="German level now.")
+    kommune: Kommune
+    constraints: Constraints = Field(description="Constraints that rule offers in or out.")
+    earliest_start: date | None = Field(default=None, description="Earliest useful start day.")
+
+
+class ReferralConfirmed(ChainEvent):
+    """The caseworker chose an offer; the gateway refers the person to the provider."""
+
+    event_type: ClassVar[str] = "kette.chain.referral_confirmed.v1"
+
+    referral_id: Identifier = Field(description="Id of the referral (Zuweisung).")
+    request_id: Identifier = Field(description="Request the chosen proposal answered.")
+    offer_id: Identifier = Field(description="Chosen offer.")
+    provider_id: ProviderId
+    stage: Stage = Field(description="Stage the referral serves.")
+    module: Module = Field(description="Support module of the offer.")
+    response_due: date = Field(description="Day by which the provider should answer.")
+    confirmed_by: Actor = Field(description="Caseworker who decided.")
+
+
+class ReferralWithdrawn(ChainEvent):
+    """A referral was withdrawn; the gateway tells the provider."""
+
+    event_type: ClassVar[str] = "kette.chain.referral_withdrawn.v1"
+
+    referral_id: Identifier = Field(description="Referral withdrawn.")
+    provider_id: ProviderId
+    stage: Stage = Field(description="Stage the referral served.")
+    reason: ReferralWithdrawalReason = Field(description="Why it was withdrawn.")
+
+
+class OutcomeRecorded(ChainEvent):
+    """An outcome of a stage attempt was recorded."""
+
+    event_type: ClassVar[str] = "kette.chain.outcome_recorded.v1"
+
+    stage: Stage = Field(description="Stage concerned.")
+    referral_id: Identifier | None = Field(
+        default=None, description="Referral concerned, if the outcome came through one."
+    )
+    outcome: Outcome = Field(description="What came of it.")
+    source: OutcomeSource = Field(description="Who reported it.")
+    language_level_reached: LanguageLevel | None = Field(
+        default=None, description="German level reached, for language outcomes."
+    )
+    certificate_obtained: SchoolCertificate | None = Field(
+        default=None, description="School certificate obtained, for school outcomes."
+    )
+    recorded_on: date = Field(description="Day the outcome was recorded.")
+
+
+class StageCompleted(ChainEvent):
+    """A stage reached its target."""
+
+    event_type: ClassVar[str] = "kette.chain.stage_completed.v1"
+
+    stage: Stage = Field(description="Stage completed.")
+    completed_on: date = Field(description="Day the stage was completed.")
+    activity_after: Activity | None = Field(
+        default=None, description="Activity the person moved into, e.g. apprenticeship or work."
+    )
+
+
+class StageSkipped(ChainEvent):
+    """A planned stage was skipped."""
+
+    event_type: ClassVar[str] = "kette.chain.stage_skipped.v1"
+
+    stage: Stage = Field(description="Stage skipped.")
+    reason: PlanReason = Field(description="Why it was skipped.")
+
+
+class ChainReplanned(ChainEvent):
+    """The plan changed; the new plan replaces the old one."""
+
+    event_type: ClassVar[str] = "kette.chain.replanned.v1"
+
+    reason: ReplanReason = Field(description="What made the plan change.")
+    plan: tuple[PlannedStage, ...] = Field(min_length=1, description="New stages in order.")
+
+
+class ChainPaused(ChainEvent):
+    """The chain is paused; timers for the provider and reviews hold."""
+
+    event_type: ClassVar[str] = "kette.chain.paused.v1"
+
+    reason: PauseReason = Field(description="Pause category.")
+    paused_on: date = Field(description="First day of the pause.")
+    expected_resume_on: date | None = Field(default=None, description="Expected end, if known.")
+
+
+class ChainResumed(ChainEvent):
+    """The chain continues after a pause."""
+
+    event_type: ClassVar[str] = "kette.chain.resumed.v1"
+
+    resumed_on: date = Field(description="Day the chain continued.")
+
+
+class TaskOpened(ChainEvent):
+    """A task for the caseworker was opened."""
+
+    event_type: ClassVar[str] = "kette.chain.task_opened.v1"
+
+    task_id: Identifier = Field(description="Id of the task.")
+    kind: TaskKind = Field(description="What the task is about.")
+    due_on: date | None = Field(default=None, description="Day the task should be done by.")
+    stage: Stage | None = Field(default=None, description="Stage concerned, if any.")
+    referral_id: Identifier | None = Field(default=None, description="Referral concerned, if any.")
+
+
+class TaskClosed(ChainEvent):
+    """A task for the caseworker was closed."""
+
+    event_type: ClassVar[str] = "kette.chain.task_closed.v1"
+
+    task_id: Identifier = Field(description="Id of the task.")
+    kind: TaskKind = Field(description="What the task was about.")
+    resolution: TaskResolution = Field(description="How it was closed.")
+
+
+class SharingStopped(ChainEvent):
+    """Data is no longer shared with providers; their open referrals are withdrawn."""
+
+    event_type: ClassVar[str] = "kette.chain.sharing_stopped.v1"
+
+    reason: SharingStopReason = Field(description="Why sharing stopped.")
+    withdrawn_referral_ids: tuple[Identifier, ...] = Field(
+        default=(), description="Referrals withdrawn because of it."
+    )
+
+
+class ChainClosed(ChainEvent):
+    """The chain ended."""
+
+    event_type: ClassVar[str] = "kette.chain.closed.v1"
+
+    reason: ClosureReason = Field(description="Why the chain ended.")
+    closed_on: date = Field(description="Day the chain ended.")
+    last_stage: Stage | None = Field(default=None, description="Stage reached last, if any.")
+    activity_at_exit: Activity = Field(description="Training or work at exit, for the figures.")

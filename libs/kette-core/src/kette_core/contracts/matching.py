@@ -1,0 +1,80 @@
+"""Answers of the matching service to a referral request."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import Field
+
+from kette_core.contracts import topics
+from kette_core.contracts.base import EventPayload, Identifier, Kommune, ParticipantId, ProviderId
+from kette_core.contracts.vocabulary import ContractModel, LanguageLevel, Module, Stage
+
+
+class MatchingEvent(EventPayload):
+    """Matching answers are keyed by participant, like the request they answer."""
+
+    channels: ClassVar[tuple[str, ...]] = (topics.MATCHING,)
+
+    participant_id: ParticipantId
+    request_id: Identifier = Field(description="Referral request this answers.")
+    stage: Stage = Field(description="Stage the request was for.")
+    module: Module = Field(description="Support module asked for.")
+
+
+class MatchReason(StrEnum):
+    """Why an offer scored as it did."""
+
+    MODULE_FITS = "module_fits"
+    LANGUAGE_LEVEL_FITS = "language_level_fits"
+    IN_KOMMUNE = "in_kommune"
+    NEARBY_KOMMUNE = "nearby_kommune"
+    STARTS_SOON = "starts_soon"
+    PLACES_FREE = "places_free"
+    CHILDCARE_AVAILABLE = "childcare_available"
+    WOMEN_ONLY_OFFER = "women_only_offer"
+
+
+class GapReason(StrEnum):
+    """Why no offer fits: the kind of gap in the offer landscape (Angebotslücke)."""
+
+    NO_OFFER_FOR_MODULE = "no_offer_for_module"
+    NO_OFFER_IN_KOMMUNE = "no_offer_in_kommune"
+    NO_FREE_PLACES = "no_free_places"
+    LANGUAGE_LEVEL_MISMATCH = "language_level_mismatch"
+    NO_CHILDCARE = "no_childcare"
+    EMPLOYMENT_BAN = "employment_ban"
+    NO_START_IN_TIME = "no_start_in_time"
+
+
+class Proposal(ContractModel):
+    """One ranked offer proposed to the caseworker."""
+
+    offer_id: Identifier = Field(description="Offer proposed.")
+    provider_id: ProviderId
+    module: Module = Field(description="Support module of the offer.")
+    score: float = Field(ge=0.0, le=1.0, description="Fit between 0 and 1, higher is better.")
+    starts_on: date | None = Field(default=None, description="Next start, if scheduled.")
+    reasons: tuple[MatchReason, ...] = Field(default=(), description="Why it scored so.")
+
+
+class OffersProposed(MatchingEvent):
+    """Matching found offers; the caseworker decides among them."""
+
+    event_type: ClassVar[str] = "kette.matching.offers_proposed.v1"
+
+    proposals: tuple[Proposal, ...] = Field(min_length=1, description="Offers, best first.")
+
+
+class NoOfferFound(MatchingEvent):
+    """No offer fits: a gap in the offer landscape the coordinators must see."""
+
+    event_type: ClassVar[str] = "kette.matching.no_offer_found.v1"
+
+    kommune: Kommune
+    target_language_level: LanguageLevel | None = Field(
+        default=None, description="German level that was asked for."
+    )
+    gap_reasons: tuple[GapReason, ...] = Field(min_length=1, description="Kinds of gap found.")

@@ -1,0 +1,173 @@
+"""Referrals to a provider and the provider's reports about them."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar, Self
+
+from pydantic import Field, model_validator
+
+from kette_core.contracts import topics
+from kette_core.contracts.base import EventPayload, Identifier, ParticipantId, ProviderId
+from kette_core.contracts.chain import ReferralWithdrawalReason
+from kette_core.contracts.vocabulary import LanguageLevel, Module, SchoolCertificate, Stage
+
+
+class ReferralEvent(EventPayload):
+    """Referrals go to the provider's own topic, which only that provider may read."""
+
+    channels: ClassVar[tuple[str, ...]] = (topics.PROVIDER_REFERRALS_CHANNEL,)
+
+    referral_id: Identifier = Field(description="Id of the referral (Zuweisung).")
+    participant_id: ParticipantId
+    provider_id: ProviderId
+
+    def target_topic(self) -> str:
+        """The addressed provider's referrals topic."""
+        return topics.provider_referrals_topic(self.provider_id)
+
+
+class ReferralIssued(ReferralEvent):
+    """A person is referred to an offer; contact details are fetched from the gateway."""
+
+    event_type: ClassVar[str] = "kette.referral.issued.v1"
+
+    offer_id: Identifier = Field(description="Offer referred to.")
+    module: Module = Field(description="Support module of the offer.")
+    stage: Stage = Field(description="Stage the referral serves.")
+    language_level: LanguageLevel = Field(description="German level, for placement.")
+    childcare_needed: bool = Field(description="Participation needs childcare.")
+    response_due: date = Field(description="Day by which the provider should answer.")
+    contact_details_available: bool = Field(
+        description="Consent allows the provider to fetch contact details from the gateway."
+    )
+
+
+class ReferralWithdrawnForProvider(ReferralEvent):
+    """The referral is withdrawn; the provider must stop processing it."""
+
+    event_type: ClassVar[str] = "kette.referral.withdrawn.v1"
+
+    reason: ReferralWithdrawalReason = Field(description="Why it was withdrawn.")
+
+
+class ProviderReport(EventPayload):
+    """Providers write to their reports topic; the gateway republishes validated reports."""
+
+    channels: ClassVar[tuple[str, ...]] = (
+        topics.PROVIDER_STATUS,
+        topics.PROVIDER_REPORTS_CHANNEL,
+    )
+
+    referral_id: Identifier = Field(description="Referral the report is about.")
+    participant_id: ParticipantId
+    provider_id: ProviderId
+    occurred_on: date = Field(description="Day the reported fact happened.")
+
+
+class RejectionReason(StrEnum):
+    """Why a provider could not take a referral."""
+
+    NO_PLACES = "no_places"
+    LANGUAGE_LEVEL_TOO_LOW = "language_level_too_low"
+    NOT_ELIGIBLE = "not_eligible"
+    SCHEDULE_CONFLICT = "schedule_conflict"
+    PARTICIPANT_UNREACHABLE = "participant_unreachable"
+    OTHER = "other"
+
+
+class DropOutReason(StrEnum):
+    """Drop-out category; health and family share one code on purpose (Art. 9 DSGVO)."""
+
+    PERSONAL_CIRCUMSTANCES = "personal_circumstances"
+    TOOK_UP_WORK = "took_up_work"
+    MOVED_AWAY = "moved_away"
+    LOST_CONTACT = "lost_contact"
+    RESIDENCE_STATUS = "residence_status"
+    OTHER = "other"
+
+
+class ExamKind(StrEnum):
+    """Kind of exam."""
+
+    DTZ = "dtz"
+    LANGUAGE_CERTIFICATE = "language_certificate"
+    SCHOOL_CERTIFICATE = "school_certificate"
+    CHAMBER_FINAL = "chamber_final"
+    OTHER = "other"
+
+
+class ReferralAccepted(ProviderReport):
+    """The provider accepts the referral."""
+
+    event_type: ClassVar[str] = "kette.referral.accepted.v1"
+
+    starts_on: date | None = Field(default=None, description="Planned start, if known.")
+
+
+class ReferralRejected(ProviderReport):
+    """The provider cannot take the referral."""
+
+    event_type: ClassVar[str] = "kette.referral.rejected.v1"
+
+    reason: RejectionReason = Field(description="Why not.")
+
+
+class ParticipantEnrolled(ProviderReport):
+    """The person started the offer."""
+
+    event_type: ClassVar[str] = "kette.referral.enrolled.v1"
+
+    planned_end_on: date | None = Field(default=None, description="Planned end of the offer.")
+
+
+class AttendanceReported(ProviderReport):
+    """Attendance for a period, which F4 is paid by."""
+
+    event_type: ClassVar[str] = "kette.referral.attendance_reported.v1"
+
+    period_start: date = Field(description="First day of the period.")
+    period_end: date = Field(description="Last day of the period.")
+    attended_hours: float = Field(ge=0, description="Teaching hours attended.")
+    planned_hours: float = Field(gt=0, description="Teaching hours planned.")
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> Self:
+        """A period that ends before it starts is a provider bug, not a fact."""
+        if self.period_end < self.period_start:
+            raise ValueError("period_end must not be before period_start")
+        return self
+
+
+class ExamResultReported(ProviderReport):
+    """Result of an exam taken in the offer."""
+
+    event_type: ClassVar[str] = "kette.referral.exam_result_reported.v1"
+
+    exam: ExamKind = Field(description="Kind of exam.")
+    passed: bool = Field(description="The exam was passed.")
+    language_level_reached: LanguageLevel | None = Field(
+        default=None, description="German level certified, for language exams."
+    )
+    certificate_obtained: SchoolCertificate | None = Field(
+        default=None, description="School certificate obtained, for school exams."
+    )
+
+
+class ReferralCompleted(ProviderReport):
+    """The person completed the offer."""
+
+    event_type: ClassVar[str] = "kette.referral.completed.v1"
+
+    language_level_reached: LanguageLevel | None = Field(
+        default=None, description="German level at the end, if assessed."
+    )
+
+
+class ParticipantDroppedOut(ProviderReport):
+    """The person left the offer early."""
+
+    event_type: ClassVar[str] = "kette.referral.dropped_out.v1"
+
+    reason: DropOutReason = Field(description="Drop-out category.")

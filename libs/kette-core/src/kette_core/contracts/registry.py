@@ -1,0 +1,102 @@
+"""Which payload model belongs to which CloudEvents type."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from kette_core.contracts.access import PiiRead
+from kette_core.contracts.base import EventPayload
+from kette_core.contracts.chain import (
+    ChainClosed,
+    ChainPaused,
+    ChainReplanned,
+    ChainResumed,
+    ChainStarted,
+    OutcomeRecorded,
+    ReferralConfirmed,
+    ReferralRequested,
+    ReferralWithdrawn,
+    SharingStopped,
+    StageCompleted,
+    StageSkipped,
+    StageStarted,
+    TaskClosed,
+    TaskOpened,
+)
+from kette_core.contracts.deadletter import DeadLetterRecorded
+from kette_core.contracts.matching import NoOfferFound, OffersProposed
+from kette_core.contracts.participants import (
+    ConsentGiven,
+    ConsentWithdrawn,
+    ParticipantApproached,
+    ParticipantRegistered,
+    ProfileUpdated,
+    ResidenceStatusChanged,
+)
+from kette_core.contracts.referrals import (
+    AttendanceReported,
+    ExamResultReported,
+    ParticipantDroppedOut,
+    ParticipantEnrolled,
+    ReferralAccepted,
+    ReferralCompleted,
+    ReferralIssued,
+    ReferralRejected,
+    ReferralWithdrawnForProvider,
+)
+
+PAYLOAD_MODELS: tuple[type[EventPayload], ...] = (
+    ParticipantRegistered,
+    ParticipantApproached,
+    ResidenceStatusChanged,
+    ConsentGiven,
+    ConsentWithdrawn,
+    ProfileUpdated,
+    ChainStarted,
+    StageStarted,
+    ReferralRequested,
+    ReferralConfirmed,
+    ReferralWithdrawn,
+    OutcomeRecorded,
+    StageCompleted,
+    StageSkipped,
+    ChainReplanned,
+    ChainPaused,
+    ChainResumed,
+    TaskOpened,
+    TaskClosed,
+    SharingStopped,
+    ChainClosed,
+    OffersProposed,
+    NoOfferFound,
+    ReferralIssued,
+    ReferralWithdrawnForProvider,
+    ReferralAccepted,
+    ReferralRejected,
+    ParticipantEnrolled,
+    AttendanceReported,
+    ExamResultReported,
+    ReferralCompleted,
+    ParticipantDroppedOut,
+    PiiRead,
+    DeadLetterRecorded,
+)
+
+
+def _by_type(models: tuple[type[EventPayload], ...]) -> Mapping[str, type[EventPayload]]:
+    """Index the models by type, refusing two models for one type."""
+    index: dict[str, type[EventPayload]] = {}
+    for model in models:
+        if model.event_type in index:
+            raise ValueError(f"event type {model.event_type} is defined twice")
+        index[model.event_type] = model
+    return MappingProxyType(index)
+
+
+EVENT_TYPES: Mapping[str, type[EventPayload]] = _by_type(PAYLOAD_MODELS)
+
+
+def payload_model(event_type: str) -> type[EventPayload] | None:
+    """The payload model of a CloudEvents type, or None when the type is unknown."""
+    return EVENT_TYPES.get(event_type)

@@ -1,0 +1,250 @@
+"""CloudEvents 1.0 in Kafka binary mode: payload models in, typed events out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+from cloudevents.core.bindings import kafka as ce_kafka
+from cloudevents.core.exceptions import CloudEventValidationError
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent
+from pydantic import ValidationError
+
+from kette_core.contracts.base import EventPayload
+from kette_core.contracts.registry import payload_model
+from kette_core.ids import random_event_id
+
+CONTENT_TYPE = "application/json"
+SPECVERSION = "1.0"
+REQUIRED_HEADERS = ("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time")
+_JSON_CONTENT_TYPE = re.compile(r"^application/json\s*(;.*)?$", re.IGNORECASE)
+_FORMAT = JSONFormat()
+_MAX_ERRORS = 3
+
+P = TypeVar("P", bound=EventPayload)
+
+
+class InvalidEvent(Exception):
+    """A record that is not a valid Kette event; `where` names the header or field."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"{where}: {problem}")
+        self.where = where
+        self.problem = problem
+
+    @property
+    def reason(self) -> str:
+        """Reason as written to the dead-letter topic."""
+        return str(self)
+
+
+@dataclass(frozen=True)
+class OutgoingEvent(Generic[P]):
+    """A payload with the envelope attributes that must not change between retries."""
+
+    id: str
+    source: str
+    time: datetime
+    payload: P
+
+    @property
+    def type(self) -> str:
+        """CloudEvents type, taken from the payload model."""
+        return self.payload.event_type
+
+    @property
+    def subject(self) -> str | None:
+        """CloudEvents subject: the participant the event is about."""
+        return self.payload.partition_key()
+
+
+def new_event(
+    payload: P, *, source: str, event_id: str | None = None, time: datetime | None = None
+) -> OutgoingEvent[P]:
+    """Wrap a payload; pass `event_id` from `stable_event_id` wherever a retry could re-publish."""
+    when = time or datetime.now(UTC)
+    if when.tzinfo is None:
+        raise ValueError("event time must be timezone-aware")
+    return OutgoingEvent(
+        id=event_id or random_event_id(), source=source, time=when, payload=payload
+    )
+
+
+@dataclass(frozen=True)
+class KafkaRecord:
+    """What goes onto the wire: topic, key, string headers and the JSON value."""
+
+    topic: str
+    key: str | None
+    headers: dict[str, str]
+    value: bytes
+
+
+@dataclass(frozen=True)
+class ReceivedEvent(Generic[P]):
+    """A decoded, validated event with where it was read from."""
+
+    id: str
+    type: str
+    source: str
+    time: datetime
+    subject: str | None
+    payload: P
+    topic: str | None = field(default=None, compare=False)
+    partition: int | None = field(default=None, compare=False)
+    offset: int | None = field(default=None, compare=False)
+
+
+def encode(event: OutgoingEvent[EventPayload], topic: str | None = None) -> KafkaRecord:
+    """Binary mode: attributes as ce_* headers, the payload as the JSON value."""
+    attributes: dict[str, Any] = {
+        "specversion": SPECVERSION,
+        "id": event.id,
+        "source": event.source,
+        "type": event.type,
+        "time": event.time,
+        "datacontenttype": CONTENT_TYPE,
+    }
+    if event.subject is not None:
+        attributes["subject"] = event.subject
+    cloud_event = CloudEvent(attributes, event.payload.model_dump(mode="json"))
+    message = ce_kafka.to_binary(cloud_event, _FORMAT, key_mapper=lambda _: event.subject)
+    return KafkaRecord(
+        topic=topic or event.payload.target_topic(),
+        key=event.subject,
+        headers={name: value.decode("utf-8") for name, value in message.headers.items()},
+        value=message.value,
+    )
+
+
+def decode(
+    headers: Iterable[tuple[str, bytes]],
+    value: bytes | None,
+    *,
+    topic: str | None = None,
+    partition: int | None = None,
+    offset: int | None = None,
+) -> ReceivedEvent[EventPayload]:
+    """Parse and validate a binary-mode record; raise InvalidEvent naming what is wrong."""
+    ce_headers = _envelope_headers(headers)
+    for name in REQUIRED_HEADERS:
+        if not ce_headers.get(name):
+            raise InvalidEvent(name, "missing header")
+    if ce_headers["ce_specversion"] != SPECVERSION:
+        raise InvalidEvent("ce_specversion", f"unsupported version, expected {SPECVERSION}")
+    content_type = ce_headers.get("content-type")
+    if not content_type:
+        raise InvalidEvent("content-type", f"missing header, expected {CONTENT_TYPE}")
+    if not _JSON_CONTENT_TYPE.match(content_type):
+        raise InvalidEvent("content-type", f"unsupported {_clip(content_type)}, expected JSON")
+    _check_time(ce_headers["ce_time"])
+    model = payload_model(ce_headers["ce_type"])
+    if model is None:
+        raise InvalidEvent("ce_type", f"unknown event type {_clip(ce_headers['ce_type'])}")
+
+    cloud_event = _parse_envelope(ce_headers, value or b"")
+    payload = _validate_payload(model, cloud_event.get_data(), value)
+    subject = cloud_event.get_subject()
+    expected_subject = payload.partition_key()
+    if expected_subject is not None and subject != expected_subject:
+        problem = "missing header" if subject is None else "does not match participant_id"
+        raise InvalidEvent("ce_subject", problem)
+    time = cloud_event.get_time()
+    assert time is not None  # required above
+    return ReceivedEvent(
+        id=cloud_event.get_id(),
+        type=cloud_event.get_type(),
+        source=cloud_event.get_source(),
+        time=time,
+        subject=subject,
+        payload=payload,
+        topic=topic,
+        partition=partition,
+        offset=offset,
+    )
+
+
+def readable_header(headers: Iterable[tuple[str, bytes]], name: str) -> str | None:
+    """A header as text if present and UTF-8, for dead-letter bookkeeping."""
+    for header_name, raw in headers:
+        if header_name.lower() == name:
+            try:
+                return raw.decode("utf-8")[:200]
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _envelope_headers(headers: Iterable[tuple[str, bytes]]) -> dict[str, str]:
+    """The ce_* and content-type headers, decoded; other headers are not ours to judge."""
+    decoded: dict[str, str] = {}
+    for name, raw in headers:
+        lowered = name.lower()
+        if not (lowered.startswith(ce_kafka.CE_PREFIX) or lowered == "content-type"):
+            continue
+        try:
+            decoded[lowered] = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidEvent(lowered, "header value is not UTF-8") from None
+    return decoded
+
+
+def _check_time(value: str) -> None:
+    """ce_time must be an RFC 3339 timestamp with a zone."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidEvent("ce_time", "not an RFC 3339 timestamp") from None
+    if parsed.tzinfo is None:
+        raise InvalidEvent("ce_time", "timestamp has no time zone")
+
+
+def _parse_envelope(ce_headers: dict[str, str], value: bytes) -> CloudEvent:
+    """Let the cloudevents package build the event; translate its complaints."""
+    message = ce_kafka.KafkaMessage(
+        headers={name: text.encode("utf-8") for name, text in ce_headers.items()},
+        key=None,
+        value=value,
+    )
+    try:
+        event = ce_kafka.from_binary(message, _FORMAT, CloudEvent)
+    except CloudEventValidationError as error:
+        attribute, problems = next(iter(error.errors.items()))
+        raise InvalidEvent(f"ce_{attribute}", str(problems[0])) from None
+    except ValueError as error:
+        raise InvalidEvent("headers", f"not a valid CloudEvent ({type(error).__name__})") from None
+    assert isinstance(event, CloudEvent)
+    return event
+
+
+def _validate_payload(model: type[EventPayload], data: object, raw: bytes | None) -> EventPayload:
+    """Validate the value against the type's model; report fields, never their values."""
+    if not raw:
+        raise InvalidEvent("value", "empty, expected a JSON object")
+    if isinstance(data, str | bytes):
+        raise InvalidEvent("value", "not valid JSON")
+    if not isinstance(data, dict):
+        raise InvalidEvent("value", f"expected a JSON object, got {type(data).__name__}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first, *others = error.errors(include_input=False, include_url=False)
+        problem = "; ".join(
+            [first["msg"]]
+            + [f"field {_location(e['loc'])}: {e['msg']}" for e in others[: _MAX_ERRORS - 1]]
+        )
+        raise InvalidEvent(f"payload field {_location(first['loc'])}", problem) from None
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    """`goal.target_stage` style path; the model itself when the error has no field."""
+    return ".".join(str(part) for part in loc) if loc else "(model)"
+
+
+def _clip(text: str, limit: int = 100) -> str:
+    """Quote producer-supplied text, cut short so junk cannot flood the reason."""
+    return repr(text[:limit])

@@ -1,0 +1,165 @@
+"""Transactional outbox: events commit with the business change, a relay sends them after."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Protocol
+
+import structlog
+from sqlalchemy import func, update
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kette_core.contracts.base import EventPayload
+from kette_core.db import insert_unless_present
+from kette_core.envelope import KafkaRecord, OutgoingEvent, encode
+from kette_core.tables import OutboxRecord
+
+log = structlog.get_logger(__name__)
+
+RELAY_LOCK_KEY = 0x6B65_7474_656F_7574 & 0x7FFF_FFFF_FFFF_FFFF
+"""PostgreSQL advisory lock held by the active relay, so per-participant order survives."""
+
+
+class RecordSender(Protocol):
+    """Sends encoded records in the given order and returns once the broker confirmed all."""
+
+    async def send_records(self, records: Sequence[KafkaRecord]) -> None: ...
+
+
+async def add_to_outbox(
+    session: AsyncSession, event: OutgoingEvent[EventPayload], topic: str | None = None
+) -> bool:
+    """Stage an event in the caller's transaction; False if this ce_id was staged before."""
+    record = encode(event, topic)
+    return await insert_unless_present(
+        session,
+        OutboxRecord.__table__,  # type: ignore[attr-defined]
+        {
+            "ce_id": event.id,
+            "ce_type": event.type,
+            "topic": record.topic,
+            "key": record.key,
+            "headers": record.headers,
+            "value": record.value.decode("utf-8"),
+            "created_at": datetime.now(UTC),
+        },
+        unique_on=["ce_id"],
+    )
+
+
+def as_kafka_record(row: OutboxRecord) -> KafkaRecord:
+    """Rebuild the wire record exactly as it was encoded in the business transaction."""
+    headers = row.headers if isinstance(row.headers, dict) else json.loads(row.headers)
+    return KafkaRecord(
+        topic=row.topic,
+        key=row.key,
+        headers={str(name): str(value) for name, value in headers.items()},
+        value=row.value.encode("utf-8"),
+    )
+
+
+class OutboxRelay:
+    """Sends unsent rows in id order and marks them; at-least-once, consumers de-duplicate."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        sender: RecordSender,
+        *,
+        batch_size: int = 100,
+        poll_interval: float = 0.5,
+        error_backoff: float = 2.0,
+    ) -> None:
+        self._sessions = sessions
+        self._sender = sender
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._error_backoff = error_backoff
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def relay_once(self) -> int:
+        """Send and mark one batch; returns how many rows were sent."""
+        async with self._sessions() as session, session.begin():
+            if not await self._holds_relay_lock(session):
+                return 0
+            rows = await self._claim_unsent(session)
+            if not rows:
+                return 0
+            await self._sender.send_records([as_kafka_record(row) for row in rows])
+            await self._mark_sent(session, rows)
+        log.info("outbox.relayed", count=len(rows), last_id=rows[-1].id)
+        return len(rows)
+
+    async def _holds_relay_lock(self, session: AsyncSession) -> bool:
+        """On PostgreSQL only one relay works at a time; SQLite runs a single relay anyway."""
+        if session.bind is None or session.bind.dialect.name != "postgresql":
+            return True
+        result = await session.exec(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_KEY)))
+        return bool(result.one())
+
+    async def _claim_unsent(self, session: AsyncSession) -> Sequence[OutboxRecord]:
+        """Oldest unsent rows, locked (FOR UPDATE SKIP LOCKED on PostgreSQL)."""
+        statement = (
+            select(OutboxRecord)
+            .where(col(OutboxRecord.sent_at).is_(None))
+            .order_by(col(OutboxRecord.id))
+            .limit(self._batch_size)
+            .with_for_update(skip_locked=True)
+        )
+        return (await session.exec(statement)).all()
+
+    async def _mark_sent(self, session: AsyncSession, rows: Sequence[OutboxRecord]) -> None:
+        """Mark after the broker confirmed; a crash before this line means a resend."""
+        ids = [row.id for row in rows]
+        await session.exec(
+            update(OutboxRecord)
+            .where(col(OutboxRecord.id).in_(ids))
+            .values(sent_at=datetime.now(UTC))
+        )
+
+    def wake(self) -> None:
+        """Ask the loop to look now instead of after the poll interval (call after commit)."""
+        self._wake.set()
+
+    def start(self) -> asyncio.Task[None]:
+        """Run the relay loop as a background task."""
+        if self._task is None or self._task.done():
+            self._stopping.clear()
+            self._task = asyncio.create_task(self.run(), name="outbox-relay")
+        return self._task
+
+    async def stop(self) -> None:
+        """Finish the batch in flight, then end the loop."""
+        self._stopping.set()
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+
+    async def run(self) -> None:
+        """Relay until stopped; errors are logged and retried after a back-off."""
+        log.info("outbox.relay_started")
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
+                sent = await self.relay_once()
+            except Exception:
+                log.exception("outbox.relay_failed")
+                await self._pause(self._error_backoff)
+                continue
+            if sent < self._batch_size:
+                await self._pause(self._poll_interval)
+        log.info("outbox.relay_stopped")
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, but wake early for new rows or a stop."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
