@@ -1,0 +1,257 @@
+"""What happened in a chain: appended to its timeline and published on kette.chain.v1."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from kette_core.contracts.base import ActorId, Kommune
+from kette_core.contracts.vocabulary import (
+    Activity,
+    LanguageLevel,
+    Module,
+    ResidenceStatus,
+    Stage,
+)
+from kette_workflows.domain.event_base import ChainEventBase, EventMeta
+from kette_workflows.domain.events_case import (
+    CaseClosed,
+    CaseHandedOver,
+    CasePaused,
+    CaseResumed,
+    ConsentGiven,
+    ConsentWithdrawn,
+    EligibilityExceptionRecorded,
+    GoalChanged,
+    ProfileFactsUpdated,
+    ResidenceStatusRecorded,
+    TaskClosed,
+    TaskOpened,
+)
+from kette_workflows.domain.programme import PlanStatus
+from kette_workflows.domain.vocabulary import (
+    IgnoredReason,
+    OfferChoice,
+    PlanChangeCause,
+    ReorderReason,
+    ReportKind,
+    ReportSource,
+    SkipReason,
+    WithdrawReason,
+)
+
+__all__ = [
+    "CaseClosed",
+    "CaseHandedOver",
+    "CasePaused",
+    "CaseResumed",
+    "ChainEvent",
+    "ChainEventBase",
+    "ConsentGiven",
+    "ConsentWithdrawn",
+    "EligibilityExceptionRecorded",
+    "EventMeta",
+    "GoalChanged",
+    "ProfileFactsUpdated",
+    "ResidenceStatusRecorded",
+    "TaskClosed",
+    "TaskOpened",
+]
+
+
+class StageSummary(BaseModel):
+    """A stage of the plan without its German text, for consumers that count."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    stage: Stage
+    status: PlanStatus
+    ongoing_at_entry: bool
+    modules: list[Module]
+    target: str | None
+
+
+class ChainStarted(ChainEventBase):
+    """The chain began; records who was already in training or work at entry."""
+
+    kind: Literal["chain_started"] = "chain_started"
+    programme_id: str
+    programme_version: int
+    kommune: Kommune
+    goal_stage: Stage
+    residence_status: ResidenceStatus
+    language_level: LanguageLevel
+    current_activity: Activity
+    stages: list[StageSummary]
+
+
+class PlanChanged(ChainEventBase):
+    """The plan was recomputed; completed stages were kept."""
+
+    kind: Literal["plan_changed"] = "plan_changed"
+    cause: PlanChangeCause
+    goal_stage: Stage
+    stages: list[StageSummary]
+
+
+class StageOpened(ChainEventBase):
+    """Work on a stage began."""
+
+    kind: Literal["stage_opened"] = "stage_opened"
+    stage: Stage
+
+
+class ReferralRequested(ChainEventBase):
+    """Matching is asked for ranked offers; only non-identifying facts go along."""
+
+    kind: Literal["referral_requested"] = "referral_requested"
+    request_id: str
+    stage: Stage
+    modules: list[Module]
+    target: str | None
+    attempt: int
+    excluded_offer_ids: list[str]
+    kommune: Kommune
+    language_level: LanguageLevel
+    childcare_needed: bool
+
+
+class OffersReceived(ChainEventBase):
+    """Matching proposed offers, best first."""
+
+    kind: Literal["offers_received"] = "offers_received"
+    request_id: str
+    stage: Stage
+    offer_ids: list[str]
+
+
+class NoOfferFound(ChainEventBase):
+    """Matching found nothing: a gap (Angebotslücke) the coordinators want to see."""
+
+    kind: Literal["no_offer_found"] = "no_offer_found"
+    request_id: str
+    stage: Stage
+    modules: list[Module]
+
+
+class ReferralConfirmed(ChainEventBase):
+    """The caseworker referred the person to an offer; the gateway tells the provider."""
+
+    kind: Literal["referral_confirmed"] = "referral_confirmed"
+    referral_id: str
+    stage: Stage
+    offer_id: str
+    provider_id: str
+    choice: OfferChoice
+    answer_due_at: AwareDatetime
+    decided_by: ActorId
+
+
+class ReferralWithdrawn(ChainEventBase):
+    """A referral was taken back; the provider must stop using the person's data."""
+
+    kind: Literal["referral_withdrawn"] = "referral_withdrawn"
+    referral_id: str
+    stage: Stage
+    provider_id: str
+    reason: WithdrawReason
+
+
+class OutcomeRecorded(ChainEventBase):
+    """A provider report or a caseworker-recorded outcome took effect."""
+
+    kind: Literal["outcome_recorded"] = "outcome_recorded"
+    referral_id: str | None
+    stage: Stage
+    report: ReportKind
+    source: ReportSource
+    report_id: str | None = None
+    attendance_percent: int | None = None
+    exam_passed: bool | None = None
+    exam_level: LanguageLevel | None = None
+    decided_by: ActorId | None = None
+
+
+class InputIgnored(ChainEventBase):
+    """An input changed nothing (duplicate, unknown, too late); kept for the audit trail."""
+
+    kind: Literal["input_ignored"] = "input_ignored"
+    input: Literal["provider_report", "match_result"]
+    reference: str
+    reason: IgnoredReason
+    report_id: str | None = None
+
+
+class StageCompleted(ChainEventBase):
+    """A stage reached its target."""
+
+    kind: Literal["stage_completed"] = "stage_completed"
+    stage: Stage
+
+
+class StageSkipped(ChainEventBase):
+    """The caseworker skipped a stage."""
+
+    kind: Literal["stage_skipped"] = "stage_skipped"
+    stage: Stage
+    reason: SkipReason
+    decided_by: ActorId
+
+
+class StagesReordered(ChainEventBase):
+    """The caseworker changed the order of the stages not yet begun."""
+
+    kind: Literal["stages_reordered"] = "stages_reordered"
+    order: list[Stage]
+    reason: ReorderReason
+    decided_by: ActorId
+
+
+class JobStarted(ChainEventBase):
+    """Employment subject to social insurance began; the follow-up is scheduled."""
+
+    kind: Literal["job_started"] = "job_started"
+    started_on: date
+    follow_up_due_on: date
+
+
+class FollowUpRecorded(ChainEventBase):
+    """The caseworker checked whether the job lasted."""
+
+    kind: Literal["follow_up_recorded"] = "follow_up_recorded"
+    still_employed: bool
+    decided_by: ActorId
+
+
+ChainEvent = Annotated[
+    ChainStarted
+    | PlanChanged
+    | StageOpened
+    | ReferralRequested
+    | OffersReceived
+    | NoOfferFound
+    | ReferralConfirmed
+    | ReferralWithdrawn
+    | OutcomeRecorded
+    | InputIgnored
+    | StageCompleted
+    | StageSkipped
+    | StagesReordered
+    | JobStarted
+    | FollowUpRecorded
+    | TaskOpened
+    | TaskClosed
+    | CasePaused
+    | CaseResumed
+    | GoalChanged
+    | ProfileFactsUpdated
+    | EligibilityExceptionRecorded
+    | ResidenceStatusRecorded
+    | ConsentWithdrawn
+    | ConsentGiven
+    | CaseClosed
+    | CaseHandedOver,
+    Field(discriminator="kind"),
+]

@@ -1,0 +1,75 @@
+"""The participant as the chain sees them: pseudonymous facts only, never personal data."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kette_core.contracts.base import Kommune, ParticipantId, Slug
+from kette_core.contracts.vocabulary import (
+    Activity,
+    Constraints,
+    Goal,
+    LanguageLevel,
+    ResidenceStatus,
+    SchoolCertificate,
+    VocationalQualification,
+)
+
+LANGUAGE_ORDER: tuple[LanguageLevel, ...] = (
+    LanguageLevel.NONE,
+    LanguageLevel.A1,
+    LanguageLevel.A2,
+    LanguageLevel.B1,
+    LanguageLevel.B2,
+    LanguageLevel.C1,
+)
+
+
+def language_rank(level: LanguageLevel) -> int:
+    """CEFR levels compare by rank, so targets can say 'at least B1'."""
+    return LANGUAGE_ORDER.index(level)
+
+
+def highest_language_level(levels: list[LanguageLevel]) -> LanguageLevel | None:
+    """The strictest of several language targets wins."""
+    return max(levels, key=language_rank) if levels else None
+
+
+class EligibilityException(StrEnum):
+    """Justified exception to the age limit of 27, recorded by the caseworker."""
+
+    FINISH_ONGOING_STAGE = "finish_ongoing_stage"
+    LATE_ENTRY_JUSTIFIED = "late_entry_justified"
+    OTHER_JUSTIFIED = "other_justified"
+
+
+class ParticipantProfile(BaseModel):
+    """Everything planning needs, without birth date, name or address."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    participant_id: ParticipantId
+    kommune: Kommune
+    programme_id: Slug = Field(description="Programme definition the chain follows.")
+    eligibility_ends_on: date = Field(
+        description="Last day of the month the person turns 27; the birth date stays in intake."
+    )
+    eligibility_exception: EligibilityException | None = Field(
+        default=None, description="Recorded justified exception to the age limit, if any."
+    )
+    residence_status: ResidenceStatus
+    residence_status_expires_on: date | None = None
+    language_level: LanguageLevel
+    school_certificate: SchoolCertificate
+    vocational_qualification: VocationalQualification
+    current_activity: Activity = Field(description="Training or work the person is in at entry.")
+    goal: Goal
+    constraints: Constraints
+    consent_to_share: bool = Field(description="Data may be shared with providers.")
+
+    def with_changes(self, **changes: object) -> ParticipantProfile:
+        """Profiles are immutable; a change yields a validated copy."""
+        return ParticipantProfile.model_validate(self.model_dump() | changes)
