@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, Text
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 OUTBOX_TABLE = "outbox"
@@ -16,6 +16,10 @@ class OutboxRecord(SQLModel, table=True):
     """An encoded event written with the business change, sent by the relay after commit."""
 
     __tablename__ = OUTBOX_TABLE
+    __table_args__ = (
+        UniqueConstraint("ce_id", name="uq_outbox_ce_id"),
+        Index("ix_outbox_sent_at", "sent_at"),
+    )
 
     id: int | None = Field(
         default=None,
@@ -23,7 +27,7 @@ class OutboxRecord(SQLModel, table=True):
             BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
         ),
     )
-    ce_id: str = Field(max_length=200, unique=True)
+    ce_id: str = Field(max_length=200)
     ce_type: str = Field(max_length=200)
     topic: str = Field(max_length=249)
     key: str | None = Field(default=None, max_length=200)
@@ -31,7 +35,7 @@ class OutboxRecord(SQLModel, table=True):
     value: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     sent_at: datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True), nullable=True, index=True)
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
 
 

@@ -1,0 +1,5 @@
+"""Alembic environment of the provider-gateway database; import the service's table modules here."""
+
+from kette_core.migrations import run_migrations
+
+run_migrations(service="provider-gateway")
