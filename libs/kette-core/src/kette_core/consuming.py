@@ -67,9 +67,10 @@ class EventHandlers:
 class DeadLetters:
     """Writes a reason and a fingerprint, never the record itself (it may hold personal data)."""
 
-    def __init__(self, publisher: EventPublisher, source: str) -> None:
+    def __init__(self, publisher: EventPublisher, source: str, topic: str | None = None) -> None:
         self._publisher = publisher
         self._source = source
+        self._topic = topic
 
     async def record(self, record: RawRecord, consumer_group: str, invalid: InvalidEvent) -> None:
         """Publish the dead-letter event; the same record always yields the same ce_id."""
@@ -92,7 +93,8 @@ class DeadLetters:
             str(record.offset),
             consumer_group,
         )
-        await self._publisher.publish(new_event(payload, source=self._source, event_id=event_id))
+        event = new_event(payload, source=self._source, event_id=event_id)
+        await self._publisher.publish(event, topic=self._topic)
         log.warning(
             "deadletter.recorded",
             original_topic=record.topic,

@@ -26,6 +26,7 @@ _FORMAT = JSONFormat()
 _MAX_ERRORS = 3
 
 P = TypeVar("P", bound=EventPayload)
+P_co = TypeVar("P_co", bound=EventPayload, covariant=True)
 
 
 class InvalidEvent(Exception):
@@ -43,13 +44,13 @@ class InvalidEvent(Exception):
 
 
 @dataclass(frozen=True)
-class OutgoingEvent(Generic[P]):
+class OutgoingEvent(Generic[P_co]):
     """A payload with the envelope attributes that must not change between retries."""
 
     id: str
     source: str
     time: datetime
-    payload: P
+    payload: P_co
 
     @property
     def type(self) -> str:
@@ -85,7 +86,7 @@ class KafkaRecord:
 
 
 @dataclass(frozen=True)
-class ReceivedEvent(Generic[P]):
+class ReceivedEvent(Generic[P_co]):
     """A decoded, validated event with where it was read from."""
 
     id: str
@@ -93,7 +94,7 @@ class ReceivedEvent(Generic[P]):
     source: str
     time: datetime
     subject: str | None
-    payload: P
+    payload: P_co
     topic: str | None = field(default=None, compare=False)
     partition: int | None = field(default=None, compare=False)
     offset: int | None = field(default=None, compare=False)

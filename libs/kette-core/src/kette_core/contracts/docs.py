@@ -17,6 +17,7 @@ from pydantic.json_schema import models_json_schema
 
 from kette_core.contracts import topics
 from kette_core.contracts.base import EventPayload
+from kette_core.contracts.examples import example_for
 from kette_core.contracts.registry import PAYLOAD_MODELS
 from kette_core.envelope import CONTENT_TYPE, SPECVERSION
 
@@ -70,6 +71,7 @@ def event_schema(model: type[EventPayload]) -> dict[str, Any]:
         "x-cloudevents-type": model.event_type,
         "x-topics": list(model.channels),
         **schema,
+        "examples": [example_for(model).model_dump(mode="json")],
     }
 
 
@@ -173,6 +175,7 @@ def _message(model: type[EventPayload]) -> dict[str, Any]:
         "contentType": CONTENT_TYPE,
         "headers": headers,
         "payload": {"$ref": f"#/components/schemas/{model.__name__}"},
+        "examples": [{"name": "example", "payload": example_for(model).model_dump(mode="json")}],
         "bindings": {
             "kafka": {
                 "key": {
