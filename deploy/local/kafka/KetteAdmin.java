@@ -1,0 +1,102 @@
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+
+/**
+ * Applies the local stack's security plan (SCRAM users and ACLs) in one JVM start, because the
+ * Python Kafka client cannot manage SCRAM credentials.
+ *
+ * <p>Usage: java -cp 'libs/*' KetteAdmin admin.properties plan.tsv
+ *
+ * <p>Plan lines (tab separated): {@code scram <user> <password>} and {@code acl <principal>
+ * <resourceType> <name> <patternType> <operation>}. ACLs of the principals named in the plan
+ * that the plan no longer lists are removed, so the plan is the single source of truth.
+ */
+public final class KetteAdmin {
+  private static final int SCRAM_ITERATIONS = 8192;
+
+  private KetteAdmin() {}
+
+  public static void main(String[] args) throws IOException, InterruptedException {
+    if (args.length != 2) {
+      System.err.println("usage: KetteAdmin <admin.properties> <plan.tsv>");
+      System.exit(2);
+    }
+    Properties config = new Properties();
+    try (FileInputStream in = new FileInputStream(args[0])) {
+      config.load(in);
+    }
+    List<UserScramCredentialAlteration> users = new ArrayList<>();
+    Set<AclBinding> wanted = new HashSet<>();
+    Set<String> principals = new HashSet<>();
+    for (String line : Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8)) {
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] f = line.split("\t");
+      switch (f[0]) {
+        case "scram" -> users.add(new UserScramCredentialUpsertion(
+            f[1], new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), f[2]));
+        case "acl" -> {
+          principals.add(f[1]);
+          wanted.add(new AclBinding(
+              new ResourcePattern(ResourceType.fromString(f[2]), f[3], PatternType.fromString(f[4])),
+              new AccessControlEntry(f[1], "*", AclOperation.fromString(f[5]),
+                  AclPermissionType.ALLOW)));
+        }
+        default -> fail("unknown plan line kind: " + f[0]);
+      }
+    }
+    try (Admin admin = Admin.create(config)) {
+      if (!users.isEmpty()) {
+        admin.alterUserScramCredentials(users).all().get();
+      }
+      Collection<AclBinding> existing = admin.describeAcls(AclBindingFilter.ANY).values().get();
+      List<AclBindingFilter> stale = new ArrayList<>();
+      for (AclBinding binding : existing) {
+        if (principals.contains(binding.entry().principal()) && !wanted.contains(binding)) {
+          stale.add(binding.toFilter());
+        }
+      }
+      if (!stale.isEmpty()) {
+        admin.deleteAcls(stale).all().get();
+      }
+      List<AclBinding> missing = new ArrayList<>(wanted);
+      missing.removeAll(existing);
+      if (!missing.isEmpty()) {
+        admin.createAcls(missing).all().get();
+      }
+      System.out.printf("users=%d acls_created=%d acls_removed=%d%n",
+          users.size(), missing.size(), stale.size());
+    } catch (ExecutionException e) {
+      fail(e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage());
+    }
+  }
+
+  private static void fail(String message) {
+    System.err.println(message);
+    System.exit(1);
+  }
+}

@@ -1,0 +1,1 @@
+"""Local development stack: Kafka, Temporal and PostgreSQL managed as plain processes."""
