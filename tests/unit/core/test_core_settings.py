@@ -48,7 +48,7 @@ def test_sasl_scram_credentials_are_passed_to_the_broker() -> None:
     settings = KetteSettings(
         kafka_sasl_mechanism="SCRAM-SHA-512",
         kafka_sasl_username="provider-vhs-unna",
-        kafka_sasl_password="secret",  # type: ignore[arg-type]
+        kafka_sasl_password="secret",
     )
 
     security = kafka_security(settings)

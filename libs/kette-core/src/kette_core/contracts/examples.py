@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 from kette_core.contracts.access import AccessPurpose, PiiField, PiiRead
 from kette_core.contracts.base import EventPayload
@@ -346,9 +347,12 @@ EXAMPLES: tuple[EventPayload, ...] = (
 )
 
 
-def example_for(model: type[EventPayload]) -> EventPayload:
+P = TypeVar("P", bound=EventPayload)
+
+
+def example_for(model: type[P]) -> P:
     """The example of one type; raises KeyError if the catalogue lacks one."""
     for example in EXAMPLES:
-        if type(example) is model:
+        if isinstance(example, model) and type(example) is model:
             return example
     raise KeyError(model.event_type)
