@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Self
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    SerializerFunctionWrapHandler,
+    Tag,
+    model_serializer,
+    model_validator,
+)
 
 from kette_core.contracts.vocabulary import LanguageLevel
 from kette_workflows.domain.profile import language_rank
@@ -39,6 +48,13 @@ class FieldCondition(BaseModel):
         if len(given) != 1:
             raise ValueError(f"condition on {self.field!r} needs exactly one of equals/in/at_least")
         return self
+
+    @model_serializer(mode="wrap")
+    def _only_the_operator_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """`equals: null` is a real test, so unset operators must not be written out as null."""
+        data: dict[str, Any] = handler(self)
+        given = {"in" if name == "in_" else name for name in self.model_fields_set}
+        return {key: value for key, value in data.items() if key == "field" or key in given}
 
     def holds(self, facts: Facts) -> bool:
         """Evaluate against the facts; an unknown fact is a programming error, not False."""
@@ -88,7 +104,24 @@ class NotCondition(BaseModel):
         return not self.not_.holds(facts)
 
 
-Condition = FieldCondition | AllCondition | AnyCondition | NotCondition
+def _condition_kind(value: Any) -> str:
+    """Tell the condition forms apart by their key, which also keeps error messages short."""
+    if isinstance(value, BaseModel):
+        return type(value).__name__
+    keys = set(value) if isinstance(value, dict) else set()
+    for key, kind in (("all", "AllCondition"), ("any", "AnyCondition"), ("not", "NotCondition")):
+        if key in keys:
+            return kind
+    return "FieldCondition"
+
+
+Condition = Annotated[
+    Annotated[FieldCondition, Tag("FieldCondition")]
+    | Annotated[AllCondition, Tag("AllCondition")]
+    | Annotated[AnyCondition, Tag("AnyCondition")]
+    | Annotated[NotCondition, Tag("NotCondition")],
+    Discriminator(_condition_kind),
+]
 
 for _model in (AllCondition, AnyCondition, NotCondition):
     _model.model_rebuild()

@@ -12,6 +12,7 @@ from kette_core.contracts.vocabulary import (
     Stage,
     VocationalQualification,
 )
+from kette_workflows.domain.vocabulary import StagePhase, TaskKind
 
 STAGE_DE: dict[Stage, str] = {
     Stage.LANGUAGE: "Sprache",
@@ -67,3 +68,48 @@ def date_de(day: date) -> str:
 def month_de(day: date) -> str:
     """Month precision for estimates, which are never exact to the day."""
     return day.strftime("%m/%Y")
+
+
+PHASE_DE: dict[StagePhase, str] = {
+    StagePhase.PENDING: "noch nicht begonnen",
+    StagePhase.MATCHING: "Angebotssuche läuft",
+    StagePhase.AWAITING_DECISION: "Entscheidung offen",
+    StagePhase.REFERRED: "zugewiesen",
+    StagePhase.IN_PROGRESS: "läuft",
+    StagePhase.FOLLOW_UP: "Nachbetreuung",
+    StagePhase.ONGOING: "lief bereits bei Eintritt",
+    StagePhase.COMPLETED: "abgeschlossen",
+    StagePhase.SKIPPED: "übersprungen",
+    StagePhase.MET_AT_ENTRY: "bei Eintritt erfüllt",
+    StagePhase.NOT_ELIGIBLE: "nicht förderfähig",
+}
+TASK_TEXT_DE: dict[TaskKind, str] = {
+    TaskKind.PROVIDER_NO_RESPONSE: (
+        "$stage: Der Träger hat nicht innerhalb von $days Tagen auf die Zuweisung geantwortet."
+    ),
+    TaskKind.CHOOSE_OFFER: "$stage: Angebot wählen, neue Suche anstoßen oder Stufe überspringen.",
+    TaskKind.NO_OFFER_FOUND: (
+        "$stage: Kein passendes Angebot gefunden (Angebotslücke). Eigenes Angebot wählen, "
+        "neu suchen oder Stufe überspringen."
+    ),
+    TaskKind.CASE_REVIEW: "Fallbesprechung fällig.",
+    TaskKind.ELIGIBILITY_ENDING: (
+        "Die Förderberechtigung endet am $date (27 Jahre): Anschluss klären oder Ausnahme "
+        "dokumentieren."
+    ),
+    TaskKind.RESIDENCE_EXPIRING: (
+        "Der Aufenthaltsstatus läuft am $date ab: Verlängerung mit der Ausländerbehörde klären."
+    ),
+    TaskKind.FOLLOW_UP: (
+        "Nachbetreuung: Besteht die Beschäftigung $months Monate nach Arbeitsbeginn fort?"
+    ),
+    TaskKind.LOW_ATTENDANCE: "$stage: Anwesenheit $percent % – Coaching (F1) einschalten.",
+    TaskKind.CONSENT_WITHDRAWN: (
+        "Einwilligung widerrufen: keine Weitergabe an Träger, laufende Zuweisungen wurden "
+        "zurückgezogen."
+    ),
+    TaskKind.PROGRAMME_HINT: "$hint",
+    TaskKind.PLAN_COMPLETED: (
+        "Alle geplanten Stufen sind abgeschlossen: Fall abschließen oder Ziel ändern."
+    ),
+}

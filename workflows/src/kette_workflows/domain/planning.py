@@ -126,16 +126,18 @@ def _decide(
         return _Draft(definition.stage, PlanStatus.COMPLETED, [programme.reasons.completed_earlier])
     rule = next(rule for rule in definition.rules if holds(rule.when, facts))
     draft = _Draft(definition.stage, rule.status, [rule.reason_de])
-    if rule.status == PlanStatus.MET_AT_ENTRY and definition.ongoing_when is not None:
-        draft.ongoing = holds(definition.ongoing_when, facts)
-    if rule.status != PlanStatus.PLANNED:
+    if rule.status == PlanStatus.MET_AT_ENTRY:
+        ongoing_when = definition.ongoing_when
+        draft.ongoing = ongoing_when is not None and holds(ongoing_when, facts)
         return draft
-    if definition.stage not in programme.goal_scope(profile.goal.target_stage).stages:
-        return _Draft(definition.stage, PlanStatus.SKIPPED, [programme.reasons.outside_goal])
     if profile.residence_status not in programme.eligible_residence_statuses:
         return _Draft(
             definition.stage, PlanStatus.NOT_ELIGIBLE, [programme.reasons.residence_not_eligible]
         )
+    if rule.status != PlanStatus.PLANNED:
+        return draft
+    if definition.stage not in programme.goal_scope(profile.goal.target_stage).stages:
+        return _Draft(definition.stage, PlanStatus.SKIPPED, [programme.reasons.outside_goal])
     _fill_planned(draft, rule, facts, programme)
     return draft
 

@@ -33,3 +33,8 @@ def unknown_names(template: str) -> set[str]:
 def render(template: str, values: Mapping[str, str]) -> str:
     """Fill a template; `$`-templates cannot reach attributes, unlike str.format."""
     return Template(template).substitute(values)
+
+
+def render_partial(template: str, values: Mapping[str, str]) -> str:
+    """Fill what is known and leave the rest; for hint texts shown as they are."""
+    return Template(template).safe_substitute(values)

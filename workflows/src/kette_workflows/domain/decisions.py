@@ -1,0 +1,128 @@
+"""Caseworker decisions: one input model per Temporal Update, each naming the caseworker."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kette_core.contracts.base import ActorId, Identifier, ProviderId
+from kette_core.contracts.vocabulary import (
+    Constraints,
+    Goal,
+    LanguageLevel,
+    Module,
+    SchoolCertificate,
+    Stage,
+    VocationalQualification,
+)
+from kette_workflows.domain.profile import EligibilityException
+from kette_workflows.domain.vocabulary import (
+    CloseReason,
+    PauseReason,
+    ReorderReason,
+    ReportKind,
+    SkipReason,
+)
+
+
+class Decision(BaseModel):
+    """Every decision is attributable to a pseudonymous caseworker id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    caseworker_id: ActorId
+
+
+class ConfirmOffer(Decision):
+    """Refer to one of the offers matching proposed."""
+
+    stage: Stage
+    offer_id: str
+
+
+class ChooseOtherOffer(Decision):
+    """Refer to an offer the caseworker found herself."""
+
+    stage: Stage
+    offer_id: Identifier
+    provider_id: ProviderId
+    module: Module | None = None
+
+
+class RequestNewMatch(Decision):
+    """Ask matching again, e.g. after a drop-out or when no offer fitted."""
+
+    stage: Stage
+
+
+class SkipStage(Decision):
+    """Leave a stage out."""
+
+    stage: Stage
+    reason: SkipReason
+
+
+class ReorderStages(Decision):
+    """New order of the stages not yet begun."""
+
+    order: list[Stage]
+    reason: ReorderReason
+
+
+class RecordOutcome(Decision):
+    """An outcome the provider did not report; without referral_id it concerns the stage."""
+
+    stage: Stage
+    outcome: ReportKind
+    referral_id: str | None = None
+    attendance_percent: int | None = Field(default=None, ge=0, le=100)
+    exam_passed: bool | None = None
+    exam_level: LanguageLevel | None = None
+
+
+class PauseCase(Decision):
+    """Rest the case (illness, pregnancy, childcare, other)."""
+
+    reason: PauseReason
+
+
+class ResumeCase(Decision):
+    """End the pause."""
+
+
+class ChangeGoal(Decision):
+    """Agree a new goal; the chain re-plans and keeps completed stages."""
+
+    goal: Goal
+
+
+class UpdateProfile(Decision):
+    """Newly assessed facts; the chain re-plans. Only set fields change."""
+
+    language_level: LanguageLevel | None = None
+    school_certificate: SchoolCertificate | None = None
+    vocational_qualification: VocationalQualification | None = None
+    constraints: Constraints | None = None
+
+
+class CloseCase(Decision):
+    """End the case; a residence permit hands it over to the Jobcenter."""
+
+    reason: CloseReason
+
+
+class RecordEligibilityException(Decision):
+    """Record a justified exception to the age limit of 27."""
+
+    exception: EligibilityException
+
+
+class RecordFollowUp(Decision):
+    """Result of the follow-up after a job start."""
+
+    still_employed: bool
+
+
+class CompleteTask(Decision):
+    """Mark a task done."""
+
+    task_id: str

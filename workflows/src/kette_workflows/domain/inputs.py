@@ -1,0 +1,47 @@
+"""Inputs that arrive as signals: match results, provider reports, residence-status changes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kette_core.contracts.vocabulary import LanguageLevel, PermitBasis, ResidenceStatus
+from kette_workflows.domain.state import ProposedOffer
+from kette_workflows.domain.vocabulary import ReportKind
+
+_CONFIG = ConfigDict(extra="forbid", frozen=True)
+
+
+class MatchResult(BaseModel):
+    """Matching's answer to a referral request; no offers means a gap."""
+
+    model_config = _CONFIG
+
+    request_id: str
+    offers: list[ProposedOffer] = Field(default_factory=list)
+
+
+class ProviderReport(BaseModel):
+    """A validated provider report; `report_id` is its event id, so duplicates are recognised."""
+
+    model_config = _CONFIG
+
+    report_id: str
+    referral_id: str
+    kind: ReportKind
+    reported_on: date
+    attendance_percent: int | None = Field(default=None, ge=0, le=100)
+    exam_passed: bool | None = None
+    exam_level: LanguageLevel | None = None
+
+
+class ResidenceStatusChange(BaseModel):
+    """A new residence status class from intake; removal closes the case."""
+
+    model_config = _CONFIG
+
+    new_status: ResidenceStatus
+    expires_on: date | None = None
+    permit_basis: PermitBasis | None = None
+    removal_ordered: bool = False
