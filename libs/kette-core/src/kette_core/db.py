@@ -56,5 +56,6 @@ async def insert_unless_present(
         statement = statement.on_conflict_do_nothing(index_elements=unique_on)
     else:
         raise NotImplementedError(f"database dialect {dialect!r} is not supported")
-    result = await session.exec(statement)
-    return bool(result.rowcount == 1)
+    # RETURNING, not rowcount: psycopg's async cursor reports -1 for this statement.
+    result = await session.exec(statement.returning(table.c[unique_on[0]]))
+    return result.first() is not None
