@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import profile, programme
+from workflow_builders import profile, programme
 
 from kette_core.contracts.vocabulary import Module, Stage
 from kette_workflows.domain.planning import Plan, plan_chain

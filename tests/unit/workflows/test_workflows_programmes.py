@@ -9,8 +9,8 @@ from importlib.resources import files
 from typing import Any
 
 import pytest
-from conftest import START, Driver, profile, programme
 from pydantic import ValidationError
+from workflow_builders import START, Driver, profile, programme
 
 from kette_core.contracts.vocabulary import Stage
 from kette_workflows.domain.conditions import AllCondition, FieldCondition, NotCondition

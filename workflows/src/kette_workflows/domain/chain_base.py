@@ -209,7 +209,7 @@ class ChainBase:
         progress.job_started_on = None
         progress.follow_up_due_on = None
         progress.follow_up_task_opened = False
-        self._close_tasks(now, frozenset({TaskKind.FOLLOW_UP}), stage_progress=progress)
+        self._close_tasks(now, _ATTEMPT_TASKS, stage_progress=progress)
         self._open_task(TaskKind.CHOOSE_OFFER, now, progress)
 
     def _start_job(self, progress: StageProgress, now: datetime) -> None:
@@ -268,6 +268,10 @@ class ChainBase:
 
 
 _DECISION_TASKS = (TaskKind.CHOOSE_OFFER, TaskKind.NO_OFFER_FOUND)
+_ATTEMPT_TASKS = frozenset(
+    {TaskKind.FOLLOW_UP, TaskKind.PROGRAMME_HINT, TaskKind.LOW_ATTENDANCE, TaskKind.CHOOSE_OFFER}
+)
+"""Tasks about one attempt at a stage; moot once that attempt failed."""
 
 
 def _holds_back(earlier: StageProgress, later: StageProgress) -> bool:

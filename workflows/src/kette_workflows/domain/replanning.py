@@ -78,9 +78,9 @@ class Replanning(ChainBase):
     ) -> StageProgress:
         """A running stage the new plan still wants keeps its progress; others start afresh."""
         still_wanted = planned.status == PlanStatus.PLANNED or planned.ongoing_at_entry
-        if progress.phase == StagePhase.COMPLETED:
-            return progress
-        if progress.phase in _WORKING_PHASES and still_wanted:
+        if progress.phase == StagePhase.COMPLETED or (
+            progress.phase in _WORKING_PHASES and still_wanted
+        ):
             progress.planned = planned
             return progress
         if progress.phase in _WORKING_PHASES:
