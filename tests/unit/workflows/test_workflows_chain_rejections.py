@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from workflow_builders import CASEWORKER, Driver
@@ -173,6 +174,18 @@ CASES: list[tuple[str, Callable[[Start], Driver], Decision, str]] = [
             stage=Stage.LANGUAGE, outcome=ReportKind.ATTENDANCE, caseworker_id=CASEWORKER
         ),
         "attendance_percent: attendance needs a percentage",
+    ),
+    (
+        "outcome dated in the future",
+        referred,
+        RecordOutcome(
+            stage=Stage.LANGUAGE,
+            outcome=ReportKind.ENROLLED,
+            referral_id="p-0f8fad5b-d9cb-469f:ref:1",
+            occurred_on=date(2030, 1, 1),
+            caseworker_id=CASEWORKER,
+        ),
+        "occurred_on: 2030-01-01 lies in the future",
     ),
     (
         "same goal again",

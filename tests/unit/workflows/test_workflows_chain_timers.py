@@ -208,3 +208,20 @@ def test_paused_cases_still_reach_the_age_limit(start: Start) -> None:
 
     assert driver.chain.state.close_reason == CloseReason.REACHED_27
     assert driver.chain.state.pause is None
+
+
+def test_the_follow_up_counts_from_the_start_day_the_provider_reported(start: Start) -> None:
+    driver = start(
+        language_level="B1", vocational_qualification="foreign", goal={"target_stage": "job"}
+    )
+    driver.propose(Stage.JOB, "job-lager")
+    driver.confirm(Stage.JOB, "job-lager")
+    driver.later(days=20)
+
+    driver.report(Stage.JOB, ReportKind.ENROLLED, reported_on=date(2025, 3, 10))
+
+    follow_up = next(t for t in driver.chain.armed_timers() if t.kind == TimerKind.JOB_FOLLOW_UP)
+    assert follow_up.due_at == datetime(2025, 9, 10, tzinfo=UTC)
+    driver.chain.fire_due_timers(follow_up.due_at)
+    task = next(t for t in driver.chain.open_tasks() if t.kind == TaskKind.FOLLOW_UP)
+    assert task.due_on == date(2025, 9, 10)

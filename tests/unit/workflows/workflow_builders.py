@@ -110,7 +110,7 @@ class Driver:
             report_id=report_id or f"rep-{self._reports}",
             referral_id=referral_id,
             kind=kind,
-            reported_on=self.now.date(),
+            reported_on=details.pop("reported_on", self.now.date()),
             **details,
         )
         return self.chain.provider_reported(report, self.now)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from string import Template
 
 from kette_core.contracts.base import ActorId
@@ -69,6 +69,7 @@ class ChainBase:
         now: datetime,
         stage_progress: StageProgress | None = None,
         referral_id: str | None = None,
+        due_on: date | None = None,
         **values: str,
     ) -> Task:
         """A task with its German text; ids count up within the chain."""
@@ -82,7 +83,7 @@ class ChainBase:
             opened_at=now,
             stage=stage,
             referral_id=referral_id,
-            due_on=now.date(),
+            due_on=due_on,
         )
         self.state.tasks.append(task)
         self._emit(
@@ -212,9 +213,8 @@ class ChainBase:
         self._close_tasks(now, _ATTEMPT_TASKS, stage_progress=progress)
         self._open_task(TaskKind.CHOOSE_OFFER, now, progress)
 
-    def _start_job(self, progress: StageProgress, now: datetime) -> None:
+    def _start_job(self, progress: StageProgress, started_on: date, now: datetime) -> None:
         """A job began: follow up after the programme's months to count sustained work."""
-        started_on = now.date()
         months = self.state.programme.deadlines.job_follow_up_months
         progress.phase = StagePhase.FOLLOW_UP
         progress.job_started_on = started_on

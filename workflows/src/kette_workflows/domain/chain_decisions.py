@@ -147,6 +147,7 @@ class DecisionHandlers(Outcomes):
         mark = self._mark()
         details = OutcomeDetails(
             source=ReportSource.CASEWORKER,
+            occurred_on=decision.occurred_on,
             attendance_percent=decision.attendance_percent,
             exam_passed=decision.exam_passed,
             exam_level=decision.exam_level,

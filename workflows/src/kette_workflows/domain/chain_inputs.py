@@ -86,6 +86,7 @@ class InputHandlers(Outcomes):
             return self._since(mark)
         details = OutcomeDetails(
             source=ReportSource.PROVIDER,
+            occurred_on=report.reported_on,
             report_id=report.report_id,
             attendance_percent=report.attendance_percent,
             exam_passed=report.exam_passed,

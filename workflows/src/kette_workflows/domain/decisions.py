@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from kette_core.contracts.base import ActorId, Identifier, ProviderId
@@ -74,6 +76,7 @@ class RecordOutcome(Decision):
     stage: Stage
     outcome: ReportKind
     referral_id: str | None = None
+    occurred_on: date | None = Field(default=None, description="Day it happened; default today.")
     attendance_percent: int | None = Field(default=None, ge=0, le=100)
     exam_passed: bool | None = None
     exam_level: LanguageLevel | None = None

@@ -109,7 +109,5 @@ TASK_TEXT_DE: dict[TaskKind, str] = {
         "zurückgezogen."
     ),
     TaskKind.PROGRAMME_HINT: "$hint",
-    TaskKind.PLAN_COMPLETED: (
-        "Alle geplanten Stufen sind abgeschlossen: Fall abschließen oder Ziel ändern."
-    ),
+    TaskKind.PLAN_COMPLETED: "Keine Stufe ist mehr offen: Fall abschließen oder Ziel ändern.",
 }

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from kette_core.contracts.base import ActorId
 from kette_core.contracts.vocabulary import LanguageLevel, Stage
 from kette_workflows.domain.conditions import holds
 from kette_workflows.domain.events import OutcomeRecorded, ProfileFactsUpdated
 from kette_workflows.domain.facts import profile_facts
+from kette_workflows.domain.labels_de import STAGE_DE
 from kette_workflows.domain.profile import language_rank
 from kette_workflows.domain.reasons import render_partial
 from kette_workflows.domain.replanning import Replanning
@@ -28,6 +29,7 @@ class OutcomeDetails:
     """What came with an outcome, from whichever source."""
 
     source: ReportSource
+    occurred_on: date | None = None
     report_id: str | None = None
     attendance_percent: int | None = None
     exam_passed: bool | None = None
@@ -51,7 +53,7 @@ class Outcomes(Replanning):
             referral.status = ReferralStatus.ACCEPTED
         elif kind == ReportKind.ENROLLED:
             referral.status = ReferralStatus.ENROLLED
-            self._enter(progress, now)
+            self._enter(progress, details, now)
         elif kind == ReportKind.ATTENDANCE:
             referral.attendance_percent = details.attendance_percent
             self._check_attendance(progress, referral, now)
@@ -61,7 +63,7 @@ class Outcomes(Replanning):
             self._take_exam_level(progress, details, now)
         elif kind == ReportKind.COMPLETED:
             referral.status = ReferralStatus.COMPLETED
-            self._finish(progress, now)
+            self._finish(progress, details, now)
         else:
             referral.status = (
                 ReferralStatus.REJECTED
@@ -77,9 +79,9 @@ class Outcomes(Replanning):
         """An outcome without referral: the person found a course or job on her own."""
         self._record(progress.stage, None, kind, details, now)
         if kind == ReportKind.ENROLLED:
-            self._enter(progress, now)
+            self._enter(progress, details, now)
         elif kind == ReportKind.COMPLETED:
-            self._finish(progress, now)
+            self._finish(progress, details, now)
         else:
             self._return_to_decision(progress, now)
 
@@ -107,7 +109,7 @@ class Outcomes(Replanning):
             )
         )
 
-    def _enter(self, progress: StageProgress, now: datetime) -> None:
+    def _enter(self, progress: StageProgress, details: OutcomeDetails, now: datetime) -> None:
         """Enrolment starts the stage; for the job stage it starts the job and its follow-up."""
         self._close_tasks(
             now,
@@ -115,20 +117,20 @@ class Outcomes(Replanning):
             stage_progress=progress,
         )
         if progress.stage == Stage.JOB:
-            self._start_job(progress, now)
+            self._start_job(progress, details.occurred_on or now.date(), now)
         else:
             progress.phase = StagePhase.IN_PROGRESS
         facts = profile_facts(self.state.profile)
         for hint in self.state.programme.stage(progress.stage).on_enrolled:
             if holds(hint.when, facts):
-                text = render_partial(hint.task_de, {})
+                text = render_partial(hint.task_de, {"stage": STAGE_DE[progress.stage]})
                 self._open_task(TaskKind.PROGRAMME_HINT, now, progress, hint=text)
 
-    def _finish(self, progress: StageProgress, now: datetime) -> None:
+    def _finish(self, progress: StageProgress, details: OutcomeDetails, now: datetime) -> None:
         """Completion; a completed job placement means the job started, follow-up pending."""
         if progress.stage == Stage.JOB and progress.phase != StagePhase.ONGOING:
             if progress.phase != StagePhase.FOLLOW_UP:
-                self._start_job(progress, now)
+                self._start_job(progress, details.occurred_on or now.date(), now)
             return
         self._complete_stage(progress, now)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
@@ -89,33 +90,54 @@ class TimerHandlers(ChainBase):
 
     def _fire(self, timer: ArmedTimer, now: datetime) -> None:
         """One timer's effect."""
-        state, deadlines = self.state, self.state.programme.deadlines
-        if timer.kind == TimerKind.PROVIDER_RESPONSE:
-            referral = next(r for r in state.referrals if r.referral_id == timer.reference)
-            referral.reminded = True
-            progress = state.progress(referral.stage)
-            days = str(deadlines.provider_response_days)
-            self._open_task(
-                TaskKind.PROVIDER_NO_RESPONSE, now, progress, referral.referral_id, days=days
-            )
-        elif timer.kind == TimerKind.CASE_REVIEW:
-            period = timedelta(days=deadlines.case_review_days)
-            while state.review_due_at <= now:
-                state.review_due_at += period
-            if not any(task.kind == TaskKind.CASE_REVIEW for task in state.open_tasks()):
-                self._open_task(TaskKind.CASE_REVIEW, now)
-        elif timer.kind == TimerKind.ELIGIBILITY_WARNING:
-            state.eligibility_warned = True
-            ends_on = date_de(state.profile.eligibility_ends_on)
-            self._open_task(TaskKind.ELIGIBILITY_ENDING, now, date=ends_on)
-        elif timer.kind == TimerKind.ELIGIBILITY_END:
-            self._close_case(CloseReason.REACHED_27, now)
-        elif timer.kind == TimerKind.RESIDENCE_EXPIRY:
-            state.residence_warned_for = state.profile.residence_status_expires_on
-            expires = date_de(state.residence_warned_for) if state.residence_warned_for else "–"
-            self._open_task(TaskKind.RESIDENCE_EXPIRING, now, date=expires)
-        else:
-            job = state.progress(Stage.JOB)
-            job.follow_up_task_opened = True
-            months = str(deadlines.job_follow_up_months)
-            self._open_task(TaskKind.FOLLOW_UP, now, job, months=months)
+        effects: dict[TimerKind, Callable[[ArmedTimer, datetime], None]] = {
+            TimerKind.PROVIDER_RESPONSE: self._provider_silent,
+            TimerKind.CASE_REVIEW: self._review_due,
+            TimerKind.ELIGIBILITY_WARNING: self._eligibility_ending,
+            TimerKind.ELIGIBILITY_END: self._eligibility_ended,
+            TimerKind.RESIDENCE_EXPIRY: self._residence_expiring,
+            TimerKind.JOB_FOLLOW_UP: self._follow_up_due,
+        }
+        effects[timer.kind](timer, now)
+
+    def _provider_silent(self, timer: ArmedTimer, now: datetime) -> None:
+        """The provider let the deadline pass: the caseworker follows up."""
+        referral = next(r for r in self.state.referrals if r.referral_id == timer.reference)
+        referral.reminded = True
+        progress = self.state.progress(referral.stage)
+        days = str(self.state.programme.deadlines.provider_response_days)
+        self._open_task(
+            TaskKind.PROVIDER_NO_RESPONSE, now, progress, referral.referral_id, days=days
+        )
+
+    def _review_due(self, timer: ArmedTimer, now: datetime) -> None:
+        """Periodic review; after a long sleep one task, not one per missed period."""
+        period = timedelta(days=self.state.programme.deadlines.case_review_days)
+        while self.state.review_due_at <= now:
+            self.state.review_due_at += period
+        if not any(task.kind == TaskKind.CASE_REVIEW for task in self.state.open_tasks()):
+            self._open_task(TaskKind.CASE_REVIEW, now, due_on=now.date())
+
+    def _eligibility_ending(self, timer: ArmedTimer, now: datetime) -> None:
+        """Time to arrange what follows, or to record an exception."""
+        self.state.eligibility_warned = True
+        ends_on = self.state.profile.eligibility_ends_on
+        self._open_task(TaskKind.ELIGIBILITY_ENDING, now, due_on=ends_on, date=date_de(ends_on))
+
+    def _eligibility_ended(self, timer: ArmedTimer, now: datetime) -> None:
+        """Past the month of the 27th birthday without exception, the case ends."""
+        self._close_case(CloseReason.REACHED_27, now)
+
+    def _residence_expiring(self, timer: ArmedTimer, now: datetime) -> None:
+        """A Duldung or Gestattung runs out soon; warned once per expiry date."""
+        expires_on = self.state.profile.residence_status_expires_on
+        self.state.residence_warned_for = expires_on
+        text = date_de(expires_on) if expires_on else "–"
+        self._open_task(TaskKind.RESIDENCE_EXPIRING, now, due_on=expires_on, date=text)
+
+    def _follow_up_due(self, timer: ArmedTimer, now: datetime) -> None:
+        """Months after the job start: does the job last?"""
+        job = self.state.progress(Stage.JOB)
+        job.follow_up_task_opened = True
+        months = str(self.state.programme.deadlines.job_follow_up_months)
+        self._open_task(TaskKind.FOLLOW_UP, now, job, due_on=job.follow_up_due_on, months=months)

@@ -156,6 +156,12 @@ def validate_record_outcome(state: ChainState, decision: RecordOutcome, now: dat
     """An outcome must fit the referral's status, or the stage's phase when there is none."""
     _require_open_case(state)
     _require_details(decision)
+    if decision.occurred_on is not None and decision.occurred_on > now.date():
+        _reject(
+            "occurred_on",
+            f"{decision.occurred_on.isoformat()} lies in the future",
+            "Das Datum liegt in der Zukunft.",
+        )
     if decision.referral_id is not None:
         _validate_referral_outcome(state, decision, decision.referral_id)
         return
