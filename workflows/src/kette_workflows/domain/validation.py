@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, NoReturn
+from typing import Any
 
 from kette_core.contracts.vocabulary import Stage
 from kette_workflows.domain.decisions import (
@@ -24,7 +24,14 @@ from kette_workflows.domain.decisions import (
     SkipStage,
     UpdateProfile,
 )
-from kette_workflows.domain.errors import DecisionRejected
+from kette_workflows.domain.guards import (
+    reject,
+    require_consent,
+    require_open_case,
+    require_phase,
+    require_running,
+    require_untried,
+)
 from kette_workflows.domain.labels_de import PHASE_DE, STAGE_DE, date_de
 from kette_workflows.domain.state import ChainState
 from kette_workflows.domain.transitions import referral_outcome_allowed, stage_outcome_allowed
@@ -40,68 +47,16 @@ _DECIDING = frozenset({StagePhase.AWAITING_DECISION})
 _REFERABLE = frozenset({StagePhase.MATCHING, StagePhase.AWAITING_DECISION})
 
 
-def _reject(field: str, reason: str, message_de: str) -> NoReturn:
-    """One place builds every rejection."""
-    raise DecisionRejected(field, reason, message_de)
-
-
-def _require_open_case(state: ChainState) -> None:
-    """Nothing changes on a closed or handed-over case."""
-    if state.is_closed:
-        _reject("status", f"case is {state.status.value}", "Der Fall ist bereits abgeschlossen.")
-
-
-def _require_running(state: ChainState) -> None:
-    """Referrals wait while the case rests."""
-    if state.status == ChainStatus.PAUSED:
-        _reject(
-            "status", "case is paused; resume it first", "Der Fall ruht: bitte zuerst fortsetzen."
-        )
-
-
-def _require_consent(state: ChainState) -> None:
-    """Without consent nothing goes to a provider."""
-    if not state.profile.consent_to_share:
-        _reject(
-            "consent_to_share",
-            "consent to share data with providers is withdrawn; no referral is possible",
-            "Die Einwilligung zur Datenweitergabe ist widerrufen: keine Zuweisung möglich.",
-        )
-
-
-def _require_phase(state: ChainState, stage: Stage, phases: frozenset[StagePhase]) -> None:
-    """The stage must be where the decision applies."""
-    phase = state.progress(stage).phase
-    if phase not in phases:
-        expected = ", ".join(sorted(p.value for p in phases))
-        _reject(
-            "stage",
-            f"stage {stage.value} is not open for this decision (phase {phase.value}, "
-            f"needs {expected})",
-            f"Die Stufe {STAGE_DE[stage]} ist dafür nicht offen ({PHASE_DE[phase]}).",
-        )
-
-
-def _require_untried(state: ChainState, stage: Stage, offer_id: str) -> None:
-    """Referring twice to an offer that already failed helps nobody."""
-    if offer_id in state.progress(stage).tried_offer_ids:
-        _reject(
-            "offer_id",
-            f"offer {offer_id} was already tried for stage {stage.value}",
-            f"Das Angebot {offer_id} wurde für diese Stufe bereits versucht.",
-        )
-
-
 def validate_confirm_offer(state: ChainState, decision: ConfirmOffer, now: datetime) -> None:
     """Only an offer matching proposed for a stage awaiting a decision."""
-    _require_open_case(state)
-    _require_running(state)
-    _require_consent(state)
-    _require_phase(state, decision.stage, _DECIDING)
-    _require_untried(state, decision.stage, decision.offer_id)
+    require_open_case(state)
+    require_running(state)
+    require_consent(state)
+    require_phase(state, decision.stage, _DECIDING)
+    require_untried(state, decision.stage, decision.offer_id)
     proposed = {offer.offer_id for offer in state.progress(decision.stage).open_proposals()}
     if decision.offer_id not in proposed:
-        _reject(
+        reject(
             "offer_id",
             f"offer {decision.offer_id} was not proposed for stage {decision.stage.value}",
             f"Das Angebot {decision.offer_id} wurde für diese Stufe nicht vorgeschlagen.",
@@ -112,27 +67,27 @@ def validate_choose_other_offer(
     state: ChainState, decision: ChooseOtherOffer, now: datetime
 ) -> None:
     """An offer of her own, while matching runs or after it answered."""
-    _require_open_case(state)
-    _require_running(state)
-    _require_consent(state)
-    _require_phase(state, decision.stage, _REFERABLE)
-    _require_untried(state, decision.stage, decision.offer_id)
+    require_open_case(state)
+    require_running(state)
+    require_consent(state)
+    require_phase(state, decision.stage, _REFERABLE)
+    require_untried(state, decision.stage, decision.offer_id)
 
 
 def validate_request_new_match(state: ChainState, decision: RequestNewMatch, now: datetime) -> None:
     """A new search only when the last one has answered."""
-    _require_open_case(state)
-    _require_running(state)
-    _require_consent(state)
-    _require_phase(state, decision.stage, _DECIDING)
+    require_open_case(state)
+    require_running(state)
+    require_consent(state)
+    require_phase(state, decision.stage, _DECIDING)
 
 
 def validate_skip_stage(state: ChainState, decision: SkipStage, now: datetime) -> None:
     """Any stage not yet finished may be skipped."""
-    _require_open_case(state)
+    require_open_case(state)
     progress = state.progress(decision.stage)
     if progress.finished:
-        _reject(
+        reject(
             "stage",
             f"stage {decision.stage.value} is already {progress.phase.value}",
             f"Die Stufe {STAGE_DE[decision.stage]} ist bereits {PHASE_DE[progress.phase]}.",
@@ -141,11 +96,11 @@ def validate_skip_stage(state: ChainState, decision: SkipStage, now: datetime) -
 
 def validate_reorder_stages(state: ChainState, decision: ReorderStages, now: datetime) -> None:
     """The new order must name exactly the stages not yet begun, each once."""
-    _require_open_case(state)
+    require_open_case(state)
     pending = [p.stage for p in state.stages if p.phase == StagePhase.PENDING]
     if len(decision.order) != len(set(decision.order)) or set(decision.order) != set(pending):
         names = ", ".join(stage.value for stage in pending) or "none"
-        _reject(
+        reject(
             "order",
             f"order must list each stage not yet begun exactly once ({names})",
             "Die Reihenfolge muss jede noch nicht begonnene Stufe genau einmal enthalten.",
@@ -154,10 +109,10 @@ def validate_reorder_stages(state: ChainState, decision: ReorderStages, now: dat
 
 def validate_record_outcome(state: ChainState, decision: RecordOutcome, now: datetime) -> None:
     """An outcome must fit the referral's status, or the stage's phase when there is none."""
-    _require_open_case(state)
+    require_open_case(state)
     _require_details(decision)
     if decision.occurred_on is not None and decision.occurred_on > now.date():
-        _reject(
+        reject(
             "occurred_on",
             f"{decision.occurred_on.isoformat()} lies in the future",
             "Das Datum liegt in der Zukunft.",
@@ -167,7 +122,7 @@ def validate_record_outcome(state: ChainState, decision: RecordOutcome, now: dat
         return
     open_referral = state.open_referral(decision.stage)
     if open_referral is not None:
-        _reject(
+        reject(
             "referral_id",
             f"stage {decision.stage.value} has open referral {open_referral.referral_id}; "
             "record the outcome on it",
@@ -175,7 +130,7 @@ def validate_record_outcome(state: ChainState, decision: RecordOutcome, now: dat
         )
     phase = state.progress(decision.stage).phase
     if not stage_outcome_allowed(phase, decision.outcome):
-        _reject(
+        reject(
             "outcome",
             f"outcome {decision.outcome.value} cannot be recorded for stage "
             f"{decision.stage.value} in phase {phase.value} without a referral",
@@ -188,13 +143,13 @@ def _validate_referral_outcome(state: ChainState, decision: RecordOutcome, ref_i
     """The referral must exist, belong to the stage and be in a fitting status."""
     referral = state.referral(ref_id)
     if referral is None or referral.stage != decision.stage:
-        _reject(
+        reject(
             "referral_id",
             f"referral {ref_id} does not exist for stage {decision.stage.value}",
             f"Die Zuweisung {ref_id} gibt es für diese Stufe nicht.",
         )
     if not referral_outcome_allowed(referral.status, decision.outcome):
-        _reject(
+        reject(
             "outcome",
             f"outcome {decision.outcome.value} is not possible for a referral that is "
             f"{referral.status.value}",
@@ -205,30 +160,30 @@ def _validate_referral_outcome(state: ChainState, decision: RecordOutcome, ref_i
 def _require_details(decision: RecordOutcome) -> None:
     """Attendance needs a percentage, an exam result needs passed or failed."""
     if decision.outcome == ReportKind.ATTENDANCE and decision.attendance_percent is None:
-        _reject("attendance_percent", "attendance needs a percentage", "Anwesenheit in % fehlt.")
+        reject("attendance_percent", "attendance needs a percentage", "Anwesenheit in % fehlt.")
     if decision.outcome == ReportKind.EXAM_RESULT and decision.exam_passed is None:
-        _reject("exam_passed", "an exam result needs passed or failed", "Prüfungsergebnis fehlt.")
+        reject("exam_passed", "an exam result needs passed or failed", "Prüfungsergebnis fehlt.")
 
 
 def validate_pause_case(state: ChainState, decision: PauseCase, now: datetime) -> None:
     """Only a running case can rest."""
-    _require_open_case(state)
+    require_open_case(state)
     if state.status == ChainStatus.PAUSED:
-        _reject("status", "case is already paused", "Der Fall ruht bereits.")
+        reject("status", "case is already paused", "Der Fall ruht bereits.")
 
 
 def validate_resume_case(state: ChainState, decision: ResumeCase, now: datetime) -> None:
     """Only a resting case can resume."""
-    _require_open_case(state)
+    require_open_case(state)
     if state.status != ChainStatus.PAUSED:
-        _reject("status", "case is not paused", "Der Fall ruht nicht.")
+        reject("status", "case is not paused", "Der Fall ruht nicht.")
 
 
 def validate_change_goal(state: ChainState, decision: ChangeGoal, now: datetime) -> None:
     """A goal change must change the goal."""
-    _require_open_case(state)
+    require_open_case(state)
     if decision.goal == state.profile.goal:
-        _reject(
+        reject(
             "goal",
             f"goal is already {decision.goal.target_stage.value}",
             "Dieses Ziel ist bereits vereinbart.",
@@ -237,9 +192,9 @@ def validate_change_goal(state: ChainState, decision: ChangeGoal, now: datetime)
 
 def validate_update_profile(state: ChainState, decision: UpdateProfile, now: datetime) -> None:
     """An update must change at least one fact."""
-    _require_open_case(state)
+    require_open_case(state)
     if not changed_profile_fields(state, decision):
-        _reject("profile", "the update changes no fact", "Die Angaben ändern nichts.")
+        reject("profile", "the update changes no fact", "Die Angaben ändern nichts.")
 
 
 def changed_profile_fields(state: ChainState, decision: UpdateProfile) -> dict[str, Any]:
@@ -259,16 +214,16 @@ def changed_profile_fields(state: ChainState, decision: UpdateProfile) -> dict[s
 
 def validate_close_case(state: ChainState, decision: CloseCase, now: datetime) -> None:
     """A case closes once."""
-    _require_open_case(state)
+    require_open_case(state)
 
 
 def validate_record_eligibility_exception(
     state: ChainState, decision: RecordEligibilityException, now: datetime
 ) -> None:
     """One recorded exception per case."""
-    _require_open_case(state)
+    require_open_case(state)
     if state.profile.eligibility_exception is not None:
-        _reject(
+        reject(
             "exception",
             "an eligibility exception is already recorded",
             "Eine Ausnahme von der Altersgrenze ist bereits dokumentiert.",
@@ -277,11 +232,11 @@ def validate_record_eligibility_exception(
 
 def validate_record_follow_up(state: ChainState, decision: RecordFollowUp, now: datetime) -> None:
     """The follow-up is recorded once it is due; earlier, a job loss is a drop-out."""
-    _require_open_case(state)
-    _require_phase(state, Stage.JOB, frozenset({StagePhase.FOLLOW_UP}))
+    require_open_case(state)
+    require_phase(state, Stage.JOB, frozenset({StagePhase.FOLLOW_UP}))
     due_on = state.progress(Stage.JOB).follow_up_due_on
     if due_on is not None and now.date() < due_on:
-        _reject(
+        reject(
             "follow_up_due_on",
             f"the follow-up is due on {due_on.isoformat()}; record a drop-out if the job ended",
             f"Die Nachbetreuung ist erst am {date_de(due_on)} fällig.",
@@ -290,10 +245,10 @@ def validate_record_follow_up(state: ChainState, decision: RecordFollowUp, now: 
 
 def validate_complete_task(state: ChainState, decision: CompleteTask, now: datetime) -> None:
     """Only an open task can be done."""
-    _require_open_case(state)
+    require_open_case(state)
     task = state.task(decision.task_id)
     if task is None or not task.is_open:
-        _reject(
+        reject(
             "task_id",
             f"task {decision.task_id} is unknown or already closed",
             "Diese Aufgabe gibt es nicht oder sie ist bereits erledigt.",
