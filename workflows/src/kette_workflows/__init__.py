@@ -1,0 +1,1 @@
+"""Temporal workflow, planning and bridge of the Integrationskette."""
