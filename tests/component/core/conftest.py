@@ -6,20 +6,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
+from core_component_support import EFFECTS
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_core.db import create_engine, session_factory
 from kette_core.tables import InboxRecord, OutboxRecord
-
-EFFECTS = sa.Table(
-    "test_effects",
-    sa.MetaData(),
-    sa.Column("ce_id", sa.String(200), primary_key=True),
-    sa.Column("participant_id", sa.String(80), nullable=False),
-)
-"""A business table: one row per applied event, so duplicates would show."""
 
 
 @pytest.fixture

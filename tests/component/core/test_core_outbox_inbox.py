@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 import sqlalchemy as sa
-from conftest import EFFECTS
+from core_component_support import EFFECTS
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select

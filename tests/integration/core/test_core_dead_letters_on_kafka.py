@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from conftest import eventually
+from core_integration_support import eventually
 from faststream.kafka import KafkaBroker
 
 from kette_core.consuming import DeadLetters, EventConsumer, EventHandlers, subscribe

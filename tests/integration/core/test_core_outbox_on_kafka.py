@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 
 import pytest
-from conftest import effect_count, eventually, record_effect, unsent_count
+from core_integration_support import effect_count, eventually, record_effect, unsent_count
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select

@@ -8,7 +8,13 @@ from collections.abc import Sequence
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from conftest import SERVICES, alembic_ini, effect_count, record_effect, unsent_count
+from core_integration_support import (
+    SERVICES,
+    alembic_ini,
+    effect_count,
+    record_effect,
+    unsent_count,
+)
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 

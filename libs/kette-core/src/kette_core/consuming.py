@@ -5,7 +5,7 @@
 import dataclasses
 import hashlib
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 import structlog
 from faststream import AckPolicy
@@ -137,14 +137,14 @@ def subscribe(
     broker: KafkaBroker,
     *topics: str,
     consumer: EventConsumer,
-    auto_offset_reset: str = "earliest",
+    auto_offset_reset: Literal["earliest", "latest", "none"] = "earliest",
 ) -> DefaultSubscriber:
     """Attach a consumer to topics; offsets are committed only after the record was dealt with."""
     subscriber = broker.subscriber(
         *topics,
         group_id=consumer.group_id,
         ack_policy=AckPolicy.NACK_ON_ERROR,
-        auto_offset_reset=cast(Any, auto_offset_reset),
+        auto_offset_reset=auto_offset_reset,
         parser=_tolerant_parser,
         decoder=_raw_body,
     )

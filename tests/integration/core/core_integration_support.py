@@ -1,0 +1,56 @@
+"""Shared pieces of the kette-core integration tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kette_core.contracts.base import EventPayload
+from kette_core.envelope import ReceivedEvent
+from kette_core.tables import OutboxRecord
+
+REPO = Path(__file__).resolve().parents[3]
+SERVICES = ("intake", "matching", "provider-gateway", "reporting")
+
+EFFECTS = sa.Table(
+    "test_effects",
+    sa.MetaData(),
+    sa.Column("ce_id", sa.String(200), primary_key=True),
+    sa.Column("participant_id", sa.String(80), nullable=False),
+)
+"""A business table: one row per applied event, so a duplicate would show."""
+
+
+def alembic_ini(service: str) -> Path:
+    return REPO / "services" / service / "alembic.ini"
+
+
+async def record_effect(session: AsyncSession, event: ReceivedEvent[EventPayload]) -> None:
+    """The business effect, written in the inbox's transaction."""
+    await session.exec(sa.insert(EFFECTS).values(ce_id=event.id, participant_id=event.subject))
+
+
+async def effect_count(sessions: async_sessionmaker[AsyncSession]) -> int:
+    async with sessions() as session:
+        return (await session.exec(select(sa.func.count()).select_from(EFFECTS))).one()
+
+
+async def unsent_count(sessions: async_sessionmaker[AsyncSession]) -> int:
+    async with sessions() as session:
+        statement = select(sa.func.count()).where(col(OutboxRecord.sent_at).is_(None))
+        return (await session.exec(statement.select_from(OutboxRecord))).one()
+
+
+async def eventually(condition: Callable[[], bool], what: str, attempts: int = 600) -> None:
+    """Wait (bounded) for something the broker delivers asynchronously."""
+    for _ in range(attempts):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"gave up waiting for {what}")
