@@ -1,0 +1,1 @@
+"""Kette intake service; its business logic arrives with its own issue."""

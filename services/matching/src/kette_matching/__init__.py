@@ -1,0 +1,1 @@
+"""Kette matching service; its business logic arrives with its own issue."""

@@ -1,0 +1,1 @@
+"""Kette provider gateway service; its business logic arrives with its own issue."""

@@ -1,0 +1,1 @@
+"""Kette reporting service; its business logic arrives with its own issue."""
