@@ -1,7 +1,6 @@
 """A single-node KRaft Kafka broker run straight from Maven-resolved jars."""
 
 import json
-import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,12 +9,8 @@ from kette_devstack import kafka_admin, topics
 from kette_devstack.blocking import run_blocking
 from kette_devstack.errors import StackError
 from kette_devstack.kafka_admin import KafkaConnection, TopicSpec
-from kette_devstack.kafka_files import (
-    admin_client_properties,
-    log4j2_properties,
-    new_cluster_id,
-    server_properties,
-)
+from kette_devstack.kafka_admin_tool import apply_security_plan, write_private
+from kette_devstack.kafka_files import log4j2_properties, new_cluster_id, server_properties
 from kette_devstack.kafka_security import ADMIN, CredentialStore, security_plan
 from kette_devstack.locking import file_lock
 from kette_devstack.maven import ensure_kafka_jars, require_java
@@ -134,7 +129,7 @@ class KafkaNode(Part):
         config_dir = home / "config"
         config_dir.mkdir(parents=True, exist_ok=True)
         server = config_dir / "server.properties"
-        _write_private(
+        write_private(
             server,
             server_properties(
                 home / "data",
@@ -207,48 +202,14 @@ class KafkaNode(Part):
         run_blocking(lambda: kafka_admin.ensure_topics(self.connection(), specs))
 
     def _apply_security(self, providers: list[str]) -> None:
-        """Reconcile SCRAM users and ACLs in one JVM start of the admin tool."""
-        admin_dir = self.config.home / "admin"
-        classes = self._compile_admin_tool(admin_dir / "classes")
-        properties = admin_dir / "admin.properties"
-        _write_private(
-            properties, admin_client_properties(self.bootstrap, self.credentials.password(ADMIN))
+        apply_security_plan(
+            source=self.config.admin_tool,
+            libs_dir=self.config.libs_dir,
+            work_dir=self.config.home / "admin",
+            bootstrap=self.bootstrap,
+            admin_password=self.credentials.password(ADMIN),
+            plan=security_plan(providers, self.credentials),
         )
-        plan = admin_dir / "plan.tsv"
-        _write_private(plan, security_plan(providers, self.credentials))
-        argv = [require_java(), "-Dlog4j2.level=WARN", "-cp"]
-        argv += [f"{classes}:{self.config.libs_dir}/*", "KetteAdmin", str(properties), str(plan)]
-        try:
-            result = subprocess.run(argv, capture_output=True, text=True, check=False)
-        finally:
-            plan.unlink(missing_ok=True)
-        if result.returncode != 0:
-            lines = (result.stderr or result.stdout).strip().splitlines()
-            raise StackError(
-                f"applying Kafka users and ACLs failed: {lines[-1] if lines else 'no output'}",
-                f"check {self.log_file}; the admin tool is {self.config.admin_tool}",
-            )
-
-    def _compile_admin_tool(self, classes: Path) -> Path:
-        compiled = classes / "KetteAdmin.class"
-        source = self.config.admin_tool
-        if compiled.is_file() and compiled.stat().st_mtime >= source.stat().st_mtime:
-            return classes
-        javac = Path(require_java()).resolve().parent / "javac"
-        if not javac.is_file():
-            raise StackError(
-                "javac is missing: secure mode compiles a small Kafka admin tool",
-                "apt-get install -y openjdk-17-jdk-headless",
-            )
-        classes.mkdir(parents=True, exist_ok=True)
-        argv = [str(javac), "-d", str(classes), "-cp", f"{self.config.libs_dir}/*", str(source)]
-        result = subprocess.run(argv, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            raise StackError(
-                f"compiling {source.name} failed: {result.stderr.strip().splitlines()[0]}",
-                "check that the pom's kafka-clients version matches the admin tool",
-            )
-        return classes
 
     def _probe(self) -> tuple[bool, str]:
         if not port_answers(self.config.port):
@@ -261,12 +222,3 @@ class KafkaNode(Part):
         if missing:
             return False, f"domain topics missing: {', '.join(missing)} (run `make up`)"
         return True, f"metadata OK on {self.bootstrap} ({self.security}), domain topics present"
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Write a file readable only by us, because it may hold local credentials."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    os.chmod(path, 0o600)

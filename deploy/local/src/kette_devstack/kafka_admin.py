@@ -4,11 +4,12 @@ import asyncio
 from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
-from aiokafka.errors import KafkaError
+if TYPE_CHECKING:
+    from aiokafka.admin import AIOKafkaAdminClient
+
+# aiokafka is imported inside the functions: it is slow to import and the CLI should be quick.
 
 TOPIC_ALREADY_EXISTS = 36
 PROBE_SECONDS = 5.0
@@ -47,8 +48,10 @@ class TopicSpec:
 @asynccontextmanager
 async def admin_client(
     conn: KafkaConnection, timeout_ms: int = 10_000
-) -> AsyncIterator[AIOKafkaAdminClient]:
+) -> AsyncIterator["AIOKafkaAdminClient"]:
     """A started admin client that is always closed."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
     client = AIOKafkaAdminClient(**conn.client_kwargs(), request_timeout_ms=timeout_ms)
     await client.start()
     try:
@@ -75,6 +78,9 @@ async def list_topics(conn: KafkaConnection) -> set[str]:
 
 async def ensure_topics(conn: KafkaConnection, specs: Iterable[TopicSpec]) -> list[str]:
     """Create the missing topics; returns the names created."""
+    from aiokafka.admin import NewTopic
+    from aiokafka.errors import KafkaError
+
     wanted = list(specs)
     async with admin_client(conn) as admin:
         existing = set(await admin.list_topics())
@@ -98,6 +104,8 @@ async def delete_topics(conn: KafkaConnection, names: list[str]) -> None:
 
 async def topic_configs(conn: KafkaConnection, names: Iterable[str]) -> dict[str, dict[str, str]]:
     """Effective configuration per topic (name -> key -> value)."""
+    from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
     resources = [ConfigResource(ConfigResourceType.TOPIC, name) for name in names]
     async with admin_client(conn) as admin:
         responses = await admin.describe_configs(resources)

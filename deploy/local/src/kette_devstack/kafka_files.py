@@ -75,18 +75,21 @@ def admin_client_properties(bootstrap: str, admin_password: str) -> str:
     )
 
 
-def log4j2_properties(level: str = "INFO") -> str:
-    """Broker logs to stdout, which the stack redirects into .kette/logs/kafka.log."""
+def log4j2_properties() -> str:
+    """Broker logs to stdout (redirected into .kette/logs/kafka.log): warnings, plus the
+    server's lifecycle lines so a start or stop is visible."""
     return (
         "status = warn\n"
         "appender.out.type = Console\n"
         "appender.out.name = out\n"
         "appender.out.layout.type = PatternLayout\n"
         "appender.out.layout.pattern = [%d] %p %m (%c)%n\n"
-        f"rootLogger.level = {level}\n"
+        "rootLogger.level = WARN\n"
         "rootLogger.appenderRef.out.ref = out\n"
-        "logger.state.name = state.change.logger\n"
-        "logger.state.level = WARN\n"
+        "logger.lifecycle.name = kafka.server.KafkaRaftServer\n"
+        "logger.lifecycle.level = INFO\n"
+        "logger.broker.name = kafka.server.BrokerServer\n"
+        "logger.broker.level = INFO\n"
     )
 
 

@@ -71,6 +71,7 @@ class Part(ABC):
                 self.pid_file.remove()
                 self._preflight(progress)
                 progress(f"starting {self.name}")
+                rotate_log(self.log_file)
                 pid, marker = self._spawn()
                 self.pid_file.write(PidRecord(pid, marker, owner, self.mode))
                 try:
@@ -134,8 +135,8 @@ class Part(ABC):
         if record.mode != self.mode:
             raise StackError(
                 f"{self.name} is already running in {record.mode or 'default'} mode, "
-                f"not {self.mode or 'default'}",
-                f"run `kette-stack down {self.name}` first, then start it again",
+                f"but {self.mode or 'default'} mode was asked for",
+                f"ask for the running mode, or `kette-stack down {self.name}` and start again",
             )
 
     def _wait_until(self, pid: int, check: Callable[[], bool], what: str) -> None:
@@ -174,6 +175,12 @@ class Part(ABC):
     @abstractmethod
     def _probe(self) -> tuple[bool, str]:
         """Protocol-level health check of a running server, with its reason."""
+
+
+def rotate_log(log_file: Path, max_bytes: int = 20_000_000) -> None:
+    """Keep one previous log, so logs of a long-lived checkout stay small."""
+    if log_file.is_file() and log_file.stat().st_size > max_bytes:
+        log_file.replace(log_file.with_suffix(".log.1"))
 
 
 def last_error_line(log_file: Path, max_bytes: int = 64_000) -> str:

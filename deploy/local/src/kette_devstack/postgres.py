@@ -1,16 +1,17 @@
 """PostgreSQL from Debian's packages for tests, run as the postgres user when we are root."""
 
+import grp
+import hashlib
 import os
 import pwd
 import re
 import shutil
 import signal
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-
-import psycopg
-from psycopg import sql
+from typing import TYPE_CHECKING
 
 from kette_devstack.errors import StackError
 from kette_devstack.kafka_security import CredentialStore
@@ -19,6 +20,10 @@ from kette_devstack.ports import port_answers, require_free_ports
 from kette_devstack.process import spawn
 from kette_devstack.settings import LOOPBACK, StackSettings
 
+if TYPE_CHECKING:
+    from psycopg import sql
+
+# psycopg is imported inside the methods: it is slow to import and the CLI should be quick.
 SUPERUSER = "kette"
 _DEBIAN_BIN_ROOT = Path("/usr/lib/postgresql")
 _DATABASE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -41,8 +46,39 @@ class PostgresConfig:
         return self.state_dir / "postgres"
 
     @property
+    def server_dir(self) -> Path:
+        """Where the server's own files live: under the state dir when the postgres user can
+        reach it, else in a per-checkout directory under /var/tmp (e.g. a checkout in /root)."""
+        if os.geteuid() != 0 or _reachable_by_postgres(self.home):
+            return self.home
+        digest = hashlib.sha256(str(self.home).encode()).hexdigest()[:12]
+        return Path("/var/tmp") / f"kette-postgres-{digest}"
+
+    @property
     def data_dir(self) -> Path:
-        return self.home / "data"
+        return self.server_dir / "data"
+
+
+def _reachable_by_postgres(path: Path) -> bool:
+    """True if every existing ancestor of path lets the postgres user pass through."""
+    try:
+        account = pwd.getpwnam("postgres")
+    except KeyError:
+        return True
+    groups = {account.pw_gid, *(g.gr_gid for g in grp.getgrall() if "postgres" in g.gr_mem)}
+    for directory in (path, *path.parents):
+        if not directory.exists():
+            continue
+        info = directory.stat()
+        if info.st_uid == account.pw_uid:
+            allowed = bool(info.st_mode & stat.S_IXUSR)
+        elif info.st_gid in groups:
+            allowed = bool(info.st_mode & stat.S_IXGRP)
+        else:
+            allowed = bool(info.st_mode & stat.S_IXOTH)
+        if not allowed:
+            return False
+    return True
 
 
 def find_bin_dir() -> Path | None:
@@ -74,15 +110,21 @@ class PostgresServer(Part):
 
     def create_database(self, name: str) -> str:
         """Create an empty database and return its SQLAlchemy URL."""
+        from psycopg import sql
+
         self._admin_execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(_db(name))))
         return self.url(name)
 
     def drop_database(self, name: str) -> None:
         """Drop a database even if connections linger (tests may leak pooled ones)."""
+        from psycopg import sql
+
         statement = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
         self._admin_execute(statement.format(sql.Identifier(_db(name))))
 
-    def _admin_execute(self, statement: sql.Composed) -> None:
+    def _admin_execute(self, statement: "sql.Composed") -> None:
+        import psycopg
+
         with psycopg.connect(self.url(driver="postgresql"), autocommit=True) as conn:
             conn.execute(statement)
 
@@ -127,7 +169,7 @@ class PostgresServer(Part):
 
     def _initdb(self, bin_dir: Path) -> None:
         user = self._os_user()
-        home, data = self.config.home, self.config.data_dir
+        home, data = self.config.server_dir, self.config.data_dir
         data.mkdir(parents=True, exist_ok=True)
         pwfile = home / "initdb.pw"
         pwfile.write_text(self._credentials.password(SUPERUSER) + "\n")
@@ -164,7 +206,8 @@ class PostgresServer(Part):
         argv = [str(self._bin_dir(lambda _: None) / "postgres"), "-D", data]
         argv += ["-p", str(self.config.port), "-c", f"listen_addresses={LOOPBACK}"]
         argv += ["-c", "unix_socket_directories=", "-c", "fsync=off"]
-        return spawn(argv, self.log_file, cwd=self.config.home, user=self._os_user()), data
+        cwd = self.config.server_dir
+        return spawn(argv, self.log_file, cwd=cwd, user=self._os_user()), data
 
     def _converge(self, progress: Progress) -> None:
         """Nothing to converge: each test creates its own database."""
@@ -180,6 +223,8 @@ class PostgresServer(Part):
         return True, f"accepting connections on {LOOPBACK}:{self.config.port}"
 
     def _query_problem(self) -> str | None:
+        import psycopg
+
         if not port_answers(self.config.port):
             return f"process runs but {LOOPBACK}:{self.config.port} does not answer"
         try:

@@ -12,11 +12,11 @@ LOOPBACK = "127.0.0.1"
 
 def repo_root() -> Path:
     """Locate the checkout, because state, the pom and the admin tool live relative to it."""
-    here = Path(__file__).resolve()
-    for candidate in (*here.parents, *Path.cwd().resolve().parents, Path.cwd().resolve()):
+    here, cwd = Path(__file__).resolve(), Path.cwd().resolve()
+    for candidate in (*here.parents, cwd, *cwd.parents):
         if (candidate / "deploy" / "local" / "kafka" / "pom.xml").is_file():
             return candidate
-    return Path.cwd().resolve()
+    return cwd
 
 
 class StackSettings(BaseSettings):

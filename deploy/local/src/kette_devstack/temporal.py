@@ -7,10 +7,6 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from temporalio.api.enums.v1 import IndexedValueType
-from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
-from temporalio.client import Client
-
 from kette_devstack.blocking import run_blocking
 from kette_devstack.errors import StackError
 from kette_devstack.part import Part, Progress
@@ -25,10 +21,6 @@ SEARCH_ATTRIBUTES = {
     "KetteKommune": "Keyword",
     "KetteStatus": "Keyword",
     "KetteOpenTask": "Bool",
-}
-_PROTO_TYPES = {
-    "Keyword": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-    "Bool": IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
 }
 
 
@@ -135,17 +127,24 @@ async def _missing_search_attributes(address: str) -> list[str]:
 
 
 async def _list_missing(address: str) -> list[str]:
+    # Imported here: temporalio takes half a second to import and the CLI should feel instant.
+    from temporalio.api.enums.v1 import IndexedValueType
+    from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
+    from temporalio.client import Client
+
     client = await Client.connect(address, namespace=NAMESPACE)
     if not await client.service_client.check_health():
         return list(SEARCH_ATTRIBUTES)
     response = await client.operator_service.list_search_attributes(
         ListSearchAttributesRequest(namespace=NAMESPACE)
     )
-    registered = dict(response.custom_attributes)
+    registered = {
+        name: IndexedValueType.Name(kind) for name, kind in response.custom_attributes.items()
+    }
     return [
         name
         for name, kind in SEARCH_ATTRIBUTES.items()
-        if registered.get(name) != _PROTO_TYPES[kind]
+        if registered.get(name) != f"INDEXED_VALUE_TYPE_{kind.upper()}"
     ]
 
 
