@@ -22,10 +22,12 @@ from kette_core.contracts.vocabulary import (
     Actor,
     Constraints,
     ContractModel,
+    Goal,
     LanguageLevel,
     Module,
     SchoolCertificate,
     Stage,
+    VocationalQualification,
 )
 
 
@@ -43,6 +45,8 @@ class PlannedStageStatus(StrEnum):
     PLANNED = "planned"
     MET_AT_ENTRY = "met_at_entry"
     SKIPPED = "skipped"
+    NOT_ELIGIBLE = "not_eligible"
+    COMPLETED = "completed"
 
 
 class PlanReason(StrEnum):
@@ -59,6 +63,10 @@ class PlanReason(StrEnum):
     EMPLOYMENT_BAN = "employment_ban"
     CASEWORKER_DECISION = "caseworker_decision"
     OTHER = "other"
+    NOT_NEEDED = "not_needed"
+    RESIDENCE_STATUS_NOT_ELIGIBLE = "residence_status_not_eligible"
+    AGE_LIMIT = "age_limit"
+    COMPLETED_EARLIER = "completed_earlier"
 
 
 class PlannedStage(ContractModel):
@@ -73,6 +81,11 @@ class PlannedStage(ContractModel):
     target_language_level: LanguageLevel | None = Field(
         default=None, description="German level the stage aims for, where it is the language stage."
     )
+    ongoing_at_entry: bool = Field(
+        default=False,
+        description="The person was already in this stage at entry and still is "
+        "(e.g. an apprenticeship); met at entry but not yet finished.",
+    )
 
 
 class ReplanReason(StrEnum):
@@ -84,6 +97,8 @@ class ReplanReason(StrEnum):
     DROPPED_OUT = "dropped_out"
     RESIDENCE_STATUS_CHANGED = "residence_status_changed"
     CASEWORKER_DECISION = "caseworker_decision"
+    ELIGIBILITY_EXCEPTION = "eligibility_exception"
+    STAGES_REORDERED = "stages_reordered"
 
 
 class ReferralWithdrawalReason(StrEnum):
@@ -106,6 +121,9 @@ class Outcome(StrEnum):
     DROPPED_OUT = "dropped_out"
     REJECTED = "rejected"
     NO_SHOW = "no_show"
+    ACCEPTED = "accepted"
+    ENROLLED = "enrolled"
+    ATTENDANCE = "attendance"
 
 
 class OutcomeSource(StrEnum):
@@ -116,7 +134,7 @@ class OutcomeSource(StrEnum):
 
 
 class PauseReason(StrEnum):
-    """Pause category; health and pregnancy share one code on purpose (Art. 9 DSGVO)."""
+    """Pause category; illness, pregnancy and childcare are published as one (Art. 9 DSGVO)."""
 
     PERSONAL_CIRCUMSTANCES = "personal_circumstances"
     CHILDCARE = "childcare"
@@ -135,6 +153,11 @@ class TaskKind(StrEnum):
     RESIDENCE_EXPIRY = "residence_expiry"
     FOLLOW_UP = "follow_up"
     DECISION_NEEDED = "decision_needed"
+    NO_OFFER_FOUND = "no_offer_found"
+    LOW_ATTENDANCE = "low_attendance"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    PROGRAMME_HINT = "programme_hint"
+    PLAN_COMPLETED = "plan_completed"
 
 
 class TaskResolution(StrEnum):
@@ -162,6 +185,33 @@ class ClosureReason(StrEnum):
     REACHED_27 = "reached_27"
     SUSTAINED_WORK = "sustained_work"
     OTHER = "other"
+    GOAL_REACHED = "goal_reached"
+    NO_LONGER_ELIGIBLE = "no_longer_eligible"
+
+
+class OfferChoice(StrEnum):
+    """Whether the caseworker took an offer matching proposed or one she found herself."""
+
+    PROPOSED = "proposed"
+    CASEWORKER_FOUND = "caseworker_found"
+
+
+class SkipReason(StrEnum):
+    """Why the caseworker skipped a stage."""
+
+    NOT_NEEDED = "not_needed"
+    ACHIEVED_ELSEWHERE = "achieved_elsewhere"
+    PARTICIPANT_DECLINED = "participant_declined"
+    NO_OFFER_AVAILABLE = "no_offer_available"
+    OTHER = "other"
+
+
+class EligibilityException(StrEnum):
+    """Justified exception to the age limit of 27."""
+
+    FINISH_ONGOING_STAGE = "finish_ongoing_stage"
+    LATE_ENTRY_JUSTIFIED = "late_entry_justified"
+    OTHER_JUSTIFIED = "other_justified"
 
 
 class ChainStarted(ChainEvent):
@@ -172,6 +222,13 @@ class ChainStarted(ChainEvent):
     programme_id: Slug = Field(description="Programme whose rules apply.")
     kommune: Kommune
     plan: tuple[PlannedStage, ...] = Field(min_length=1, description="Stages in planned order.")
+    programme_version: int | None = Field(
+        default=None, ge=1, description="Version of the programme rules the chain follows."
+    )
+    goal_stage: Stage | None = Field(default=None, description="Last stage the plan aims for.")
+    activity_at_entry: Activity | None = Field(
+        default=None, description="Training or work the person was already in at entry."
+    )
 
 
 class StageStarted(ChainEvent):
@@ -198,6 +255,15 @@ class ReferralRequested(ChainEvent):
     kommune: Kommune
     constraints: Constraints = Field(description="Constraints that rule offers in or out.")
     earliest_start: date | None = Field(default=None, description="Earliest useful start day.")
+    accompanying_modules: tuple[Module, ...] = Field(
+        default=(), description="Further modules foreseen alongside, e.g. F1 coaching."
+    )
+    excluded_offer_ids: tuple[Identifier, ...] = Field(
+        default=(), description="Offers already tried for this stage; not to be proposed again."
+    )
+    attempt: int | None = Field(
+        default=None, ge=1, description="1 for the first search of the stage, higher for retries."
+    )
 
 
 class ReferralConfirmed(ChainEvent):
@@ -206,13 +272,19 @@ class ReferralConfirmed(ChainEvent):
     event_type: ClassVar[str] = "kette.chain.referral_confirmed.v1"
 
     referral_id: Identifier = Field(description="Id of the referral (Zuweisung).")
-    request_id: Identifier = Field(description="Request the chosen proposal answered.")
+    request_id: Identifier = Field(
+        description="Request the chosen proposal answered; for an offer the caseworker found "
+        "without any search, an id of its own that no referral_requested event carries."
+    )
     offer_id: Identifier = Field(description="Chosen offer.")
     provider_id: ProviderId
     stage: Stage = Field(description="Stage the referral serves.")
     module: Module = Field(description="Support module of the offer.")
     response_due: date = Field(description="Day by which the provider should answer.")
     confirmed_by: Actor = Field(description="Caseworker who decided.")
+    offer_choice: OfferChoice | None = Field(
+        default=None, description="Offer proposed by matching, or found by the caseworker."
+    )
 
 
 class ReferralWithdrawn(ChainEvent):
@@ -244,6 +316,15 @@ class OutcomeRecorded(ChainEvent):
         default=None, description="School certificate obtained, for school outcomes."
     )
     recorded_on: date = Field(description="Day the outcome was recorded.")
+    occurred_on: date | None = Field(
+        default=None, description="Day the reported fact happened, where the report says."
+    )
+    attendance_percent: int | None = Field(
+        default=None, ge=0, le=100, description="Share of planned hours attended, in percent."
+    )
+    recorded_by: Actor | None = Field(
+        default=None, description="Caseworker who entered it; absent for provider reports."
+    )
 
 
 class StageCompleted(ChainEvent):
@@ -265,6 +346,10 @@ class StageSkipped(ChainEvent):
 
     stage: Stage = Field(description="Stage skipped.")
     reason: PlanReason = Field(description="Why it was skipped.")
+    skip_reason: SkipReason | None = Field(
+        default=None, description="The caseworker's reason, when she skipped it."
+    )
+    skipped_by: Actor | None = Field(default=None, description="Caseworker who decided.")
 
 
 class ChainReplanned(ChainEvent):
@@ -274,6 +359,10 @@ class ChainReplanned(ChainEvent):
 
     reason: ReplanReason = Field(description="What made the plan change.")
     plan: tuple[PlannedStage, ...] = Field(min_length=1, description="New stages in order.")
+    goal_stage: Stage | None = Field(default=None, description="Last stage the new plan aims for.")
+    decided_by: Actor | None = Field(
+        default=None, description="Caseworker whose decision changed the plan, if one did."
+    )
 
 
 class ChainPaused(ChainEvent):
@@ -284,6 +373,7 @@ class ChainPaused(ChainEvent):
     reason: PauseReason = Field(description="Pause category.")
     paused_on: date = Field(description="First day of the pause.")
     expected_resume_on: date | None = Field(default=None, description="Expected end, if known.")
+    paused_by: Actor | None = Field(default=None, description="Caseworker who decided.")
 
 
 class ChainResumed(ChainEvent):
@@ -292,6 +382,7 @@ class ChainResumed(ChainEvent):
     event_type: ClassVar[str] = "kette.chain.resumed.v1"
 
     resumed_on: date = Field(description="Day the chain continued.")
+    resumed_by: Actor | None = Field(default=None, description="Caseworker who decided.")
 
 
 class TaskOpened(ChainEvent):
@@ -314,6 +405,9 @@ class TaskClosed(ChainEvent):
     task_id: Identifier = Field(description="Id of the task.")
     kind: TaskKind = Field(description="What the task was about.")
     resolution: TaskResolution = Field(description="How it was closed.")
+    closed_by: Actor | None = Field(
+        default=None, description="Caseworker who did it; absent when events made it moot."
+    )
 
 
 class SharingStopped(ChainEvent):
@@ -336,3 +430,94 @@ class ChainClosed(ChainEvent):
     closed_on: date = Field(description="Day the chain ended.")
     last_stage: Stage | None = Field(default=None, description="Stage reached last, if any.")
     activity_at_exit: Activity = Field(description="Training or work at exit, for the figures.")
+    closed_by: Actor | None = Field(
+        default=None, description="Caseworker who closed it; absent when a rule or timer did."
+    )
+
+
+class SharingResumed(ChainEvent):
+    """Consent was given again; data may be shared with providers for new referrals."""
+
+    event_type: ClassVar[str] = "kette.chain.sharing_resumed.v1"
+
+
+class OffersReceived(ChainEvent):
+    """Matching's proposals reached the chain; the caseworker now chooses among them."""
+
+    event_type: ClassVar[str] = "kette.chain.offers_received.v1"
+
+    request_id: Identifier = Field(description="Referral request the proposals answered.")
+    stage: Stage = Field(description="Stage the offers are for.")
+    offer_ids: tuple[Identifier, ...] = Field(
+        min_length=1, description="Offers not yet tried for the stage, best first."
+    )
+
+
+class NoOfferFoundForStage(ChainEvent):
+    """Nothing usable came back for a stage (Angebotslücke), including only offers already tried."""
+
+    event_type: ClassVar[str] = "kette.chain.no_offer_found.v1"
+
+    request_id: Identifier = Field(description="Referral request that found nothing.")
+    stage: Stage = Field(description="Stage without an offer.")
+    modules: tuple[Module, ...] = Field(default=(), description="Support modules searched for.")
+
+
+class JobStarted(ChainEvent):
+    """Employment subject to social insurance began; a follow-up checks that it lasts."""
+
+    event_type: ClassVar[str] = "kette.chain.job_started.v1"
+
+    started_on: date = Field(description="First day of the job.")
+    follow_up_due_on: date = Field(description="Day the follow-up on sustained work is due.")
+
+
+class FollowUpRecorded(ChainEvent):
+    """The follow-up after a job start was done."""
+
+    event_type: ClassVar[str] = "kette.chain.follow_up_recorded.v1"
+
+    still_employed: bool = Field(description="The job still existed at the follow-up.")
+    recorded_by: Actor = Field(description="Caseworker who did the follow-up.")
+
+
+class GoalChanged(ChainEvent):
+    """A new goal was agreed; a replanned event with the new plan follows."""
+
+    event_type: ClassVar[str] = "kette.chain.goal_changed.v1"
+
+    previous_goal_stage: Stage = Field(description="Last stage the old goal aimed for.")
+    goal: Goal = Field(description="The new goal.")
+    changed_by: Actor = Field(description="Caseworker who recorded the new goal.")
+
+
+class ProfileFactsUpdated(ChainEvent):
+    """Assessed facts changed in the chain (a decision or a passed exam); only changes are set."""
+
+    event_type: ClassVar[str] = "kette.chain.profile_facts_updated.v1"
+
+    language_level: LanguageLevel | None = Field(default=None, description="New German level.")
+    school_certificate: SchoolCertificate | None = Field(
+        default=None, description="New school certificate."
+    )
+    vocational_qualification: VocationalQualification | None = Field(
+        default=None, description="New vocational qualification."
+    )
+    employment_ban: bool | None = Field(
+        default=None, description="Whether a ban on employment now applies."
+    )
+    childcare_needed: bool | None = Field(
+        default=None, description="Whether participation now needs childcare."
+    )
+    updated_by: Actor | None = Field(
+        default=None, description="Caseworker who entered it; absent when an exam result did."
+    )
+
+
+class EligibilityExceptionRecorded(ChainEvent):
+    """A justified exception to the age limit of 27 was recorded; the chain may go on past it."""
+
+    event_type: ClassVar[str] = "kette.chain.eligibility_exception_recorded.v1"
+
+    exception: EligibilityException = Field(description="Kind of justified exception.")
+    recorded_by: Actor = Field(description="Caseworker who recorded it.")

@@ -14,6 +14,14 @@ from kette_core.contracts.chain import (
     ChainResumed,
     ChainStarted,
     ClosureReason,
+    EligibilityException,
+    EligibilityExceptionRecorded,
+    FollowUpRecorded,
+    GoalChanged,
+    JobStarted,
+    NoOfferFoundForStage,
+    OfferChoice,
+    OffersReceived,
     Outcome,
     OutcomeRecorded,
     OutcomeSource,
@@ -21,13 +29,16 @@ from kette_core.contracts.chain import (
     PlannedStage,
     PlannedStageStatus,
     PlanReason,
+    ProfileFactsUpdated,
     ReferralConfirmed,
     ReferralRequested,
     ReferralWithdrawalReason,
     ReferralWithdrawn,
     ReplanReason,
+    SharingResumed,
     SharingStopped,
     SharingStopReason,
+    SkipReason,
     StageCompleted,
     StageSkipped,
     StageStarted,
@@ -206,6 +217,7 @@ EXAMPLES: tuple[EventPayload, ...] = (
         module=Module.F4,
         response_due=date(2024, 3, 18),
         confirmed_by=CASEWORKER,
+        offer_choice=OfferChoice.PROPOSED,
     ),
     ReferralWithdrawn(
         participant_id=PARTICIPANT,
@@ -227,7 +239,11 @@ EXAMPLES: tuple[EventPayload, ...] = (
         participant_id=PARTICIPANT, stage=Stage.LANGUAGE, completed_on=date(2024, 7, 12)
     ),
     StageSkipped(
-        participant_id=PARTICIPANT, stage=Stage.SCHOOL, reason=PlanReason.CERTIFICATE_HELD
+        participant_id=PARTICIPANT,
+        stage=Stage.SCHOOL,
+        reason=PlanReason.CASEWORKER_DECISION,
+        skip_reason=SkipReason.ACHIEVED_ELSEWHERE,
+        skipped_by=CASEWORKER,
     ),
     ChainReplanned(participant_id=PARTICIPANT, reason=ReplanReason.PROFILE_UPDATED, plan=PLAN),
     ChainPaused(
@@ -263,6 +279,39 @@ EXAMPLES: tuple[EventPayload, ...] = (
         last_stage=Stage.APPRENTICESHIP,
         activity_at_exit=Activity.APPRENTICESHIP,
     ),
+    OffersReceived(
+        participant_id=PARTICIPANT,
+        request_id=REQUEST,
+        stage=Stage.LANGUAGE,
+        offer_ids=(OFFER, "offer-f4-kamen-2024-1"),
+    ),
+    NoOfferFoundForStage(
+        participant_id=PARTICIPANT,
+        request_id=REQUEST,
+        stage=Stage.SCHOOL,
+        modules=(Module.F3, Module.F1),
+    ),
+    JobStarted(
+        participant_id=PARTICIPANT,
+        started_on=date(2025, 9, 1),
+        follow_up_due_on=date(2026, 3, 1),
+    ),
+    FollowUpRecorded(participant_id=PARTICIPANT, still_employed=True, recorded_by=CASEWORKER),
+    GoalChanged(
+        participant_id=PARTICIPANT,
+        previous_goal_stage=Stage.APPRENTICESHIP,
+        goal=Goal(target_stage=Stage.JOB),
+        changed_by=CASEWORKER,
+    ),
+    ProfileFactsUpdated(
+        participant_id=PARTICIPANT, language_level=LanguageLevel.B1, updated_by=CASEWORKER
+    ),
+    EligibilityExceptionRecorded(
+        participant_id=PARTICIPANT,
+        exception=EligibilityException.FINISH_ONGOING_STAGE,
+        recorded_by=CASEWORKER,
+    ),
+    SharingResumed(participant_id=PARTICIPANT),
     OffersProposed(
         participant_id=PARTICIPANT,
         request_id=REQUEST,
