@@ -1,11 +1,16 @@
 """Secure mode: SCRAM principals and ACLs keep each provider to its own topics."""
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.errors import KafkaConnectionError, TopicAuthorizationFailedError
+from aiokafka.errors import (
+    GroupAuthorizationFailedError,
+    KafkaConnectionError,
+    TopicAuthorizationFailedError,
+)
 
 from kette_devstack import topics
 from kette_devstack.kafka import KafkaConfig, KafkaNode
@@ -39,8 +44,8 @@ def secure_kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaNode
 
 async def _produce(connection: KafkaConnection, topic: str, value: bytes) -> None:
     producer = AIOKafkaProducer(**connection.client_kwargs(), request_timeout_ms=10_000)
-    await producer.start()
     try:
+        await producer.start()
         await producer.send_and_wait(topic, value, key=b"participant-1")
     finally:
         await producer.stop()
@@ -50,9 +55,10 @@ async def _consume_one(connection: KafkaConnection, topic: str, group: str) -> b
     consumer = AIOKafkaConsumer(
         topic, **connection.client_kwargs(), group_id=group, auto_offset_reset="earliest"
     )
-    await consumer.start()
     try:
-        record = await consumer.getone()
+        async with asyncio.timeout(30):  # a bound, so a wrongly allowed read fails fast
+            await consumer.start()
+            record = await consumer.getone()
     finally:
         await consumer.stop()
     value: bytes | None = record.value
@@ -136,3 +142,13 @@ def test_credentials_stay_in_a_private_file_under_the_state_dir(secure_kafka: Ka
     assert path.is_relative_to(secure_kafka.config.state_dir)
     assert path.stat().st_mode & 0o077 == 0
     assert provider_principal("alpha") in secure_kafka.credentials.all()
+
+
+async def test_provider_cannot_join_the_consumer_groups_of_a_similarly_named_provider(
+    secure_kafka: KafkaNode,
+) -> None:
+    secure_kafka.add_provider("alpha-2")
+    alpha = secure_kafka.connection(provider_principal("alpha"))
+
+    with pytest.raises(GroupAuthorizationFailedError):
+        await _consume_one(alpha, topics.referrals_topic("alpha"), group="provider.alpha-2.inbox")

@@ -94,5 +94,9 @@ def log4j2_properties() -> str:
 
 
 def new_cluster_id() -> str:
-    """A Kafka cluster id (URL-safe base64 of a random UUID, unpadded), without a JVM start."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    """A Kafka cluster id (URL-safe base64 of a random UUID, unpadded), without a JVM start.
+    Like Kafka's own Uuid.randomUuid, never one starting with '-': the CLI would read an option."""
+    while True:
+        candidate = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not candidate.startswith("-"):
+            return candidate

@@ -45,8 +45,9 @@ def provider_principal(provider_id: str) -> str:
 
 
 def consumer_group_prefix(user: str) -> str:
-    """Consumer groups (and transactional ids) a principal may use start with this."""
-    return user if user.startswith("provider.") else f"kette.{user}"
+    """Consumer groups (and transactional ids) a principal may use start with this; the
+    provider prefix ends in a dot so provider `a` cannot join the groups of provider `a-2`."""
+    return f"{user}." if user.startswith("provider.") else f"kette.{user}"
 
 
 def acl_plan(provider_ids: Iterable[str]) -> list[AclRule]:
