@@ -1,0 +1,157 @@
+"""Drives the chain workflow on Temporal's time-skipping test server, with events recorded."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from temporalio import activity
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from kette_core.contracts.vocabulary import Stage
+from kette_workflows.domain.events import ChainEvent
+from kette_workflows.domain.inputs import MatchResult, ProviderReport
+from kette_workflows.domain.profile import ParticipantProfile
+from kette_workflows.domain.state import ProposedOffer
+from kette_workflows.domain.vocabulary import ReportKind
+from kette_workflows.programmes import load_programme
+from kette_workflows.temporal.io import (
+    WORKFLOW_NAME,
+    ChainInput,
+    MatchSignal,
+    PublishChainEvents,
+    ReportSignal,
+    chain_workflow_id,
+)
+from kette_workflows.temporal.workflow import IntegrationsketteWorkflow
+
+CASEWORKER = "cw-4b1d2c"
+
+
+def profile(today: date, **overrides: Any) -> ParticipantProfile:
+    """An A1 learner with a Duldung and no certificate, aiming for an apprenticeship."""
+    fields: dict[str, Any] = {
+        "participant_id": f"p-{uuid.uuid4()}",
+        "kommune": "Unna",
+        "programme_id": "durchstarten",
+        "eligibility_ends_on": today + timedelta(days=6 * 365),
+        "residence_status": "duldung",
+        "residence_status_expires_on": None,
+        "language_level": "A1",
+        "school_certificate": "none",
+        "vocational_qualification": "none",
+        "current_activity": "none",
+        "goal": {"target_stage": "apprenticeship"},
+        "constraints": {"childcare_needed": False, "employment_ban": False},
+        "consent_to_share": True,
+    }
+    fields.update(overrides)
+    return ParticipantProfile.model_validate(fields)
+
+
+class RecordingPublisher:
+    """Stands in for Kafka in timer tests; the Kafka path has its own integration tests."""
+
+    def __init__(self) -> None:
+        self.events: list[ChainEvent] = []
+
+    @activity.defn(name="publish_chain_events")
+    async def publish_chain_events(self, batch: PublishChainEvents) -> int:
+        self.events.extend(batch.events)
+        return len(batch.events)
+
+    def kinds(self) -> list[str]:
+        return [event.kind for event in self.events]
+
+
+class ChainDriver:
+    """Plays matching, provider and caseworker against one running chain workflow."""
+
+    def __init__(self, handle: WorkflowHandle[Any, Any], recorder: RecordingPublisher) -> None:
+        self.handle = handle
+        self.recorder = recorder
+        self._inputs = 0
+
+    def _input_id(self) -> str:
+        self._inputs += 1
+        return f"in-{self._inputs}"
+
+    async def request_id(self, stage: Stage) -> str:
+        """The open match request of a stage, read from the published timeline."""
+        for event in reversed(await self.timeline()):
+            if event.kind == "referral_requested" and event.stage == stage:  # type: ignore[union-attr]
+                return str(event.request_id)  # type: ignore[union-attr]
+        raise AssertionError(f"no referral requested for {stage}")
+
+    async def timeline(self) -> list[ChainEvent]:
+        return list(await self.handle.query("timeline", result_type=list[ChainEvent]))
+
+    async def propose(self, stage: Stage, *offer_ids: str, provider: str = "vhs-unna") -> None:
+        offers = [
+            ProposedOffer(offer_id=offer_id, provider_id=provider, rank=rank)
+            for rank, offer_id in enumerate(offer_ids, start=1)
+        ]
+        result = MatchResult(request_id=await self.request_id(stage), offers=offers)
+        await self.handle.signal(
+            "offers_proposed", MatchSignal(input_id=self._input_id(), result=result)
+        )
+
+    async def decide(self, update: str, decision: Any) -> Any:
+        return await self.handle.execute_update(update, decision)
+
+    async def referral_id(self, stage: Stage) -> str:
+        for event in reversed(await self.timeline()):
+            if event.kind == "referral_confirmed" and event.stage == stage:  # type: ignore[union-attr]
+                return str(event.referral_id)  # type: ignore[union-attr]
+        raise AssertionError(f"no referral confirmed for {stage}")
+
+    async def report(self, stage: Stage, kind: ReportKind, on: date, **details: Any) -> None:
+        report = ProviderReport(
+            report_id=self._input_id(),
+            referral_id=await self.referral_id(stage),
+            kind=kind,
+            reported_on=on,
+            **details,
+        )
+        await self.handle.signal(
+            "provider_reported", ReportSignal(input_id=report.report_id, report=report)
+        )
+
+
+async def now_of(env: WorkflowEnvironment) -> datetime:
+    """The test server's clock, which time skipping moves."""
+    return (await env.get_current_time()).astimezone(UTC)
+
+
+@asynccontextmanager
+async def running_chain(
+    env: WorkflowEnvironment, chain_profile: ParticipantProfile, programme_id: str = "durchstarten"
+) -> AsyncIterator[ChainDriver]:
+    """Worker plus one started chain; the worker stops when the block ends."""
+    recorder = RecordingPublisher()
+    client: Client = env.client
+    task_queue = f"tq-{uuid.uuid4()}"
+    async with Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[IntegrationsketteWorkflow],
+        activities=[recorder.publish_chain_events],
+    ):
+        handle = await client.start_workflow(
+            WORKFLOW_NAME,
+            ChainInput(profile=chain_profile, programme=load_programme(programme_id)),
+            id=chain_workflow_id(chain_profile.participant_id),
+            task_queue=task_queue,
+        )
+        try:
+            yield ChainDriver(handle, recorder)
+        finally:
+            # a chain left running without a worker would hold the test server's clock still
+            description = await handle.describe()
+            if description.status == WorkflowExecutionStatus.RUNNING:
+                await handle.terminate("test finished")

@@ -1,0 +1,1 @@
+"""Temporal edge of the chain: workflow, activities, worker; the domain decides, these translate."""

@@ -1,0 +1,361 @@
+"""The Integrationskette workflow: a thin, deterministic shell around the pure `Chain`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TypeVar
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from kette_workflows.domain import Chain, DecisionRejected, validate_decision
+    from kette_workflows.domain.decisions import (
+        ChangeGoal,
+        ChooseOtherOffer,
+        CloseCase,
+        CompleteTask,
+        ConfirmOffer,
+        Decision,
+        PauseCase,
+        RecordEligibilityException,
+        RecordFollowUp,
+        RecordOutcome,
+        ReorderStages,
+        RequestNewMatch,
+        ResumeCase,
+        SkipStage,
+        UpdateProfile,
+    )
+    from kette_workflows.domain.events import ChainEvent
+    from kette_workflows.domain.state import Task
+    from kette_workflows.temporal import search_attributes as sa
+    from kette_workflows.temporal.io import (
+        WORKFLOW_NAME,
+        ChainInput,
+        ConsentSignal,
+        DecisionResult,
+        MatchSignal,
+        PublishChainEvents,
+        ReportSignal,
+        ResidenceSignal,
+    )
+    from kette_workflows.temporal.views import ChainStateView, PlanQueryView
+
+D = TypeVar("D", bound=Decision)
+
+PUBLISH_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
+)
+SEEN_INPUTS_KEPT = 1_000
+"""Redeliveries come within minutes; remembering the last thousand signal ids is plenty."""
+
+
+@workflow.defn(name=WORKFLOW_NAME)
+class IntegrationsketteWorkflow:
+    """One participant's chain; every change is published on kette.chain.v1 by an activity."""
+
+    @workflow.init
+    def __init__(self, start: ChainInput) -> None:
+        """Build the chain before any signal or update can reach it."""
+        self._seen_inputs = list(start.seen_input_ids)
+        self._unpublished: list[ChainEvent] = []
+        if start.carried_state is not None:
+            self._chain = Chain.from_json(start.carried_state)
+            self._published_up_to = len(self._chain.timeline())
+        else:
+            self._chain, self._unpublished = Chain.start(
+                start.profile, start.programme, workflow.now()
+            )
+            self._published_up_to = 0
+
+    @workflow.run
+    async def run(self, start: ChainInput) -> str:
+        """Publish, sleep until the next deadline or input, repeat; continue as new when long."""
+        chain = self._chain
+        while True:
+            await self._publish_pending()
+            self._upsert_search_attributes(chain)
+            if chain.state.is_closed and not self._unpublished:
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                return chain.status.value
+            if self._history_is_long(start):
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                await self._publish_pending()
+                workflow.continue_as_new(self._carry_over(start, chain))
+            await self._sleep_until_input_or_deadline(chain)
+
+    async def _sleep_until_input_or_deadline(self, chain: Chain) -> None:
+        """Wake for new events (from signals or updates) or fire the earliest deadline."""
+        timer = chain.next_timer()
+        timeout = None
+        if timer is not None:
+            timeout = max(timer.due_at - workflow.now(), timedelta(seconds=0))
+        try:
+            await workflow.wait_condition(lambda: bool(self._unpublished), timeout=timeout)
+        except TimeoutError:
+            self._record(chain.fire_due_timers(workflow.now()))
+
+    async def _publish_pending(self) -> None:
+        """Hand new timeline entries to the publishing activity, in order, until none are left."""
+        while self._unpublished:
+            batch, self._unpublished = self._unpublished, []
+            await workflow.execute_activity(
+                "publish_chain_events",
+                PublishChainEvents(workflow_id=workflow.info().workflow_id, events=batch),
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=PUBLISH_RETRY,
+            )
+            self._published_up_to = batch[-1].sequence
+
+    def _history_is_long(self, start: ChainInput) -> bool:
+        info = workflow.info()
+        return (
+            info.is_continue_as_new_suggested()
+            or info.get_current_history_length() >= start.history_events_before_continue
+        )
+
+    def _carry_over(self, start: ChainInput, chain: Chain) -> ChainInput:
+        """The whole chain, timeline included, survives continue-as-new."""
+        return start.model_copy(
+            update={
+                "carried_state": chain.to_json(),
+                "seen_input_ids": self._seen_inputs[-SEEN_INPUTS_KEPT:],
+            }
+        )
+
+    def _upsert_search_attributes(self, chain: Chain) -> None:
+        stages = chain.current_stages()
+        workflow.upsert_search_attributes(
+            [
+                sa.STAGE.value_set(stages[0].value if stages else "none"),
+                sa.KOMMUNE.value_set(chain.state.profile.kommune),
+                sa.STATUS.value_set(chain.status.value),
+                sa.OPEN_TASK.value_set(bool(chain.open_tasks())),
+            ]
+        )
+
+    def _record(self, events: list[ChainEvent]) -> None:
+        self._unpublished.extend(events)
+
+    @property
+    def chain(self) -> Chain:
+        return self._chain
+
+    def _first_time(self, input_id: str) -> bool:
+        """Kafka delivers at least once; a signal id seen before is dropped."""
+        if input_id in self._seen_inputs:
+            workflow.logger.info("chain.duplicate_input_dropped", extra={"input_id": input_id})
+            return False
+        self._seen_inputs.append(input_id)
+        del self._seen_inputs[:-SEEN_INPUTS_KEPT]
+        return True
+
+    # -- signals from the bridge -------------------------------------------------------------
+
+    @workflow.signal
+    def offers_proposed(self, signal: MatchSignal) -> None:
+        """Matching answered a referral request."""
+        if self._first_time(signal.input_id):
+            self._record(self.chain.offers_proposed(signal.result, workflow.now()))
+
+    @workflow.signal
+    def provider_reported(self, signal: ReportSignal) -> None:
+        """A provider reported on a referral."""
+        if self._first_time(signal.input_id):
+            self._record(self.chain.provider_reported(signal.report, workflow.now()))
+
+    @workflow.signal
+    def residence_status_changed(self, signal: ResidenceSignal) -> None:
+        """Intake recorded a new residence status."""
+        if self._first_time(signal.input_id):
+            self._record(self.chain.residence_status_changed(signal.change, workflow.now()))
+
+    @workflow.signal
+    def consent_changed(self, signal: ConsentSignal) -> None:
+        """Consent to share with providers was given or withdrawn."""
+        if not self._first_time(signal.input_id):
+            return
+        now = workflow.now()
+        if signal.consent_to_share:
+            self._record(self.chain.consent_given(now))
+        else:
+            self._record(self.chain.consent_withdrawn(now))
+
+    # -- caseworker decisions (Updates with validators) --------------------------------------
+
+    async def _decide(self, decision: Decision) -> DecisionResult:
+        """Apply, then return once the resulting events are on Kafka."""
+        events = self.chain.decide(decision, workflow.now())
+        self._record(events)
+        if events:
+            last = events[-1].sequence
+            await workflow.wait_condition(lambda: self._published_up_to >= last)
+        return DecisionResult(events=[e.kind for e in events], status=self.chain.status.value)
+
+    def _validate(self, decision: Decision) -> None:
+        """Reject before anything changes; the caller gets field, reason and German text."""
+        try:
+            validate_decision(self.chain.state, decision, workflow.now())
+        except DecisionRejected as rejected:
+            raise ApplicationError(
+                str(rejected),
+                {
+                    "field": rejected.field,
+                    "reason": rejected.reason,
+                    "message_de": rejected.message_de,
+                },
+                type="DecisionRejected",
+                non_retryable=True,
+            ) from None
+
+    @workflow.update
+    async def confirm_offer(self, decision: ConfirmOffer) -> DecisionResult:
+        """Refer to one of the offers matching proposed."""
+        return await self._decide(decision)
+
+    @confirm_offer.validator
+    def _validate_confirm_offer(self, decision: ConfirmOffer) -> None:
+        self._validate(decision)
+
+    @workflow.update
+    async def choose_other_offer(self, decision: ChooseOtherOffer) -> DecisionResult:
+        """Refer to an offer the caseworker found herself."""
+        return await self._decide(decision)
+
+    @choose_other_offer.validator
+    def _validate_choose_other_offer(self, decision: ChooseOtherOffer) -> None:
+        self._validate(decision)
+
+    @workflow.update
+    async def request_new_match(self, decision: RequestNewMatch) -> DecisionResult:
+        """Ask matching again, e.g. after every proposal was turned down."""
+        return await self._decide(decision)
+
+    @request_new_match.validator
+    def _validate_request_new_match(self, decision: RequestNewMatch) -> None:
+        self._validate(decision)
+
+    @workflow.update
+    async def skip_stage(self, decision: SkipStage) -> DecisionResult:
+        """Leave a stage out, with a reason."""
+        return await self._decide(decision)
+
+    @skip_stage.validator
+    def _validate_skip_stage(self, decision: SkipStage) -> None:
+        self._validate(decision)
+
+    @workflow.update
+    async def reorder_stages(self, decision: ReorderStages) -> DecisionResult:
+        """Change the order of the stages not yet begun, with a reason."""
+        return await self._decide(decision)
+
+    @reorder_stages.validator
+    def _validate_reorder_stages(self, decision: ReorderStages) -> None:
+        self._validate(decision)
+
+    @workflow.update
+    async def record_outcome(self, decision: RecordOutcome) -> DecisionResult:
+        """Record what the provider did not report."""
+        return await self._decide(decision)
+
+    @record_outcome.validator
+    def _validate_record_outcome(self, decision: RecordOutcome) -> None:
+        self._validate(decision)
+
+    @workflow.update
+    async def pause_case(self, decision: PauseCase) -> DecisionResult:
+        """Pause for illness, pregnancy, childcare or another reason."""
+        return await self._decide(decision)
+
+    @pause_case.validator
+    def _validate_pause_case(self, decision: PauseCase) -> None:
+        self._validate(decision)
+
+    @workflow.update
+    async def resume_case(self, decision: ResumeCase) -> DecisionResult:
+        """End a pause."""
+        return await self._decide(decision)
+
+    @resume_case.validator
+    def _validate_resume_case(self, decision: ResumeCase) -> None:
+        self._validate(decision)
+
+    @workflow.update
+    async def change_goal(self, decision: ChangeGoal) -> DecisionResult:
+        """Change the goal; the chain is re-planned, finished stages are kept."""
+        return await self._decide(decision)
+
+    @change_goal.validator
+    def _validate_change_goal(self, decision: ChangeGoal) -> None:
+        self._validate(decision)
+
+    @workflow.update
+    async def update_profile(self, decision: UpdateProfile) -> DecisionResult:
+        """Correct the facts planning relies on (language level, certificates, constraints)."""
+        return await self._decide(decision)
+
+    @update_profile.validator
+    def _validate_update_profile(self, decision: UpdateProfile) -> None:
+        self._validate(decision)
+
+    @workflow.update
+    async def close_case(self, decision: CloseCase) -> DecisionResult:
+        """Close the case with a reason."""
+        return await self._decide(decision)
+
+    @close_case.validator
+    def _validate_close_case(self, decision: CloseCase) -> None:
+        self._validate(decision)
+
+    @workflow.update
+    async def record_eligibility_exception(
+        self, decision: RecordEligibilityException
+    ) -> DecisionResult:
+        """Keep supporting beyond 27 for a justified reason."""
+        return await self._decide(decision)
+
+    @record_eligibility_exception.validator
+    def _validate_record_eligibility_exception(self, decision: RecordEligibilityException) -> None:
+        self._validate(decision)
+
+    @workflow.update
+    async def record_follow_up(self, decision: RecordFollowUp) -> DecisionResult:
+        """Six months after the job started: still employed closes as sustained work."""
+        return await self._decide(decision)
+
+    @record_follow_up.validator
+    def _validate_record_follow_up(self, decision: RecordFollowUp) -> None:
+        self._validate(decision)
+
+    @workflow.update
+    async def complete_task(self, decision: CompleteTask) -> DecisionResult:
+        """Mark a task done (a review held, a reminder followed up)."""
+        return await self._decide(decision)
+
+    @complete_task.validator
+    def _validate_complete_task(self, decision: CompleteTask) -> None:
+        self._validate(decision)
+
+    # -- queries -----------------------------------------------------------------------------
+
+    @workflow.query
+    def state(self) -> ChainStateView:
+        """Status, current stages, published position."""
+        return ChainStateView.of(self.chain, published_up_to=self._published_up_to)
+
+    @workflow.query
+    def plan(self) -> PlanQueryView:
+        """The plan with its German reasons."""
+        return PlanQueryView(plan=self.chain.plan())
+
+    @workflow.query
+    def tasks(self) -> list[Task]:
+        """Open tasks for the caseworker."""
+        return self.chain.open_tasks()
+
+    @workflow.query
+    def timeline(self) -> list[ChainEvent]:
+        """Everything that happened, in order (survives continue-as-new)."""
+        return self.chain.timeline()
