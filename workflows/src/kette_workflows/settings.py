@@ -16,7 +16,9 @@ class WorkflowSettings(KetteSettings):
     temporal_address: str = Field(default="127.0.0.1:7233", description="Temporal frontend.")
     temporal_namespace: str = Field(default="default", description="Temporal namespace.")
     task_queue: str = Field(default=TASK_QUEUE, description="Task queue of the chain worker.")
-    bridge_group_id: str = Field(default="kette.workflows.bridge", description="Kafka group of the bridge.")
+    bridge_group_id: str = Field(
+        default="kette.workflows.bridge", description="Kafka group of the bridge."
+    )
     participants_topic: str = Field(default=topics.PARTICIPANTS, description="Bridge input.")
     matching_topic: str = Field(default=topics.MATCHING, description="Bridge input.")
     provider_status_topic: str = Field(default=topics.PROVIDER_STATUS, description="Bridge input.")
