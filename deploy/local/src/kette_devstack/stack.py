@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from kette_devstack.chain_worker import ChainWorker
 from kette_devstack.health import Health
 from kette_devstack.kafka import KafkaConfig, KafkaNode
 from kette_devstack.part import Part
@@ -9,8 +10,8 @@ from kette_devstack.postgres import PostgresConfig, PostgresServer
 from kette_devstack.settings import StackSettings
 from kette_devstack.temporal import TemporalConfig, TemporalServer
 
-PART_NAMES = ("kafka", "temporal", "postgres")
-DEFAULT_UP = ("kafka", "temporal")  # PostgreSQL is for tests; they start it on demand
+PART_NAMES = ("kafka", "temporal", "postgres", "workflows")
+DEFAULT_UP = ("kafka", "temporal", "workflows")  # PostgreSQL is for tests only
 
 
 @dataclass(frozen=True)
@@ -20,15 +21,19 @@ class Stack:
     kafka: KafkaNode
     temporal: TemporalServer
     postgres: PostgresServer
+    workflows: ChainWorker
 
     @classmethod
     def from_settings(cls, settings: StackSettings | None = None) -> "Stack":
         settings = settings or StackSettings()
         timeout = settings.start_timeout_seconds
+        kafka = KafkaNode(KafkaConfig.from_settings(settings), timeout)
+        temporal = TemporalServer(TemporalConfig.from_settings(settings), timeout)
         return cls(
-            kafka=KafkaNode(KafkaConfig.from_settings(settings), timeout),
-            temporal=TemporalServer(TemporalConfig.from_settings(settings), timeout),
+            kafka=kafka,
+            temporal=temporal,
             postgres=PostgresServer(PostgresConfig.from_settings(settings), timeout),
+            workflows=ChainWorker(settings.state_dir, temporal.address, kafka.bootstrap, timeout),
         )
 
     def parts(self, names: tuple[str, ...] = PART_NAMES) -> list[Part]:
@@ -37,6 +42,7 @@ class Stack:
             "kafka": self.kafka,
             "temporal": self.temporal,
             "postgres": self.postgres,
+            "workflows": self.workflows,
         }
         return [by_name[name] for name in PART_NAMES if name in names]
 
