@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import structlog
 from faststream.kafka import KafkaBroker
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
@@ -29,7 +31,13 @@ def kafka_security(settings: KetteSettings) -> BaseSecurity | None:
 
 
 def build_broker(settings: KetteSettings, **options: Any) -> KafkaBroker:
-    """Idempotent producer (acks=all), so retries neither duplicate nor reorder records."""
+    """Idempotent producer (acks=all), so retries neither duplicate nor reorder records.
+
+    FastStream's per-message access lines go through structlog at debug level, so
+    production logs stay JSON and carry only our own event names.
+    """
+    options.setdefault("logger", structlog.get_logger("faststream"))
+    options.setdefault("log_level", logging.DEBUG)
     return KafkaBroker(
         settings.kafka_bootstrap,
         security=kafka_security(settings),
