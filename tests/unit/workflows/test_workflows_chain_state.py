@@ -96,6 +96,7 @@ def test_the_chain_started_event_records_activity_at_entry(start: Start) -> None
     assert apprenticeship == {
         "stage": "apprenticeship",
         "status": "met_at_entry",
+        "reason": "already_in_apprenticeship",
         "ongoing_at_entry": True,
         "modules": [],
         "target": None,

@@ -6,6 +6,8 @@ from datetime import date, datetime, timedelta
 from string import Template
 
 from kette_core.contracts.base import ActorId
+from kette_core.contracts.vocabulary import Module
+from kette_workflows.domain.closing import activity_after, activity_now, last_stage_reached
 from kette_workflows.domain.events import (
     CaseClosed,
     CaseHandedOver,
@@ -130,12 +132,20 @@ class ChainBase:
                 continue
             self._close_task(task, now, TaskResolution.OBSOLETE)
 
-    def _request_match(self, progress: StageProgress, now: datetime) -> None:
-        """Ask matching for ranked offers, with only non-identifying facts."""
+    def _new_request_id(self) -> str:
+        """Match request ids count up within the chain."""
         self.state.request_count += 1
-        progress.request_id = f"{self.state.participant_id}:match:{self.state.request_count}"
-        progress.phase = StagePhase.MATCHING
+        return f"{self.state.participant_id}:match:{self.state.request_count}"
+
+    def _request_match(self, progress: StageProgress, now: datetime) -> None:
+        """Ask matching for ranked offers; a stage without a module has nothing to search for."""
         progress.proposals = []
+        if not progress.planned.modules:
+            progress.phase = StagePhase.AWAITING_DECISION
+            self._open_task(TaskKind.ARRANGE_STAGE, now, progress)
+            return
+        progress.request_id = self._new_request_id()
+        progress.phase = StagePhase.MATCHING
         profile = self.state.profile
         self._emit(
             ReferralRequested(
@@ -149,19 +159,22 @@ class ChainBase:
                 kommune=profile.kommune,
                 language_level=profile.language_level,
                 childcare_needed=profile.constraints.childcare_needed,
+                employment_ban=profile.constraints.employment_ban,
             )
         )
 
     def _refer(
         self,
         progress: StageProgress,
-        offer: tuple[str, str],
+        offer: tuple[str, str, Module],
         choice: OfferChoice,
         by: ActorId,
         now: datetime,
     ) -> None:
-        """Send the person to an offer; the provider has a deadline to answer."""
-        offer_id, provider_id = offer
+        """Send the person to an offer; one found without a search gets a request id of its own."""
+        offer_id, provider_id, module = offer
+        if progress.request_id is None:
+            progress.request_id = self._new_request_id()
         self.state.referral_count += 1
         referral = Referral(
             referral_id=f"{self.state.participant_id}:ref:{self.state.referral_count}",
@@ -176,14 +189,16 @@ class ChainBase:
         self.state.referrals.append(referral)
         progress.phase = StagePhase.REFERRED
         progress.attempts += 1
-        self._close_tasks(now, frozenset(_DECISION_TASKS), stage_progress=progress)
+        self._close_tasks(now, DECISION_TASKS, stage_progress=progress)
         self._emit(
             ReferralConfirmed(
                 **self._meta(now),
                 referral_id=referral.referral_id,
+                request_id=progress.request_id,
                 stage=progress.stage,
                 offer_id=offer_id,
                 provider_id=provider_id,
+                module=module,
                 choice=choice,
                 answer_due_at=referral.answer_due_at,
                 decided_by=by,
@@ -211,7 +226,8 @@ class ChainBase:
         progress.follow_up_due_on = None
         progress.follow_up_task_opened = False
         self._close_tasks(now, _ATTEMPT_TASKS, stage_progress=progress)
-        self._open_task(TaskKind.CHOOSE_OFFER, now, progress)
+        kind = TaskKind.CHOOSE_OFFER if progress.planned.modules else TaskKind.ARRANGE_STAGE
+        self._open_task(kind, now, progress)
 
     def _start_job(self, progress: StageProgress, started_on: date, now: datetime) -> None:
         """A job began: follow up after the programme's months to count sustained work."""
@@ -227,11 +243,25 @@ class ChainBase:
             )
         )
 
-    def _complete_stage(self, progress: StageProgress, now: datetime, advance: bool = True) -> None:
+    def _complete_stage(
+        self,
+        progress: StageProgress,
+        now: datetime,
+        advance: bool = True,
+        completed_on: date | None = None,
+    ) -> None:
         """A stage is done; its tasks are moot and the next stages may open."""
         progress.phase = StagePhase.COMPLETED
         self._close_tasks(now, stage_progress=progress)
-        self._emit(StageCompleted(**self._meta(now), stage=progress.stage))
+        day = completed_on or now.date()
+        self._emit(
+            StageCompleted(
+                **self._meta(now),
+                stage=progress.stage,
+                completed_on=day,
+                activity_after=activity_after(progress),
+            )
+        )
         if advance:
             self._advance(now)
 
@@ -245,7 +275,8 @@ class ChainBase:
                 continue
             if any(_holds_back(earlier, progress) for earlier in stages[:index]):
                 continue
-            self._emit(StageOpened(**self._meta(now), stage=progress.stage))
+            attempt = progress.attempts + 1
+            self._emit(StageOpened(**self._meta(now), stage=progress.stage, attempt=attempt))
             self._request_match(progress, now)
         plan_done = all(progress.finished for progress in stages)
         if plan_done and not any(t.kind == TaskKind.PLAN_COMPLETED for t in self.state.tasks):
@@ -253,23 +284,51 @@ class ChainBase:
 
     def _close_case(self, reason: CloseReason, now: datetime, by: ActorId | None = None) -> None:
         """End the case: referrals withdrawn, tasks moot; a residence permit hands over."""
-        for referral in [r for r in self.state.referrals if r.is_open]:
+        open_referrals = [r for r in self.state.referrals if r.is_open]
+        for referral in open_referrals:
             self._withdraw(referral, WithdrawReason.CASE_CLOSED, now)
         self._close_tasks(now)
+        last_stage = last_stage_reached(self.state)
+        activity = activity_now(self.state)
+        withdrawn = [r.referral_id for r in open_referrals]
         handed_over = reason == CloseReason.RESIDENCE_PERMIT
         self.state.status = ChainStatus.HANDED_OVER if handed_over else ChainStatus.CLOSED
         self.state.close_reason = reason
         self.state.closed_at = now
         self.state.pause = None
         if handed_over:
-            self._emit(CaseHandedOver(**self._meta(now), reason=reason))
+            self._emit(
+                CaseHandedOver(
+                    **self._meta(now),
+                    reason=reason,
+                    last_stage=last_stage,
+                    activity_at_exit=activity,
+                    withdrawn_referral_ids=withdrawn,
+                )
+            )
         else:
-            self._emit(CaseClosed(**self._meta(now), reason=reason, decided_by=by))
+            self._emit(
+                CaseClosed(
+                    **self._meta(now),
+                    reason=reason,
+                    decided_by=by,
+                    last_stage=last_stage,
+                    activity_at_exit=activity,
+                    withdrawn_referral_ids=withdrawn,
+                )
+            )
 
 
-_DECISION_TASKS = (TaskKind.CHOOSE_OFFER, TaskKind.NO_OFFER_FOUND)
+DECISION_TASKS = frozenset({TaskKind.CHOOSE_OFFER, TaskKind.NO_OFFER_FOUND, TaskKind.ARRANGE_STAGE})
+"""Tasks asking the caseworker how a stage gets its offer; moot once it has one."""
 _ATTEMPT_TASKS = frozenset(
-    {TaskKind.FOLLOW_UP, TaskKind.PROGRAMME_HINT, TaskKind.LOW_ATTENDANCE, TaskKind.CHOOSE_OFFER}
+    {
+        TaskKind.FOLLOW_UP,
+        TaskKind.PROGRAMME_HINT,
+        TaskKind.LOW_ATTENDANCE,
+        TaskKind.CHOOSE_OFFER,
+        TaskKind.ARRANGE_STAGE,
+    }
 )
 """Tasks about one attempt at a stage; moot once that attempt failed."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from kette_core.contracts.vocabulary import Stage
+from kette_workflows.domain.chain_base import DECISION_TASKS
 from kette_workflows.domain.decisions import (
     ChangeGoal,
     ChooseOtherOffer,
@@ -33,7 +34,8 @@ from kette_workflows.domain.events import (
     StagesReordered,
 )
 from kette_workflows.domain.outcomes import OutcomeDetails, Outcomes
-from kette_workflows.domain.state import PauseInfo
+from kette_workflows.domain.replanning import summarise
+from kette_workflows.domain.state import PauseInfo, offer_module
 from kette_workflows.domain.validation import (
     changed_profile_fields,
     validate_change_goal,
@@ -74,7 +76,7 @@ class DecisionHandlers(Outcomes):
         mark = self._mark()
         progress = self.state.progress(decision.stage)
         offer = next(o for o in progress.proposals if o.offer_id == decision.offer_id)
-        offer_ref = (offer.offer_id, offer.provider_id)
+        offer_ref = (offer.offer_id, offer.provider_id, offer_module(progress, offer.module))
         self._refer(progress, offer_ref, OfferChoice.PROPOSED, decision.caseworker_id, now)
         return self._since(mark)
 
@@ -83,7 +85,8 @@ class DecisionHandlers(Outcomes):
         validate_choose_other_offer(self.state, decision, now)
         mark = self._mark()
         progress = self.state.progress(decision.stage)
-        offer_ref = (decision.offer_id, decision.provider_id)
+        module = offer_module(progress, decision.module)
+        offer_ref = (decision.offer_id, decision.provider_id, module)
         self._refer(progress, offer_ref, OfferChoice.CASEWORKER_FOUND, decision.caseworker_id, now)
         return self._since(mark)
 
@@ -92,11 +95,7 @@ class DecisionHandlers(Outcomes):
         validate_request_new_match(self.state, decision, now)
         mark = self._mark()
         progress = self.state.progress(decision.stage)
-        self._close_tasks(
-            now,
-            frozenset({TaskKind.CHOOSE_OFFER, TaskKind.NO_OFFER_FOUND}),
-            stage_progress=progress,
-        )
+        self._close_tasks(now, DECISION_TASKS, stage_progress=progress)
         self._request_match(progress, now)
         return self._since(mark)
 
@@ -136,6 +135,8 @@ class DecisionHandlers(Outcomes):
                 order=decision.order,
                 reason=decision.reason,
                 decided_by=decision.caseworker_id,
+                goal_stage=self.state.profile.goal.target_stage,
+                stages=summarise(stages),
             )
         )
         self._advance(now)
@@ -193,6 +194,7 @@ class DecisionHandlers(Outcomes):
                 **self._meta(now),
                 previous_goal_stage=previous,
                 goal_stage=decision.goal.target_stage,
+                occupation_field=decision.goal.occupation_field,
                 decided_by=decision.caseworker_id,
             )
         )

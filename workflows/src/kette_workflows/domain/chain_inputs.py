@@ -99,6 +99,8 @@ class InputHandlers(Outcomes):
         """Why a report cannot apply, or None when it can."""
         if report.report_id in self.state.handled_report_ids:
             return IgnoredReason.DUPLICATE
+        if not report.complete:
+            return IgnoredReason.INCOMPLETE
         if self.state.is_closed:
             return IgnoredReason.CASE_CLOSED
         referral = self.state.referral(report.referral_id)
@@ -172,8 +174,10 @@ class InputHandlers(Outcomes):
         if self.state.is_closed or not self.state.profile.consent_to_share:
             return self._since(mark)
         self.state.profile = self.state.profile.with_changes(consent_to_share=False)
-        self._emit(ConsentWithdrawn(**self._meta(now)))
-        for referral in [r for r in self.state.referrals if r.is_open]:
+        open_referrals = [r for r in self.state.referrals if r.is_open]
+        withdrawn = [referral.referral_id for referral in open_referrals]
+        self._emit(ConsentWithdrawn(**self._meta(now), withdrawn_referral_ids=withdrawn))
+        for referral in open_referrals:
             self._withdraw(referral, WithdrawReason.CONSENT_WITHDRAWN, now)
             progress = self.state.progress(referral.stage)
             if progress.phase in (StagePhase.REFERRED, StagePhase.IN_PROGRESS):

@@ -35,6 +35,7 @@ from kette_workflows.domain.vocabulary import (
     IgnoredReason,
     OfferChoice,
     PlanChangeCause,
+    PlanReason,
     ReorderReason,
     ReportKind,
     ReportSource,
@@ -56,6 +57,7 @@ __all__ = [
     "GoalChanged",
     "ProfileFactsUpdated",
     "ResidenceStatusRecorded",
+    "StageSummary",
     "TaskClosed",
     "TaskOpened",
 ]
@@ -68,6 +70,7 @@ class StageSummary(BaseModel):
 
     stage: Stage
     status: PlanStatus
+    reason: PlanReason
     ongoing_at_entry: bool
     modules: list[Module]
     target: str | None
@@ -101,6 +104,7 @@ class StageOpened(ChainEventBase):
 
     kind: Literal["stage_opened"] = "stage_opened"
     stage: Stage
+    attempt: int = Field(ge=1, description="Referrals tried for the stage so far, plus one.")
 
 
 class ReferralRequested(ChainEventBase):
@@ -116,6 +120,7 @@ class ReferralRequested(ChainEventBase):
     kommune: Kommune
     language_level: LanguageLevel
     childcare_needed: bool
+    employment_ban: bool
 
 
 class OffersReceived(ChainEventBase):
@@ -141,9 +146,11 @@ class ReferralConfirmed(ChainEventBase):
 
     kind: Literal["referral_confirmed"] = "referral_confirmed"
     referral_id: str
+    request_id: str = Field(description="The stage's match request; minted if there was none.")
     stage: Stage
     offer_id: str
     provider_id: str
+    module: Module
     choice: OfferChoice
     answer_due_at: AwareDatetime
     decided_by: ActorId
@@ -167,6 +174,7 @@ class OutcomeRecorded(ChainEventBase):
     stage: Stage
     report: ReportKind
     source: ReportSource
+    occurred_on: date | None = None
     report_id: str | None = None
     attendance_percent: int | None = None
     exam_passed: bool | None = None
@@ -189,6 +197,8 @@ class StageCompleted(ChainEventBase):
 
     kind: Literal["stage_completed"] = "stage_completed"
     stage: Stage
+    completed_on: date
+    activity_after: Activity | None = None
 
 
 class StageSkipped(ChainEventBase):
@@ -207,6 +217,8 @@ class StagesReordered(ChainEventBase):
     order: list[Stage]
     reason: ReorderReason
     decided_by: ActorId
+    goal_stage: Stage
+    stages: list[StageSummary] = Field(description="The whole plan in its new order.")
 
 
 class JobStarted(ChainEventBase):

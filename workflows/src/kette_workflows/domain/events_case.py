@@ -7,7 +7,9 @@ from typing import Literal
 
 from kette_core.contracts.base import ActorId
 from kette_core.contracts.vocabulary import (
+    Activity,
     LanguageLevel,
+    OccupationField,
     ResidenceStatus,
     SchoolCertificate,
     Stage,
@@ -65,6 +67,7 @@ class GoalChanged(ChainEventBase):
     kind: Literal["goal_changed"] = "goal_changed"
     previous_goal_stage: Stage
     goal_stage: Stage
+    occupation_field: OccupationField | None = None
     decided_by: ActorId
 
 
@@ -101,6 +104,7 @@ class ConsentWithdrawn(ChainEventBase):
     """Sharing with providers stopped."""
 
     kind: Literal["consent_withdrawn"] = "consent_withdrawn"
+    withdrawn_referral_ids: list[str]
 
 
 class ConsentGiven(ChainEventBase):
@@ -115,6 +119,9 @@ class CaseClosed(ChainEventBase):
     kind: Literal["case_closed"] = "case_closed"
     reason: CloseReason
     decided_by: ActorId | None = None
+    last_stage: Stage | None
+    activity_at_exit: Activity
+    withdrawn_referral_ids: list[str]
 
 
 class CaseHandedOver(ChainEventBase):
@@ -123,3 +130,6 @@ class CaseHandedOver(ChainEventBase):
     kind: Literal["case_handed_over"] = "case_handed_over"
     to: Literal["jobcenter"] = "jobcenter"
     reason: CloseReason
+    last_stage: Stage | None
+    activity_at_exit: Activity
+    withdrawn_referral_ids: list[str]

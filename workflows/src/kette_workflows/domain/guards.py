@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from kette_core.contracts.vocabulary import Stage
+from kette_core.contracts.vocabulary import Module, Stage
 from kette_workflows.domain.errors import DecisionRejected
 from kette_workflows.domain.labels_de import PHASE_DE, STAGE_DE
 from kette_workflows.domain.state import ChainState
@@ -60,4 +60,14 @@ def require_untried(state: ChainState, stage: Stage, offer_id: str) -> None:
             "offer_id",
             f"offer {offer_id} was already tried for stage {stage.value}",
             f"Das Angebot {offer_id} wurde für diese Stufe bereits versucht.",
+        )
+
+
+def require_module(state: ChainState, stage: Stage, named: Module | None, field: str) -> None:
+    """A referral tells the provider its module: the offer's, or the stage's if it has one."""
+    if named is None and state.progress(stage).primary_module is None:
+        reject(
+            field,
+            f"stage {stage.value} plans no module; name the module of the offer",
+            "Für diese Stufe ist kein Förderbaustein geplant: bitte den des Angebots angeben.",
         )

@@ -35,6 +35,15 @@ class ProviderReport(BaseModel):
     exam_passed: bool | None = None
     exam_level: LanguageLevel | None = None
 
+    @property
+    def complete(self) -> bool:
+        """Attendance needs its percentage, an exam result its pass or fail (as for caseworkers)."""
+        if self.kind == ReportKind.ATTENDANCE:
+            return self.attendance_percent is not None
+        if self.kind == ReportKind.EXAM_RESULT:
+            return self.exam_passed is not None
+        return True
+
 
 class ResidenceStatusChange(BaseModel):
     """A new residence status class from intake; removal closes the case."""

@@ -110,4 +110,8 @@ TASK_TEXT_DE: dict[TaskKind, str] = {
     ),
     TaskKind.PROGRAMME_HINT: "$hint",
     TaskKind.PLAN_COMPLETED: "Keine Stufe ist mehr offen: Fall abschließen oder Ziel ändern.",
+    TaskKind.ARRANGE_STAGE: (
+        "$stage: Dafür gibt es keinen Förderbaustein (z. B. Anerkennung des Abschlusses). Selbst "
+        "in die Wege leiten, ein eigenes Angebot wählen oder das Ergebnis eintragen."
+    ),
 }

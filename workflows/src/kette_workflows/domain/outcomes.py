@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from kette_core.contracts.base import ActorId
 from kette_core.contracts.vocabulary import LanguageLevel, Stage
+from kette_workflows.domain.chain_base import DECISION_TASKS
 from kette_workflows.domain.conditions import holds
 from kette_workflows.domain.events import OutcomeRecorded, ProfileFactsUpdated
 from kette_workflows.domain.facts import profile_facts
@@ -101,6 +102,7 @@ class Outcomes(Replanning):
                 stage=stage,
                 report=kind,
                 source=details.source,
+                occurred_on=details.occurred_on,
                 report_id=details.report_id,
                 attendance_percent=details.attendance_percent,
                 exam_passed=details.exam_passed,
@@ -111,11 +113,7 @@ class Outcomes(Replanning):
 
     def _enter(self, progress: StageProgress, details: OutcomeDetails, now: datetime) -> None:
         """Enrolment starts the stage; for the job stage it starts the job and its follow-up."""
-        self._close_tasks(
-            now,
-            frozenset({TaskKind.CHOOSE_OFFER, TaskKind.NO_OFFER_FOUND}),
-            stage_progress=progress,
-        )
+        self._close_tasks(now, DECISION_TASKS, stage_progress=progress)
         if progress.stage == Stage.JOB:
             self._start_job(progress, details.occurred_on or now.date(), now)
         else:
@@ -132,7 +130,7 @@ class Outcomes(Replanning):
             if progress.phase != StagePhase.FOLLOW_UP:
                 self._start_job(progress, details.occurred_on or now.date(), now)
             return
-        self._complete_stage(progress, now)
+        self._complete_stage(progress, now, completed_on=details.occurred_on)
 
     def _check_attendance(self, progress: StageProgress, referral: Referral, now: datetime) -> None:
         """Low attendance warns of a drop-out; coaching (F1) exists to prevent it."""

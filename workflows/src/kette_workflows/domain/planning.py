@@ -25,6 +25,7 @@ from kette_workflows.domain.profile import ParticipantProfile, highest_language_
 from kette_workflows.domain.programme import PlanStatus, Programme, StageDefinition, StageRule
 from kette_workflows.domain.reasons import render
 from kette_workflows.domain.schedule import add_months, language_months
+from kette_workflows.domain.vocabulary import PlanReason
 
 
 class PlannedStage(BaseModel):
@@ -43,6 +44,7 @@ class PlannedStage(BaseModel):
     ongoing_at_entry: bool = Field(
         default=False, description="Met at entry and still running, e.g. an apprenticeship."
     )
+    reason: PlanReason = Field(description="Why the stage has its status, as a code.")
     reason_de: str
 
 
@@ -69,6 +71,7 @@ class _Draft:
 
     stage: Stage
     status: PlanStatus
+    code: PlanReason
     reasons: list[str]
     modules: list[Module] = field(default_factory=list)
     target: str | None = None
@@ -123,21 +126,34 @@ def _decide(
 ) -> _Draft:
     """Apply the stage's first matching rule, then the programme-wide limits."""
     if definition.stage in completed:
-        return _Draft(definition.stage, PlanStatus.COMPLETED, [programme.reasons.completed_earlier])
+        return _Draft(
+            definition.stage,
+            PlanStatus.COMPLETED,
+            PlanReason.COMPLETED_EARLIER,
+            [programme.reasons.completed_earlier],
+        )
     rule = next(rule for rule in definition.rules if holds(rule.when, facts))
-    draft = _Draft(definition.stage, rule.status, [rule.reason_de])
+    draft = _Draft(definition.stage, rule.status, rule.reason, [rule.reason_de])
     if rule.status == PlanStatus.MET_AT_ENTRY:
         ongoing_when = definition.ongoing_when
         draft.ongoing = ongoing_when is not None and holds(ongoing_when, facts)
         return draft
     if profile.residence_status not in programme.eligible_residence_statuses:
         return _Draft(
-            definition.stage, PlanStatus.NOT_ELIGIBLE, [programme.reasons.residence_not_eligible]
+            definition.stage,
+            PlanStatus.NOT_ELIGIBLE,
+            PlanReason.RESIDENCE_STATUS_NOT_ELIGIBLE,
+            [programme.reasons.residence_not_eligible],
         )
     if rule.status != PlanStatus.PLANNED:
         return draft
     if definition.stage not in programme.goal_scope(profile.goal.target_stage).stages:
-        return _Draft(definition.stage, PlanStatus.SKIPPED, [programme.reasons.outside_goal])
+        return _Draft(
+            definition.stage,
+            PlanStatus.SKIPPED,
+            PlanReason.BEYOND_GOAL,
+            [programme.reasons.outside_goal],
+        )
     _fill_planned(draft, rule, facts, programme)
     return draft
 
@@ -236,6 +252,7 @@ def _check_eligibility(
             draft.reasons.append(programme.reasons.exception_recorded)
         elif draft.start is not None and draft.start > ends_on:
             draft.status = PlanStatus.NOT_ELIGIBLE
+            draft.code = PlanReason.AGE_LIMIT
             draft.reasons.append(programme.reasons.starts_after_eligibility)
             warnings.append((draft, "$stage: " + programme.reasons.starts_after_eligibility))
         else:
@@ -290,5 +307,6 @@ def _finish(draft: _Draft, values: dict[str, str]) -> PlannedStage:
         estimated_end=draft.end,
         ends_after_eligibility=draft.ends_after_eligibility,
         ongoing_at_entry=draft.ongoing,
+        reason=draft.code,
         reason_de=" ".join(render(text, stage_values) for text in draft.reasons),
     )

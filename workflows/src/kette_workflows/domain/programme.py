@@ -13,6 +13,7 @@ from kette_core.contracts.vocabulary import LanguageLevel, Module, ResidenceStat
 from kette_workflows.domain.conditions import Condition, fields_used
 from kette_workflows.domain.facts import FACT_NAMES, LANGUAGE_FACTS
 from kette_workflows.domain.reasons import unknown_names
+from kette_workflows.domain.vocabulary import PlanReason
 
 _CONFIG = ConfigDict(extra="forbid", frozen=True)
 
@@ -61,6 +62,7 @@ class StageRule(BaseModel):
     place_before: Stage | None = Field(
         default=None, description="Run this stage alongside a later one instead of before it."
     )
+    reason: PlanReason = Field(description="The reason as a code, for events and figures.")
     reason_de: str
 
 

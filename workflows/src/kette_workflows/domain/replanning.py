@@ -42,6 +42,7 @@ def summarise(stages: list[StageProgress]) -> list[StageSummary]:
         StageSummary(
             stage=p.stage,
             status=p.planned.status,
+            reason=p.planned.reason,
             ongoing_at_entry=p.planned.ongoing_at_entry,
             modules=p.planned.modules,
             target=p.planned.target,

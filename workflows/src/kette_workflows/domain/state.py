@@ -62,9 +62,22 @@ class StageProgress(BaseModel):
         """Done, skipped or not applicable: it no longer holds back later stages."""
         return self.phase in FINISHED_PHASES
 
+    @property
+    def primary_module(self) -> Module | None:
+        """The module the stage's offers are searched by; accompanying ones (F1) come after it."""
+        return self.planned.modules[0] if self.planned.modules else None
+
     def open_proposals(self) -> list[ProposedOffer]:
         """Proposals not yet tried, best first."""
         return [offer for offer in self.proposals if offer.offer_id not in self.tried_offer_ids]
+
+
+def offer_module(progress: StageProgress, named: Module | None) -> Module:
+    """The offer's own module, else the stage's; validation makes sure there is one."""
+    module = named or progress.primary_module
+    if module is None:
+        raise ValueError(f"stage {progress.stage.value}: a referral needs the offer's module")
+    return module
 
 
 class Referral(BaseModel):

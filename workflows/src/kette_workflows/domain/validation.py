@@ -27,6 +27,7 @@ from kette_workflows.domain.decisions import (
 from kette_workflows.domain.guards import (
     reject,
     require_consent,
+    require_module,
     require_open_case,
     require_phase,
     require_running,
@@ -54,13 +55,15 @@ def validate_confirm_offer(state: ChainState, decision: ConfirmOffer, now: datet
     require_consent(state)
     require_phase(state, decision.stage, _DECIDING)
     require_untried(state, decision.stage, decision.offer_id)
-    proposed = {offer.offer_id for offer in state.progress(decision.stage).open_proposals()}
-    if decision.offer_id not in proposed:
+    progress = state.progress(decision.stage)
+    offer = next((o for o in progress.open_proposals() if o.offer_id == decision.offer_id), None)
+    if offer is None:
         reject(
             "offer_id",
             f"offer {decision.offer_id} was not proposed for stage {decision.stage.value}",
             f"Das Angebot {decision.offer_id} wurde für diese Stufe nicht vorgeschlagen.",
         )
+    require_module(state, decision.stage, offer.module, "offer_id")
 
 
 def validate_choose_other_offer(
@@ -72,6 +75,7 @@ def validate_choose_other_offer(
     require_consent(state)
     require_phase(state, decision.stage, _REFERABLE)
     require_untried(state, decision.stage, decision.offer_id)
+    require_module(state, decision.stage, decision.module, "module")
 
 
 def validate_request_new_match(state: ChainState, decision: RequestNewMatch, now: datetime) -> None:
@@ -80,6 +84,12 @@ def validate_request_new_match(state: ChainState, decision: RequestNewMatch, now
     require_running(state)
     require_consent(state)
     require_phase(state, decision.stage, _DECIDING)
+    if state.progress(decision.stage).primary_module is None:
+        reject(
+            "stage",
+            f"stage {decision.stage.value} has no module to search offers for",
+            "Für diese Stufe gibt es keinen Förderbaustein, nach dem gesucht werden könnte.",
+        )
 
 
 def validate_skip_stage(state: ChainState, decision: SkipStage, now: datetime) -> None:

@@ -80,6 +80,7 @@ class IgnoredReason(StrEnum):
     NOT_APPLICABLE = "not_applicable"
     UNKNOWN_REQUEST = "unknown_request"
     CASE_CLOSED = "case_closed"
+    INCOMPLETE = "incomplete"
 
 
 class OfferChoice(StrEnum):
@@ -103,6 +104,7 @@ class TaskKind(StrEnum):
     CONSENT_WITHDRAWN = "consent_withdrawn"
     PROGRAMME_HINT = "programme_hint"
     PLAN_COMPLETED = "plan_completed"
+    ARRANGE_STAGE = "arrange_stage"
 
 
 class TaskResolution(StrEnum):
@@ -168,6 +170,24 @@ class PlanChangeCause(StrEnum):
     PROFILE_UPDATED = "profile_updated"
     RESIDENCE_STATUS_CHANGED = "residence_status_changed"
     ELIGIBILITY_EXCEPTION = "eligibility_exception"
+
+
+class PlanReason(StrEnum):
+    """Why planning gave a stage its status: a code beside the German reason, for the figures."""
+
+    NEEDED_FOR_GOAL = "needed_for_goal"
+    NOT_NEEDED = "not_needed"
+    LANGUAGE_LEVEL_SUFFICIENT = "language_level_sufficient"
+    CERTIFICATE_HELD = "certificate_held"
+    FOREIGN_CERTIFICATE_RECOGNITION = "foreign_certificate_recognition"
+    VOCATIONAL_QUALIFICATION_HELD = "vocational_qualification_held"
+    ALREADY_IN_APPRENTICESHIP = "already_in_apprenticeship"
+    ALREADY_IN_WORK = "already_in_work"
+    EMPLOYMENT_BAN = "employment_ban"
+    BEYOND_GOAL = "beyond_goal"
+    RESIDENCE_STATUS_NOT_ELIGIBLE = "residence_status_not_eligible"
+    AGE_LIMIT = "age_limit"
+    COMPLETED_EARLIER = "completed_earlier"
 
 
 class TimerKind(StrEnum):
