@@ -6,10 +6,13 @@ import sys
 from pathlib import Path
 
 from kette_devstack.blocking import run_blocking
+from kette_devstack.kafka import KafkaNode
 from kette_devstack.part import Part, Progress
 from kette_devstack.process import spawn
 
 TASK_QUEUE = "kette-chain"
+PRINCIPAL = "workflows"
+"""The Kafka principal whose ACLs (secure mode) cover the bridge's reads and the chain topic."""
 PROBE_SECONDS = 5.0
 
 
@@ -19,22 +22,29 @@ class ChainWorker(Part):
     name = "workflows"
 
     def __init__(
-        self, state_dir: Path, temporal_address: str, kafka_bootstrap: str, start_timeout: float
+        self, state_dir: Path, temporal_address: str, kafka: KafkaNode, start_timeout: float
     ) -> None:
         super().__init__(state_dir, start_timeout)
         self.temporal_address = temporal_address
-        self.kafka_bootstrap = kafka_bootstrap
+        self.kafka = kafka
 
     def _preflight(self, progress: Progress) -> None:
         """Kafka and Temporal start first (stack order); nothing else to check."""
 
     def _spawn(self) -> tuple[int, str]:
         env = dict(os.environ)
+        connection = self.kafka.connection(PRINCIPAL)
         env.update(
             KETTE_TEMPORAL_ADDRESS=self.temporal_address,
-            KETTE_KAFKA_BOOTSTRAP=self.kafka_bootstrap,
+            KETTE_KAFKA_BOOTSTRAP=connection.bootstrap,
             KETTE_LOG_FORMAT="json",
         )
+        if connection.username is not None and connection.password is not None:
+            env.update(
+                KETTE_KAFKA_SASL_MECHANISM="SCRAM-SHA-512",
+                KETTE_KAFKA_SASL_USERNAME=connection.username,
+                KETTE_KAFKA_SASL_PASSWORD=connection.password,
+            )
         argv = [sys.executable, "-m", "kette_workflows", "all"]
         return spawn(argv, self.log_file, env=env), "kette_workflows"
 

@@ -33,7 +33,7 @@ class Stack:
             kafka=kafka,
             temporal=temporal,
             postgres=PostgresServer(PostgresConfig.from_settings(settings), timeout),
-            workflows=ChainWorker(settings.state_dir, temporal.address, kafka.bootstrap, timeout),
+            workflows=ChainWorker(settings.state_dir, temporal.address, kafka, timeout),
         )
 
     def parts(self, names: tuple[str, ...] = PART_NAMES) -> list[Part]:

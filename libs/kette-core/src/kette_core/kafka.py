@@ -34,10 +34,12 @@ def build_broker(settings: KetteSettings, **options: Any) -> KafkaBroker:
     """Idempotent producer (acks=all), so retries neither duplicate nor reorder records.
 
     FastStream's per-message access lines go through structlog at debug level, so
-    production logs stay JSON and carry only our own event names.
+    production logs stay JSON and carry only our own event names. Services never create
+    topics: the stack (or the cluster's operator) does, with the right retention and ACLs.
     """
     options.setdefault("logger", structlog.get_logger("faststream"))
     options.setdefault("log_level", logging.DEBUG)
+    options.setdefault("allow_auto_create_topics", False)  # topics are infrastructure
     return KafkaBroker(
         settings.kafka_bootstrap,
         security=kafka_security(settings),
