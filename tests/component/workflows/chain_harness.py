@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,7 +18,7 @@ from kette_core.contracts.vocabulary import Stage
 from kette_workflows.domain.events import ChainEvent
 from kette_workflows.domain.inputs import MatchResult, ProviderReport
 from kette_workflows.domain.profile import ParticipantProfile
-from kette_workflows.domain.state import ProposedOffer
+from kette_workflows.domain.state import ProposedOffer, Task
 from kette_workflows.domain.vocabulary import ReportKind
 from kette_workflows.programmes import load_programme
 from kette_workflows.temporal.io import (
@@ -59,11 +60,21 @@ class RecordingPublisher:
 
     def __init__(self) -> None:
         self.events: list[ChainEvent] = []
+        self._open = asyncio.Event()
+        self._open.set()
 
     @activity.defn(name="publish_chain_events")
     async def publish_chain_events(self, batch: PublishChainEvents) -> int:
+        await self._open.wait()
         self.events.extend(batch.events)
         return len(batch.events)
+
+    def hold(self) -> None:
+        """Keep the next publication in flight (Kafka slow), so a test can act meanwhile."""
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
 
     def kinds(self) -> list[str]:
         return [event.kind for event in self.events]
@@ -91,15 +102,37 @@ class ChainDriver:
     async def timeline(self) -> list[ChainEvent]:
         return list(await self.handle.query("timeline", result_type=list[ChainEvent]))
 
-    async def propose(self, stage: Stage, *offer_ids: str, provider: str = "vhs-unna") -> None:
+    async def state(self) -> dict[str, Any]:
+        return dict(await self.handle.query("state"))
+
+    async def tasks(self) -> list[Task]:
+        return list(await self.handle.query("tasks", result_type=list[Task]))
+
+    async def snapshot(self) -> tuple[dict[str, Any], list[ChainEvent], list[Task]]:
+        """What a caseworker's screen shows: state, timeline and open tasks."""
+        return await self.state(), await self.timeline(), await self.tasks()
+
+    async def settled(self, attempts: int = 500) -> dict[str, Any]:
+        """Wait (bounded) until everything on the timeline has been published; returns state."""
+        for _ in range(attempts):
+            state = await self.state()
+            if state["published_up_to"] == state["timeline_length"]:
+                return state
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"chain never settled: {state}")
+
+    async def propose(
+        self, stage: Stage, *offer_ids: str, provider: str = "vhs-unna"
+    ) -> MatchSignal:
+        """Signal matching's proposal; returns the signal so a test can deliver it again."""
         offers = [
             ProposedOffer(offer_id=offer_id, provider_id=provider, rank=rank)
             for rank, offer_id in enumerate(offer_ids, start=1)
         ]
         result = MatchResult(request_id=await self.request_id(stage), offers=offers)
-        await self.handle.signal(
-            "offers_proposed", MatchSignal(input_id=self._input_id(), result=result)
-        )
+        signal = MatchSignal(input_id=self._input_id(), result=result)
+        await self.handle.signal("offers_proposed", signal)
+        return signal
 
     async def decide(self, update: str, decision: Any) -> Any:
         return await self.handle.execute_update(update, decision)
@@ -130,9 +163,17 @@ async def now_of(env: WorkflowEnvironment) -> datetime:
 
 @asynccontextmanager
 async def running_chain(
-    env: WorkflowEnvironment, chain_profile: ParticipantProfile, programme_id: str = "durchstarten"
+    env: WorkflowEnvironment,
+    chain_profile: ParticipantProfile,
+    programme_id: str = "durchstarten",
+    *,
+    history_events_before_continue: int | None = None,
 ) -> AsyncIterator[ChainDriver]:
     """Worker plus one started chain; the worker stops when the block ends."""
+    limits: dict[str, Any] = {}
+    if history_events_before_continue is not None:
+        limits["history_events_before_continue"] = history_events_before_continue
+    start = ChainInput(profile=chain_profile, programme=load_programme(programme_id), **limits)
     recorder = RecordingPublisher()
     client: Client = env.client
     task_queue = f"tq-{uuid.uuid4()}"
@@ -144,7 +185,7 @@ async def running_chain(
     ):
         handle = await client.start_workflow(
             WORKFLOW_NAME,
-            ChainInput(profile=chain_profile, programme=load_programme(programme_id)),
+            start,
             id=chain_workflow_id(chain_profile.participant_id),
             task_queue=task_queue,
         )
