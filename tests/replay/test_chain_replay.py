@@ -1,0 +1,125 @@
+"""Recorded chain histories replay against today's workflow; an unpatched change cannot slip by.
+
+Replay needs no server: the Replayer feeds each recorded history to the workflow code and
+fails when the code would now issue different commands (NondeterminismError), or when the
+recorded inputs (profile, programme, carried state) no longer load.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from temporalio import workflow
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from kette_workflows.temporal.io import WORKFLOW_NAME, ChainInput
+from kette_workflows.temporal.workflow import IntegrationsketteWorkflow
+
+pytestmark = pytest.mark.component
+
+HISTORIES = Path(__file__).parent / "histories"
+RECORDED = sorted(HISTORIES.glob("*.json"))
+SCENARIOS = {
+    "happy_path",
+    "timers",
+    "pause_resume_close",
+    "continue_as_new_first_run",
+    "continue_as_new_carried_run",
+}
+
+
+def load(name: str) -> WorkflowHistory:
+    return WorkflowHistory.from_json(f"replay-{name}", (HISTORIES / f"{name}.json").read_text())
+
+
+def event_types(history: WorkflowHistory) -> list[str]:
+    return [event.WhichOneof("attributes") or "" for event in history.events]
+
+
+def replayer(*workflows: type) -> Replayer:
+    return Replayer(workflows=list(workflows), data_converter=pydantic_data_converter)
+
+
+def test_every_representative_run_is_recorded() -> None:
+    """The replay test below must never pass by having nothing to replay."""
+    assert {path.stem for path in RECORDED} >= SCENARIOS
+    assert all(path.stat().st_size < 200_000 for path in RECORDED)
+
+
+def test_the_recordings_show_what_they_are_named_for() -> None:
+    """Re-recording must keep the runs representative: timers fire, runs continue as new."""
+    happy = event_types(load("happy_path"))
+    assert happy.count("workflow_execution_signaled_event_attributes") >= 5
+    assert "workflow_execution_update_completed_event_attributes" in happy
+    assert happy[-1] == "workflow_execution_completed_event_attributes"
+    timers = event_types(load("timers"))
+    assert timers.count("timer_fired_event_attributes") >= 3
+    assert timers[-1] == "workflow_execution_completed_event_attributes"
+    first = event_types(load("continue_as_new_first_run"))
+    assert first[-1] == "workflow_execution_continued_as_new_event_attributes"
+    carried = load("continue_as_new_carried_run")
+    start = carried.events[0].workflow_execution_started_event_attributes
+    (payload,) = pydantic_data_converter.payload_converter.from_payloads(
+        start.input.payloads, [ChainInput]
+    )
+    assert isinstance(payload, ChainInput)
+    assert payload.carried_state is not None
+    assert json.loads(payload.carried_state)["timeline"]
+
+
+@pytest.mark.parametrize("path", RECORDED, ids=[path.stem for path in RECORDED])
+async def test_a_recorded_history_replays_against_the_current_workflow(path: Path) -> None:
+    history = load(path.stem)
+
+    result = await replayer(IntegrationsketteWorkflow).replay_workflow(history)
+
+    assert result.replay_failure is None
+
+
+# -- a change to the workflow, unpatched and patched ---------------------------------------
+
+
+@workflow.defn(name=WORKFLOW_NAME)
+class UnpatchedPauseBeforePublishing(IntegrationsketteWorkflow):
+    """Someone lets Kafka breathe for a second before each publication, without a patch."""
+
+    @workflow.run
+    async def run(self, start: ChainInput) -> str:
+        return await super().run(start)
+
+    async def _publish_pending(self) -> None:
+        if self._unpublished:
+            await workflow.sleep(timedelta(seconds=1))
+        await super()._publish_pending()
+
+
+@workflow.defn(name=WORKFLOW_NAME)
+class PatchedPauseBeforePublishing(IntegrationsketteWorkflow):
+    """The same change, guarded: recorded runs keep their path, new runs take the new one."""
+
+    @workflow.run
+    async def run(self, start: ChainInput) -> str:
+        return await super().run(start)
+
+    async def _publish_pending(self) -> None:
+        if self._unpublished and workflow.patched("pause-before-publishing"):
+            await workflow.sleep(timedelta(seconds=1))
+        await super()._publish_pending()
+
+
+@pytest.mark.parametrize("name", ["happy_path", "continue_as_new_carried_run"])
+async def test_an_unpatched_change_of_the_workflow_is_caught_by_replay(name: str) -> None:
+    with pytest.raises(workflow.NondeterminismError):
+        await replayer(UnpatchedPauseBeforePublishing).replay_workflow(load(name))
+
+
+@pytest.mark.parametrize("name", ["happy_path", "continue_as_new_carried_run"])
+async def test_the_same_change_behind_workflow_patched_replays_cleanly(name: str) -> None:
+    result = await replayer(PatchedPauseBeforePublishing).replay_workflow(load(name))
+
+    assert result.replay_failure is None
