@@ -1,0 +1,61 @@
+"""The benchmark runner on the real broker, with a handful of events: counts, never timings."""
+
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+
+from kette_devstack.kafka import KafkaNode
+from kette_devstack.kafka_admin import KafkaConnection
+from kette_devstack.stack import Stack
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:  # `bench` is no installed package; `.venv/bin/pytest` omits the cwd
+    sys.path.insert(0, str(REPO))
+
+from bench.__main__ import run_benchmarks, write_json  # noqa: E402
+from bench.registry import BenchContext, Benchmark, discover  # noqa: E402
+
+pytestmark = pytest.mark.integration
+NewTopic = Callable[..., Awaitable[str]]
+EVENTS = 30
+KAFKA_ONLY = [bench for bench in discover().values() if set(bench.needs) == {"kafka"}]
+
+
+def test_benchmark_modules_register_themselves_when_discovered() -> None:
+    names = set(discover())
+
+    assert {"kafka-publish", "kafka-consume"} <= names
+
+
+@pytest.mark.parametrize("bench", KAFKA_ONLY, ids=lambda bench: bench.name)
+async def test_each_kafka_benchmark_counts_every_event_on_both_sides(
+    bench: Benchmark, kafka_bootstrap: str, new_topic: NewTopic
+) -> None:
+    ctx = BenchContext(kafka=KafkaConnection(kafka_bootstrap), new_topic=new_topic)
+
+    comparisons = await bench.run(ctx, EVENTS)
+
+    assert comparisons
+    for comparison in comparisons:
+        assert (comparison.ours.count, comparison.raw.count) == (EVENTS, EVENTS)
+        assert comparison.ours.value > 0
+        assert comparison.raw.value > 0
+
+
+async def test_runner_repeats_each_benchmark_and_writes_every_run_to_json(
+    devstack: Stack, kafka_node: KafkaNode, tmp_path: Path
+) -> None:
+    summaries = await run_benchmarks(KAFKA_ONLY, events=20, repeat=2, stack=devstack)
+    write_json(tmp_path / "figures.json", summaries, events=20, repeat=2)
+
+    report = json.loads((tmp_path / "figures.json").read_text())
+    assert {result["benchmark"] for result in report["results"]} == {b.name for b in KAFKA_ONLY}
+    for result in report["results"]:
+        for side in (result["ours"], result["raw"]):
+            assert side["counts"] == [20, 20]
+            assert side["median"] > 0
+            assert all(value > 0 for value in side["runs"])
+        assert result["ratio"] > 0
