@@ -118,7 +118,8 @@ async def pause_resume_close(env: WorkflowEnvironment) -> Histories:
     chain = profile(today, participant_id=_participant("pause_resume_close"))
     async with running_chain(env, chain) as driver:
         await driver.decide(
-            "pause_case", PauseCase(reason=PauseReason.ILLNESS, caseworker_id=CASEWORKER)
+            "pause_case",
+            PauseCase(reason=PauseReason.PERSONAL_CIRCUMSTANCES, caseworker_id=CASEWORKER),
         )
         await driver.decide("resume_case", ResumeCase(caseworker_id=CASEWORKER))
         withdrawn = ConsentSignal(input_id="consent-1", consent_to_share=False)

@@ -53,7 +53,7 @@ async def assert_rejected_without_effect(
     # a following accepted decision returns only after its events are published, in order:
     # anything the rejected one had slipped onto the timeline would be published before them
     pause = await driver.decide(
-        "pause_case", PauseCase(reason=PauseReason.ILLNESS, caseworker_id=CASEWORKER)
+        "pause_case", PauseCase(reason=PauseReason.PERSONAL_CIRCUMSTANCES, caseworker_id=CASEWORKER)
     )
     published_since = driver.recorder.events[len(published_before) :]
     assert driver.recorder.events[: len(published_before)] == published_before

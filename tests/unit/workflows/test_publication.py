@@ -117,7 +117,9 @@ def eventful_chain(driver: Driver) -> Driver:
     chain.fire_due_timers(driver.now)  # the provider stays silent
     driver.report(Stage.LANGUAGE, ReportKind.ACCEPTED, report_id="ce-accepted")
     driver.report(Stage.LANGUAGE, ReportKind.ACCEPTED, report_id="ce-accepted")  # duplicate
-    chain.pause_case(PauseCase(reason=PauseReason.ILLNESS, caseworker_id=CASEWORKER), driver.now)
+    chain.pause_case(
+        PauseCase(reason=PauseReason.PERSONAL_CIRCUMSTANCES, caseworker_id=CASEWORKER), driver.now
+    )
     chain.resume_case(ResumeCase(caseworker_id=CASEWORKER), driver.later(days=20))
     chain.update_profile(
         UpdateProfile(school_certificate="erster", caseworker_id=CASEWORKER), driver.now
@@ -292,13 +294,12 @@ def test_a_confirmed_referral_carries_request_module_and_the_deciding_caseworker
 @pytest.mark.parametrize(
     ("reason", "published_as"),
     [
-        (PauseReason.ILLNESS, contract.PauseReason.PERSONAL_CIRCUMSTANCES),
-        (PauseReason.PREGNANCY, contract.PauseReason.PERSONAL_CIRCUMSTANCES),
-        (PauseReason.CHILDCARE, contract.PauseReason.PERSONAL_CIRCUMSTANCES),
+        (PauseReason.PERSONAL_CIRCUMSTANCES, contract.PauseReason.PERSONAL_CIRCUMSTANCES),
+        (PauseReason.CHILDCARE, contract.PauseReason.CHILDCARE),
         (PauseReason.OTHER, contract.PauseReason.OTHER),
     ],
 )
-def test_pause_reasons_are_coarsened_so_no_health_data_reaches_kafka(
+def test_pause_reasons_carry_no_health_detail_to_kafka(
     start: Start, reason: PauseReason, published_as: contract.PauseReason
 ) -> None:
     driver = start()

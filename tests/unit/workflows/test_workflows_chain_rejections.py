@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from pydantic import ValidationError
 from workflow_builders import CASEWORKER, Driver
 
 from kette_core.contracts.vocabulary import Stage
@@ -59,7 +60,7 @@ def closed(start: Start) -> Driver:
 def paused(start: Start) -> Driver:
     driver = with_proposals(start)
     driver.chain.pause_case(
-        PauseCase(reason=PauseReason.ILLNESS, caseworker_id=CASEWORKER), driver.now
+        PauseCase(reason=PauseReason.PERSONAL_CIRCUMSTANCES, caseworker_id=CASEWORKER), driver.now
     )
     return driver
 
@@ -298,3 +299,9 @@ def test_an_exception_cannot_be_recorded_twice(start: Start) -> None:
     with pytest.raises(DecisionRejected, match="exception: an eligibility exception is already"):
         driver.chain.decide(decision, driver.now)
     assert driver.chain.to_json() == before
+
+
+@pytest.mark.parametrize("diagnosis", ["illness", "pregnancy"])
+def test_a_pause_cannot_name_a_health_reason_so_none_reaches_the_history(diagnosis: str) -> None:
+    with pytest.raises(ValidationError, match="reason"):
+        PauseCase.model_validate({"reason": diagnosis, "caseworker_id": CASEWORKER})

@@ -31,7 +31,7 @@ def busy_chain(driver: Driver) -> Driver:
     driver.report(Stage.LANGUAGE, ReportKind.ATTENDANCE, attendance_percent=40)
     driver.report(Stage.LANGUAGE, ReportKind.DROPPED_OUT)
     driver.chain.pause_case(
-        PauseCase(reason=PauseReason.ILLNESS, caseworker_id=CASEWORKER), driver.now
+        PauseCase(reason=PauseReason.PERSONAL_CIRCUMSTANCES, caseworker_id=CASEWORKER), driver.now
     )
     driver.chain.resume_case(ResumeCase(caseworker_id=CASEWORKER), driver.later(days=30))
     driver.confirm(Stage.LANGUAGE, "jik-b")

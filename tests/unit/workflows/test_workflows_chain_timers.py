@@ -202,7 +202,9 @@ def test_timers_are_listed_earliest_first(start: Start) -> None:
 
 def test_paused_cases_still_reach_the_age_limit(start: Start) -> None:
     driver = start(eligibility_ends_on=date(2025, 6, 30))
-    driver.chain.pause_case(PauseCase(reason="pregnancy", caseworker_id=CASEWORKER), driver.now)
+    driver.chain.pause_case(
+        PauseCase(reason="personal_circumstances", caseworker_id=CASEWORKER), driver.now
+    )
 
     driver.chain.fire_due_timers(datetime(2025, 7, 1, tzinfo=UTC))
 

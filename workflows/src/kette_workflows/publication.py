@@ -107,12 +107,11 @@ PUBLISHED_AS: dict[str, tuple[type[EventPayload], ...]] = {
 """Payload types each published kind yields, in order; the mapping table above, as data."""
 
 _PAUSE_REASON: dict[PauseReason, contract.PauseReason] = {
-    PauseReason.ILLNESS: contract.PauseReason.PERSONAL_CIRCUMSTANCES,
-    PauseReason.PREGNANCY: contract.PauseReason.PERSONAL_CIRCUMSTANCES,
-    PauseReason.CHILDCARE: contract.PauseReason.PERSONAL_CIRCUMSTANCES,
+    PauseReason.PERSONAL_CIRCUMSTANCES: contract.PauseReason.PERSONAL_CIRCUMSTANCES,
+    PauseReason.CHILDCARE: contract.PauseReason.CHILDCARE,
     PauseReason.OTHER: contract.PauseReason.OTHER,
 }
-"""Illness and pregnancy are health data (Art. 9 DSGVO): published as one code with childcare."""
+"""Health reasons never enter the chain (see PauseReason); childcare is kept for the figures."""
 
 _PLAN_STATUS: dict[PlanStatus, contract.PlannedStageStatus] = {
     PlanStatus.PLANNED: contract.PlannedStageStatus.PLANNED,

@@ -83,7 +83,7 @@ class RecordOutcome(Decision):
 
 
 class PauseCase(Decision):
-    """Rest the case (illness, pregnancy, childcare, other)."""
+    """Rest the case (personal circumstances such as illness or pregnancy, childcare, other)."""
 
     reason: PauseReason
 

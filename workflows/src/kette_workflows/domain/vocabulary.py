@@ -115,10 +115,10 @@ class TaskResolution(StrEnum):
 
 
 class PauseReason(StrEnum):
-    """Why a case rests; a code, never a diagnosis."""
+    """Why a case rests: illness and pregnancy are health data (Art. 9 DSGVO), so the chain
+    only knows 'personal circumstances'; the detail stays in the caseworker's case file."""
 
-    ILLNESS = "illness"
-    PREGNANCY = "pregnancy"
+    PERSONAL_CIRCUMSTANCES = "personal_circumstances"
     CHILDCARE = "childcare"
     OTHER = "other"
 

@@ -266,7 +266,7 @@ class IntegrationsketteWorkflow:
 
     @workflow.update
     async def pause_case(self, decision: PauseCase) -> DecisionResult:
-        """Pause for illness, pregnancy, childcare or another reason."""
+        """Pause for personal circumstances (illness, pregnancy), childcare or another reason."""
         return await self._decide(decision)
 
     @pause_case.validator

@@ -134,7 +134,7 @@ class OutcomeSource(StrEnum):
 
 
 class PauseReason(StrEnum):
-    """Pause category; illness, pregnancy and childcare are published as one (Art. 9 DSGVO)."""
+    """Pause category; illness and pregnancy are one code, never a diagnosis (Art. 9 DSGVO)."""
 
     PERSONAL_CIRCUMSTANCES = "personal_circumstances"
     CHILDCARE = "childcare"
