@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -31,7 +32,7 @@ from chain_harness import (  # noqa: E402  (the harness lives beside the compone
     profile,
     running_chain,
 )
-from temporalio.client import WorkflowHistory  # noqa: E402
+from temporalio.client import WorkflowHistory, WorkflowUpdateFailedError  # noqa: E402
 from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
 from temporalio.testing import WorkflowEnvironment  # noqa: E402
 
@@ -161,7 +162,25 @@ async def continue_as_new(env: WorkflowEnvironment) -> Histories:
         }
 
 
+async def closed_then_late_decision(env: WorkflowEnvironment) -> Histories:
+    """Recorded with the linger-after-close and upsert-on-change patches: a late close is
+    rejected while the chain lingers, a late report is recorded as ignored."""
+    today = (await now_of(env)).date()
+    chain = profile(today, participant_id=_participant("closed_then_late_decision"))
+    close = CloseCase(reason=CloseReason.MOVED_AWAY, caseworker_id=CASEWORKER)
+    async with running_chain(env, chain) as driver:
+        await _confirm_language_offer(driver)
+        await driver.decide("close_case", close)
+        await env.sleep(timedelta(days=2))
+        with contextlib.suppress(WorkflowUpdateFailedError):
+            await driver.decide("close_case", close)
+        await driver.report(Stage.LANGUAGE, ReportKind.ACCEPTED, on=today)
+        await driver.handle.result()
+        return {"closed_then_late_decision": await _history(env, driver, None)}
+
+
 SCENARIOS: dict[str, Scenario] = {
+    "closed_then_late_decision": closed_then_late_decision,
     "happy_path": happy_path,
     "timers": timers,
     "pause_resume_close": pause_resume_close,

@@ -28,6 +28,7 @@ SCENARIOS = {
     "happy_path",
     "timers",
     "pause_resume_close",
+    "closed_then_late_decision",
     "continue_as_new_first_run",
     "continue_as_new_carried_run",
 }
@@ -60,6 +61,13 @@ def test_the_recordings_show_what_they_are_named_for() -> None:
     timers = event_types(load("timers"))
     assert timers.count("timer_fired_event_attributes") >= 3
     assert timers[-1] == "workflow_execution_completed_event_attributes"
+    lingering = event_types(load("closed_then_late_decision"))
+    assert lingering.count("marker_recorded_event_attributes") == 2  # both patches taken
+    assert all(
+        "marker_recorded" not in t
+        for name in ("happy_path", "timers")
+        for t in event_types(load(name))
+    )  # recorded before the patches: the old path
     first = event_types(load("continue_as_new_first_run"))
     assert first[-1] == "workflow_execution_continued_as_new_event_attributes"
     carried = load("continue_as_new_carried_run")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -170,3 +171,20 @@ async def test_an_accepted_decision_returns_after_its_events_are_published(
         timeline = await driver.timeline()
         assert published == timeline[published_before:]
         assert (await driver.state())["published_up_to"] == timeline[-1].sequence
+
+
+async def test_a_decision_days_after_closing_is_still_rejected_in_german(
+    time_skipping_env: WorkflowEnvironment,
+) -> None:
+    """A closed chain lingers, so a late caller reads why instead of 'workflow not found'."""
+    today = (await now_of(time_skipping_env)).date()
+    close = CloseCase(reason=CloseReason.MOVED_AWAY, caseworker_id=CASEWORKER)
+    async with running_chain(time_skipping_env, profile(today)) as driver:
+        await driver.decide("close_case", close)
+        await time_skipping_env.sleep(timedelta(days=3))
+
+        details = await rejection(driver, "close_case", close)
+
+        assert details["message_de"] == "Der Fall ist bereits abgeschlossen."
+        assert [e.kind for e in driver.recorder.events].count("case_closed") == 1
+        assert await driver.handle.result() == "closed"  # the linger ends by itself

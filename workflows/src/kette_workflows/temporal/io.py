@@ -32,6 +32,9 @@ class ChainInput(BaseModel):
     history_events_before_continue: int = Field(
         default=5_000, ge=50, description="Continue as new once the history is this long."
     )
+    linger_after_close_days: int = Field(
+        default=30, ge=0, description="Days a closed chain still answers (and rejects) calls."
+    )
 
 
 class MatchSignal(BaseModel):

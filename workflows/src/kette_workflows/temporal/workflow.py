@@ -48,6 +48,9 @@ D = TypeVar("D", bound=Decision)
 PUBLISH_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
 )
+LINGER_AFTER_CLOSE = "linger-after-close"
+UPSERT_ONLY_CHANGES = "upsert-search-attributes-only-on-change"
+"""Patch ids: histories recorded before these changes replay along the old path."""
 SEEN_INPUTS_KEPT = 1_000
 """Redeliveries come within minutes; remembering the last thousand signal ids is plenty."""
 
@@ -61,6 +64,7 @@ class IntegrationsketteWorkflow:
         """Build the chain before any signal or update can reach it."""
         self._seen_inputs = list(start.seen_input_ids)
         self._unpublished: list[ChainEvent] = []
+        self._search_values: tuple[str, str, str, bool] | None = None
         if start.carried_state is not None:
             self._chain = Chain.from_json(start.carried_state)
             self._published_up_to = len(self._chain.timeline())
@@ -78,13 +82,36 @@ class IntegrationsketteWorkflow:
             await self._publish_pending()
             self._upsert_search_attributes(chain)
             if chain.state.is_closed and not self._unpublished:
-                await workflow.wait_condition(workflow.all_handlers_finished)
+                await self._drain()
+                if workflow.patched(LINGER_AFTER_CLOSE):
+                    await self._linger(start)
                 return chain.status.value
             if self._history_is_long(start):
-                await workflow.wait_condition(workflow.all_handlers_finished)
-                await self._publish_pending()
+                await self._drain()
                 workflow.continue_as_new(self._carry_over(start, chain))
             await self._sleep_until_input_or_deadline(chain)
+
+    async def _drain(self) -> None:
+        """Publish until no handler runs and nothing waits; an update awaiting its events
+        is served here, so waiting for handlers can never wait on ourselves."""
+        while True:
+            await self._publish_pending()
+            await workflow.wait_condition(
+                lambda: bool(self._unpublished) or workflow.all_handlers_finished()
+            )
+            if not self._unpublished and workflow.all_handlers_finished():
+                return
+
+    async def _linger(self, start: ChainInput) -> None:
+        """Stay reachable a while after closing: a late decision gets the clear rejection
+        ("already closed") instead of 'workflow not found', a late report is recorded."""
+        until = workflow.now() + timedelta(days=start.linger_after_close_days)
+        while (remaining := until - workflow.now()) > timedelta(0):
+            try:
+                await workflow.wait_condition(lambda: bool(self._unpublished), timeout=remaining)
+            except TimeoutError:
+                break
+            await self._drain()
 
     async def _sleep_until_input_or_deadline(self, chain: Chain) -> None:
         """Wake for new events (from signals or updates) or fire the earliest deadline."""
@@ -126,13 +153,24 @@ class IntegrationsketteWorkflow:
         )
 
     def _upsert_search_attributes(self, chain: Chain) -> None:
+        """Caseloads are listed by these; an unchanged value is not written again."""
         stages = chain.current_stages()
+        values = (
+            stages[0].value if stages and not chain.state.is_closed else "none",
+            chain.state.profile.kommune,
+            chain.status.value,
+            bool(chain.open_tasks()),
+        )
+        if values == self._search_values and workflow.patched(UPSERT_ONLY_CHANGES):
+            return
+        self._search_values = values
+        stage, kommune, status, open_task = values
         workflow.upsert_search_attributes(
             [
-                sa.STAGE.value_set(stages[0].value if stages else "none"),
-                sa.KOMMUNE.value_set(chain.state.profile.kommune),
-                sa.STATUS.value_set(chain.status.value),
-                sa.OPEN_TASK.value_set(bool(chain.open_tasks())),
+                sa.STAGE.value_set(stage),
+                sa.KOMMUNE.value_set(kommune),
+                sa.STATUS.value_set(status),
+                sa.OPEN_TASK.value_set(open_task),
             ]
         )
 
