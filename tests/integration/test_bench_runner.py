@@ -1,22 +1,16 @@
 """The benchmark runner on the real broker, with a handful of events: counts, never timings."""
 
 import json
-import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
+from bench.__main__ import run_benchmarks, write_json
+from bench.registry import BenchContext, Benchmark, discover
 from kette_devstack.kafka import KafkaNode
 from kette_devstack.kafka_admin import KafkaConnection
 from kette_devstack.stack import Stack
-
-REPO = Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:  # `bench` is no installed package; `.venv/bin/pytest` omits the cwd
-    sys.path.insert(0, str(REPO))
-
-from bench.__main__ import run_benchmarks, write_json  # noqa: E402
-from bench.registry import BenchContext, Benchmark, discover  # noqa: E402
 
 pytestmark = pytest.mark.integration
 NewTopic = Callable[..., Awaitable[str]]
