@@ -180,11 +180,9 @@ def test_published_types_are_registered_events_of_the_chain_topic() -> None:
         (publication._OUTCOME, ReportKind),
         (publication._OUTCOME_SOURCE, ReportSource),
         (publication._OFFER_CHOICE, OfferChoice),
-        (publication._SKIP_REASON, SkipReason),
         (publication._TASK_KIND, TaskKind),
         (publication._TASK_RESOLUTION, TaskResolution),
         (publication._CLOSURE_REASON, CloseReason),
-        (publication._ELIGIBILITY_EXCEPTION, EligibilityException),
     ],
     ids=lambda value: getattr(value, "__name__", ""),
 )

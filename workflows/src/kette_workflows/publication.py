@@ -53,7 +53,6 @@ from kette_core.contracts.vocabulary import (
 )
 from kette_workflows.domain import events as domain
 from kette_workflows.domain.events import ChainEvent, StageSummary
-from kette_workflows.domain.profile import EligibilityException
 from kette_workflows.domain.programme import PlanStatus
 from kette_workflows.domain.vocabulary import (
     CloseReason,
@@ -63,7 +62,6 @@ from kette_workflows.domain.vocabulary import (
     PlanReason,
     ReportKind,
     ReportSource,
-    SkipReason,
     TaskKind,
     TaskResolution,
     WithdrawReason,
@@ -154,9 +152,6 @@ _OFFER_CHOICE: dict[OfferChoice, contract.OfferChoice] = {
     OfferChoice.PROPOSED: contract.OfferChoice.PROPOSED,
     OfferChoice.CASEWORKER_FOUND: contract.OfferChoice.CASEWORKER_FOUND,
 }
-_SKIP_REASON: dict[SkipReason, contract.SkipReason] = {
-    reason: contract.SkipReason(reason.value) for reason in SkipReason
-}
 _TASK_KIND: dict[TaskKind, contract.TaskKind] = {
     TaskKind.PROVIDER_NO_RESPONSE: contract.TaskKind.PROVIDER_REMINDER,
     TaskKind.CHOOSE_OFFER: contract.TaskKind.DECISION_NEEDED,
@@ -184,9 +179,6 @@ _CLOSURE_REASON: dict[CloseReason, contract.ClosureReason] = {
     CloseReason.SUSTAINED_WORK: contract.ClosureReason.SUSTAINED_WORK,
     CloseReason.GOAL_REACHED: contract.ClosureReason.GOAL_REACHED,
     CloseReason.NO_LONGER_ELIGIBLE: contract.ClosureReason.NO_LONGER_ELIGIBLE,
-}
-_ELIGIBILITY_EXCEPTION: dict[EligibilityException, contract.EligibilityException] = {
-    exception: contract.EligibilityException(exception.value) for exception in EligibilityException
 }
 
 
@@ -294,7 +286,7 @@ def to_contract(event: ChainEvent) -> list[EventPayload]:
                     participant_id=participant_id,
                     stage=event.stage,
                     reason=contract.PlanReason.CASEWORKER_DECISION,
-                    skip_reason=_SKIP_REASON[event.reason],
+                    skip_reason=event.reason,
                     skipped_by=_caseworker(event.decided_by),
                 )
             ]
@@ -379,7 +371,7 @@ def to_contract(event: ChainEvent) -> list[EventPayload]:
             return [
                 contract.EligibilityExceptionRecorded(
                     participant_id=participant_id,
-                    exception=_ELIGIBILITY_EXCEPTION[event.exception],
+                    exception=event.exception,
                     recorded_by=_caseworker(event.decided_by),
                 )
             ]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kette_core.contracts.base import Kommune, ParticipantId, Slug
+from kette_core.contracts.chain import EligibilityException as EligibilityException
 from kette_core.contracts.vocabulary import (
     Activity,
     Constraints,
@@ -36,14 +36,6 @@ def language_rank(level: LanguageLevel) -> int:
 def highest_language_level(levels: list[LanguageLevel]) -> LanguageLevel | None:
     """The strictest of several language targets wins."""
     return max(levels, key=language_rank) if levels else None
-
-
-class EligibilityException(StrEnum):
-    """Justified exception to the age limit of 27, recorded by the caseworker."""
-
-    FINISH_ONGOING_STAGE = "finish_ongoing_stage"
-    LATE_ENTRY_JUSTIFIED = "late_entry_justified"
-    OTHER_JUSTIFIED = "other_justified"
 
 
 class ParticipantProfile(BaseModel):

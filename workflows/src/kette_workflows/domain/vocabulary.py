@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from kette_core.contracts.chain import SkipReason as SkipReason  # published code = domain code
+
 
 class ChainStatus(StrEnum):
     """Where the case as a whole stands."""
@@ -120,16 +122,6 @@ class PauseReason(StrEnum):
 
     PERSONAL_CIRCUMSTANCES = "personal_circumstances"
     CHILDCARE = "childcare"
-    OTHER = "other"
-
-
-class SkipReason(StrEnum):
-    """Why the caseworker skipped a stage."""
-
-    NOT_NEEDED = "not_needed"
-    ACHIEVED_ELSEWHERE = "achieved_elsewhere"
-    PARTICIPANT_DECLINED = "participant_declined"
-    NO_OFFER_AVAILABLE = "no_offer_available"
     OTHER = "other"
 
 
