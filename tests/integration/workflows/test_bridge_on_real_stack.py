@@ -1,0 +1,104 @@
+"""The bridge on real Kafka and Temporal: duplicates start nothing twice, junk is dead-lettered."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from chain_stack_support import ChainStack, TopicRecorder, member, send_raw
+
+from kette_core.contracts import topics
+from kette_core.contracts.deadletter import DeadLetterRecorded
+from kette_core.contracts.participants import ParticipantRegistered
+
+pytestmark = pytest.mark.integration
+
+STARTED = "kette.chain.started.v1"
+
+
+async def test_a_redelivered_or_resent_registration_starts_only_one_chain(
+    chain_stack: ChainStack,
+) -> None:
+    person, later = member("eu_citizen"), member("gestattung")
+    participant_id = person.participant_id
+
+    first_id = await chain_stack.register(person.registration)
+    await chain_stack.register(person.registration, event_id=first_id)  # redelivered as is
+    resent_id = await chain_stack.register(person.registration, event_id=str(uuid.uuid4()))
+    await chain_stack.register(later.registration)  # the bridge reads in order: a marker
+    await chain_stack.wait_for(
+        lambda: STARTED in chain_stack.chain.types_of(later.participant_id),
+        "the later registration's chain to start",
+    )
+
+    assert resent_id != first_id
+    assert chain_stack.chain.types_of(participant_id).count(STARTED) == 1
+    runs = [
+        execution
+        async for execution in chain_stack.client.list_workflows(
+            f"WorkflowId = 'chain-{participant_id}'"
+        )
+    ]
+    assert len(runs) == 1
+    assert chain_stack.bridge.logs().count("bridge.chain_already_started") == 2
+
+
+async def test_malformed_records_go_to_the_dead_letter_topic_and_the_bridge_moves_on(
+    chain_stack: ChainStack,
+) -> None:
+    settings = chain_stack.settings
+    dead_letters = TopicRecorder(settings.kafka_bootstrap, topics.DEADLETTER)
+    await dead_letters.start()
+    try:
+        await send_raw(
+            settings.kafka_bootstrap,
+            settings.participants_topic,
+            value=b"{not json",
+            headers=[("ce_specversion", b"1.0")],
+            key=b"p-garbage-0001",
+        )
+        bad_match_id = str(uuid.uuid4())
+        await send_raw(
+            settings.kafka_bootstrap,
+            settings.matching_topic,
+            value=json.dumps({"participant_id": "p-garbage-0001", "proposals": []}).encode(),
+            headers=[
+                ("ce_specversion", b"1.0"),
+                ("ce_id", bad_match_id.encode()),
+                ("ce_source", b"/kette/matching"),
+                ("ce_type", b"kette.matching.offers_proposed.v1"),
+                ("ce_time", datetime.now(UTC).isoformat().encode()),
+                ("ce_subject", b"p-garbage-0001"),
+                ("content-type", b"application/json"),
+            ],
+            key=b"p-garbage-0001",
+        )
+        after = member("trained_worker")
+        await chain_stack.register(after.registration)
+
+        await chain_stack.wait_for(
+            lambda: STARTED in chain_stack.chain.types_of(after.participant_id),
+            "the registration after the junk to start its chain",
+        )
+
+        def ours() -> list[DeadLetterRecorded]:
+            return [
+                record.event.payload
+                for record in dead_letters.records
+                if record.event is not None
+                and isinstance(record.event.payload, DeadLetterRecorded)
+                and record.event.payload.consumer_group == settings.bridge_group_id
+            ]
+
+        await chain_stack.wait_for(lambda: len(ours()) >= 2, "two dead letters from the bridge")
+        by_topic = {letter.original_topic: letter for letter in ours()}
+        assert len(ours()) == 2
+        assert set(by_topic) == {settings.participants_topic, settings.matching_topic}
+        assert "ce_id" in by_topic[settings.participants_topic].reason
+        assert by_topic[settings.matching_topic].original_ce_id == bad_match_id
+        assert "payload field" in by_topic[settings.matching_topic].reason
+        assert isinstance(after.registration, ParticipantRegistered)
+    finally:
+        await dead_letters.stop()
