@@ -37,6 +37,7 @@ logs: install
 demo: install
 	@$(BIN)/kette-stack up
 	@$(BIN)/python -m kette_devstack.demo
+	@$(BIN)/python -m kette_devstack.scenario --participants 12
 
 lint: install
 	$(BIN)/ruff check .

@@ -67,6 +67,10 @@ async def test_the_trained_person_goes_straight_to_work_and_closes_after_the_fol
         lambda: (view := chain_stack.view(participant_id)) is not None and view.is_closed,
         "the chain to close",
     )
+    # the closing events are on Kafka before the follow-up Update returns to the player
+    await chain_stack.wait_for(
+        lambda: player.stats["decisions.record_follow_up"] == 1, "the follow-up Update to return"
+    )
 
     view = chain_stack.view(participant_id)
     assert view is not None

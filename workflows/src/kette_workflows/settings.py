@@ -23,6 +23,9 @@ class WorkflowSettings(KetteSettings):
     matching_topic: str = Field(default=topics.MATCHING, description="Bridge input.")
     provider_status_topic: str = Field(default=topics.PROVIDER_STATUS, description="Bridge input.")
     chain_topic: str = Field(default=topics.CHAIN, description="Where chain events are published.")
+    deadletter_topic: str = Field(
+        default=topics.DEADLETTER, description="Where the bridge records what it cannot read."
+    )
 
     def bridge_topics(self) -> tuple[str, ...]:
         """Topics the bridge reads; tests point them at private topics."""

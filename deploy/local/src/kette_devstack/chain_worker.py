@@ -1,13 +1,15 @@
 """The chain worker and bridge (`python -m kette_workflows all`) as a part of the local stack."""
 
 import asyncio
+import hashlib
 import os
 import sys
 from pathlib import Path
 
 from kette_devstack.blocking import run_blocking
+from kette_devstack.health import StartOutcome
 from kette_devstack.kafka import KafkaNode
-from kette_devstack.part import Part, Progress
+from kette_devstack.part import CLI_OWNER, Part, Progress, no_progress
 from kette_devstack.process import spawn
 
 TASK_QUEUE = "kette-chain"
@@ -27,6 +29,19 @@ class ChainWorker(Part):
         super().__init__(state_dir, start_timeout)
         self.temporal_address = temporal_address
         self.kafka = kafka
+
+    @property
+    def mode(self) -> str:
+        """The code it runs: a worker started before the code changed is replaced on `up`."""
+        return code_fingerprint()
+
+    def start(self, owner: str = CLI_OWNER, progress: Progress = no_progress) -> StartOutcome:
+        """Like every part, but a worker running older code is restarted, not reused."""
+        record = self.pid_file.live_record()
+        if record is not None and record.mode != self.mode:
+            progress("the chain code changed since the worker started: restarting it")
+            self.stop()
+        return super().start(owner, progress)
 
     def _preflight(self, progress: Progress) -> None:
         """Kafka and Temporal start first (stack order); nothing else to check."""
@@ -69,6 +84,21 @@ class ChainWorker(Part):
 
     def _poller_count(self) -> int:
         return run_blocking(lambda: _pollers(self.temporal_address))
+
+
+def code_fingerprint() -> str:
+    """A short hash of the chain's code and rules (workflows and kette_core, .py and .json)."""
+    import kette_core
+    import kette_workflows
+
+    digest = hashlib.sha256()
+    for package in (kette_core, kette_workflows):
+        root = Path(package.__file__ or "").parent
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return f"code-{digest.hexdigest()[:12]}"
 
 
 async def _pollers(address: str) -> int:

@@ -16,7 +16,7 @@ CLI_OWNER = "cli"
 TESTS_OWNER = "tests"
 
 
-def _silent(_: str) -> None:
+def no_progress(_: str) -> None:
     return None
 
 
@@ -48,7 +48,7 @@ class Part(ABC):
         """Configuration that must match a running instance for it to be reused."""
         return ""
 
-    def acquire(self, progress: Progress = _silent) -> StartOutcome:
+    def acquire(self, progress: Progress = no_progress) -> StartOutcome:
         """Start or reuse the part for a test session; pair with `release`."""
         self.leases.take()
         try:
@@ -57,7 +57,7 @@ class Part(ABC):
             self.leases.give_back()
             raise
 
-    def start(self, owner: str = CLI_OWNER, progress: Progress = _silent) -> StartOutcome:
+    def start(self, owner: str = CLI_OWNER, progress: Progress = no_progress) -> StartOutcome:
         """Start the part unless it already runs; converge its setup either way."""
         with file_lock(self._lock_path):
             record = self.pid_file.live_record()

@@ -35,7 +35,9 @@ def bridge_handlers(bridge: Bridge) -> EventHandlers:
 
 def attach_bridge(broker: KafkaBroker, bridge: Bridge, settings: WorkflowSettings) -> None:
     """Subscribe the bridge; unreadable records go to the dead-letter topic with their reason."""
-    dead_letters = DeadLetters(EventPublisher(broker), settings.event_source)
+    dead_letters = DeadLetters(
+        EventPublisher(broker), settings.event_source, topic=settings.deadletter_topic
+    )
     consumer = EventConsumer(
         bridge_handlers(bridge), dead_letters, group_id=settings.bridge_group_id
     )

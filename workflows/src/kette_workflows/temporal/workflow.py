@@ -45,6 +45,8 @@ with workflow.unsafe.imports_passed_through():
 
 D = TypeVar("D", bound=Decision)
 
+PUBLISH_TIMEOUT = timedelta(seconds=10)
+"""A batch publishes in milliseconds; a worker killed mid-publish stalls the chain this long."""
 PUBLISH_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
 )
@@ -131,7 +133,7 @@ class IntegrationsketteWorkflow:
             await workflow.execute_activity(
                 "publish_chain_events",
                 PublishChainEvents(workflow_id=workflow.info().workflow_id, events=batch),
-                start_to_close_timeout=timedelta(seconds=30),
+                start_to_close_timeout=PUBLISH_TIMEOUT,
                 retry_policy=PUBLISH_RETRY,
             )
             self._published_up_to = batch[-1].sequence
