@@ -22,6 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from rich.bar import Bar
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -44,6 +45,8 @@ from kette_devstack.stack import Stack
 
 VERSIONS = ("faststream", "aiokafka", "cloudevents", "pydantic")
 console = Console(highlight=False)
+if not console.is_terminal:  # a log file or CI: room for the table instead of 80 columns
+    console = Console(highlight=False, width=150)
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,9 @@ async def run_benchmarks(
     return summaries
 
 
+BAR_WIDTH = 20
+
+
 def _number(value: float) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:,.2f}"
 
@@ -193,6 +199,7 @@ def results_table(summaries: Sequence[Summary], events: int, repeat: int) -> Tab
     table.add_column("unit")
     for header in ("ours", "raw", "ours / raw", "events per side"):
         table.add_column(header, justify="right")
+    table.add_column("our speed, share of raw's", min_width=BAR_WIDTH + 6)
     per_benchmark = Counter(summary.benchmark for summary in summaries)
     for summary in summaries:
         first = summary.first
@@ -205,8 +212,18 @@ def results_table(summaries: Sequence[Summary], events: int, repeat: int) -> Tab
             _number(summary.raw),
             f"{summary.ratio:.2f}" if summary.ratio >= 0.1 else f"{summary.ratio:.2g}",
             summary.counts(),
+            speed_bar(summary),
         )
     return table
+
+
+def speed_bar(summary: Summary) -> Table:
+    """The ratio as a bar: how much of the raw baseline's speed our path keeps."""
+    share = summary.ratio if summary.first.higher_is_better else 1 / summary.ratio
+    share = min(max(share, 0.0), 1.0) if share == share else 0.0  # NaN: no bar
+    cell = Table.grid(padding=(0, 1))
+    cell.add_row(Bar(1.0, 0.0, share, width=BAR_WIDTH, color="green"), f"{share:4.0%}")
+    return cell
 
 
 def write_json(path: Path, summaries: Sequence[Summary], events: int, repeat: int) -> None:
