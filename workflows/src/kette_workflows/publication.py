@@ -61,7 +61,6 @@ from kette_workflows.domain.vocabulary import (
     PlanChangeCause,
     PlanReason,
     ReportKind,
-    ReportSource,
     TaskKind,
     TaskResolution,
     WithdrawReason,
@@ -144,10 +143,6 @@ _OUTCOME: dict[ReportKind, contract.Outcome] = {
     ReportKind.DROPPED_OUT: contract.Outcome.DROPPED_OUT,
 }
 """An exam result is PASSED here and turned into FAILED when the exam was not passed."""
-_OUTCOME_SOURCE: dict[ReportSource, contract.OutcomeSource] = {
-    ReportSource.PROVIDER: contract.OutcomeSource.PROVIDER,
-    ReportSource.CASEWORKER: contract.OutcomeSource.CASEWORKER,
-}
 _OFFER_CHOICE: dict[OfferChoice, contract.OfferChoice] = {
     OfferChoice.PROPOSED: contract.OfferChoice.PROPOSED,
     OfferChoice.CASEWORKER_FOUND: contract.OfferChoice.CASEWORKER_FOUND,
@@ -429,7 +424,7 @@ def _outcome(event: domain.OutcomeRecorded) -> contract.OutcomeRecorded:
         stage=event.stage,
         referral_id=event.referral_id,
         outcome=outcome,
-        source=_OUTCOME_SOURCE[event.source],
+        source=event.source,
         language_level_reached=event.exam_level if reached else None,
         recorded_on=event.occurred_at.date(),
         occurred_on=event.occurred_on,

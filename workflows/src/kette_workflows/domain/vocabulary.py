@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from kette_core.contracts.chain import SkipReason as SkipReason  # published code = domain code
+from kette_core.contracts.chain import OutcomeSource
+from kette_core.contracts.chain import SkipReason as SkipReason  # published = domain code
+
+ReportSource = OutcomeSource
+"""Who reported an outcome: the provider, or the caseworker when the provider did not."""
 
 
 class ChainStatus(StrEnum):
@@ -64,13 +68,6 @@ class ReportKind(StrEnum):
     EXAM_RESULT = "exam_result"
     COMPLETED = "completed"
     DROPPED_OUT = "dropped_out"
-
-
-class ReportSource(StrEnum):
-    """Who reported an outcome: the provider, or the caseworker when the provider did not."""
-
-    PROVIDER = "provider"
-    CASEWORKER = "caseworker"
 
 
 class IgnoredReason(StrEnum):
