@@ -229,6 +229,7 @@ def process_env(settings: ScenarioSettings) -> dict[str, str]:
         KETTE_MATCHING_TOPIC=settings.matching_topic,
         KETTE_PROVIDER_STATUS_TOPIC=settings.provider_status_topic,
         KETTE_CHAIN_TOPIC=settings.chain_topic,
+        KETTE_DEADLETTER_TOPIC=settings.deadletter_topic,
         KETTE_LOG_FORMAT="json",
         KETTE_LOG_LEVEL="INFO",
     )

@@ -35,6 +35,7 @@ async def chain_stack(
         matching_topic=await new_topic("matching"),
         provider_status_topic=await new_topic("provider-status"),
         chain_topic=await new_topic("chain"),
+        deadletter_topic=await new_topic("deadletter"),
         pace_seconds=0,
     )
     client = await connect_temporal(settings)

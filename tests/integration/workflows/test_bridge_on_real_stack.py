@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 import pytest
 from chain_stack_support import ChainStack, TopicRecorder, member, send_raw
 
-from kette_core.contracts import topics
 from kette_core.contracts.deadletter import DeadLetterRecorded
 from kette_core.contracts.participants import ParticipantRegistered
 
@@ -49,7 +48,7 @@ async def test_malformed_records_go_to_the_dead_letter_topic_and_the_bridge_move
     chain_stack: ChainStack,
 ) -> None:
     settings = chain_stack.settings
-    dead_letters = TopicRecorder(settings.kafka_bootstrap, topics.DEADLETTER)
+    dead_letters = TopicRecorder(settings.kafka_bootstrap, settings.deadletter_topic)
     await dead_letters.start()
     try:
         await send_raw(
