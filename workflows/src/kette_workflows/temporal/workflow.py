@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -42,8 +41,6 @@ with workflow.unsafe.imports_passed_through():
         ResidenceSignal,
     )
     from kette_workflows.temporal.views import ChainStateView, PlanQueryView
-
-D = TypeVar("D", bound=Decision)
 
 PUBLISH_TIMEOUT = timedelta(seconds=10)
 """A batch publishes in milliseconds; a worker killed mid-publish stalls the chain this long."""
@@ -179,10 +176,6 @@ class IntegrationsketteWorkflow:
     def _record(self, events: list[ChainEvent]) -> None:
         self._unpublished.extend(events)
 
-    @property
-    def chain(self) -> Chain:
-        return self._chain
-
     def _first_time(self, input_id: str) -> bool:
         """Kafka delivers at least once; a signal id seen before is dropped."""
         if input_id in self._seen_inputs:
@@ -198,19 +191,19 @@ class IntegrationsketteWorkflow:
     def offers_proposed(self, signal: MatchSignal) -> None:
         """Matching answered a referral request."""
         if self._first_time(signal.input_id):
-            self._record(self.chain.offers_proposed(signal.result, workflow.now()))
+            self._record(self._chain.offers_proposed(signal.result, workflow.now()))
 
     @workflow.signal
     def provider_reported(self, signal: ReportSignal) -> None:
         """A provider reported on a referral."""
         if self._first_time(signal.input_id):
-            self._record(self.chain.provider_reported(signal.report, workflow.now()))
+            self._record(self._chain.provider_reported(signal.report, workflow.now()))
 
     @workflow.signal
     def residence_status_changed(self, signal: ResidenceSignal) -> None:
         """Intake recorded a new residence status."""
         if self._first_time(signal.input_id):
-            self._record(self.chain.residence_status_changed(signal.change, workflow.now()))
+            self._record(self._chain.residence_status_changed(signal.change, workflow.now()))
 
     @workflow.signal
     def consent_changed(self, signal: ConsentSignal) -> None:
@@ -219,25 +212,25 @@ class IntegrationsketteWorkflow:
             return
         now = workflow.now()
         if signal.consent_to_share:
-            self._record(self.chain.consent_given(now))
+            self._record(self._chain.consent_given(now))
         else:
-            self._record(self.chain.consent_withdrawn(now))
+            self._record(self._chain.consent_withdrawn(now))
 
     # -- caseworker decisions (Updates with validators) --------------------------------------
 
     async def _decide(self, decision: Decision) -> DecisionResult:
         """Apply, then return once the resulting events are on Kafka."""
-        events = self.chain.decide(decision, workflow.now())
+        events = self._chain.decide(decision, workflow.now())
         self._record(events)
         if events:
             last = events[-1].sequence
             await workflow.wait_condition(lambda: self._published_up_to >= last)
-        return DecisionResult(events=[e.kind for e in events], status=self.chain.status.value)
+        return DecisionResult(events=[e.kind for e in events], status=self._chain.status.value)
 
     def _validate(self, decision: Decision) -> None:
         """Reject before anything changes; the caller gets field, reason and German text."""
         try:
-            validate_decision(self.chain.state, decision, workflow.now())
+            validate_decision(self._chain.state, decision, workflow.now())
         except DecisionRejected as rejected:
             raise ApplicationError(
                 str(rejected),
@@ -383,19 +376,19 @@ class IntegrationsketteWorkflow:
     @workflow.query
     def state(self) -> ChainStateView:
         """Status, current stages, published position."""
-        return ChainStateView.of(self.chain, published_up_to=self._published_up_to)
+        return ChainStateView.of(self._chain, published_up_to=self._published_up_to)
 
     @workflow.query
     def plan(self) -> PlanQueryView:
         """The plan with its German reasons."""
-        return PlanQueryView(plan=self.chain.plan())
+        return PlanQueryView(plan=self._chain.plan())
 
     @workflow.query
     def tasks(self) -> list[Task]:
         """Open tasks for the caseworker."""
-        return self.chain.open_tasks()
+        return self._chain.open_tasks()
 
     @workflow.query
     def timeline(self) -> list[ChainEvent]:
         """Everything that happened, in order (survives continue-as-new)."""
-        return self.chain.timeline()
+        return self._chain.timeline()
