@@ -36,7 +36,6 @@ from kette_workflows.domain.profile import EligibilityException
 from kette_workflows.domain.programme import PlanStatus
 from kette_workflows.domain.vocabulary import (
     CloseReason,
-    OfferChoice,
     PauseReason,
     PlanChangeCause,
     PlanReason,
@@ -177,7 +176,6 @@ def test_published_types_are_registered_events_of_the_chain_topic() -> None:
         (publication._REPLAN_REASON, PlanChangeCause),
         (publication._WITHDRAW_REASON, WithdrawReason),
         (publication._OUTCOME, ReportKind),
-        (publication._OFFER_CHOICE, OfferChoice),
         (publication._TASK_KIND, TaskKind),
         (publication._TASK_RESOLUTION, TaskResolution),
         (publication._CLOSURE_REASON, CloseReason),

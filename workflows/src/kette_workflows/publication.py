@@ -56,7 +56,6 @@ from kette_workflows.domain.events import ChainEvent, StageSummary
 from kette_workflows.domain.programme import PlanStatus
 from kette_workflows.domain.vocabulary import (
     CloseReason,
-    OfferChoice,
     PauseReason,
     PlanChangeCause,
     PlanReason,
@@ -143,10 +142,6 @@ _OUTCOME: dict[ReportKind, contract.Outcome] = {
     ReportKind.DROPPED_OUT: contract.Outcome.DROPPED_OUT,
 }
 """An exam result is PASSED here and turned into FAILED when the exam was not passed."""
-_OFFER_CHOICE: dict[OfferChoice, contract.OfferChoice] = {
-    OfferChoice.PROPOSED: contract.OfferChoice.PROPOSED,
-    OfferChoice.CASEWORKER_FOUND: contract.OfferChoice.CASEWORKER_FOUND,
-}
 _TASK_KIND: dict[TaskKind, contract.TaskKind] = {
     TaskKind.PROVIDER_NO_RESPONSE: contract.TaskKind.PROVIDER_REMINDER,
     TaskKind.CHOOSE_OFFER: contract.TaskKind.DECISION_NEEDED,
@@ -251,7 +246,7 @@ def to_contract(event: ChainEvent) -> list[EventPayload]:
                     module=event.module,
                     response_due=event.answer_due_at.date(),
                     confirmed_by=_caseworker(event.decided_by),
-                    offer_choice=_OFFER_CHOICE[event.choice],
+                    offer_choice=event.choice,
                 )
             ]
         case domain.ReferralWithdrawn():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from kette_core.contracts.chain import OfferChoice as OfferChoice  # published = domain code
 from kette_core.contracts.chain import OutcomeSource
 from kette_core.contracts.chain import SkipReason as SkipReason  # published = domain code
 
@@ -80,13 +81,6 @@ class IgnoredReason(StrEnum):
     UNKNOWN_REQUEST = "unknown_request"
     CASE_CLOSED = "case_closed"
     INCOMPLETE = "incomplete"
-
-
-class OfferChoice(StrEnum):
-    """Whether the caseworker took a proposed offer or one she found herself."""
-
-    PROPOSED = "proposed"
-    CASEWORKER_FOUND = "caseworker_found"
 
 
 class TaskKind(StrEnum):
