@@ -18,7 +18,8 @@ class ChainStateView(BaseModel):
     status: str = Field(description="active, paused, closed or handed_over.")
     current_stages: list[Stage]
     open_task_count: int
-    timeline_length: int
+    timeline_length: int = Field(description="Entries the chain still holds (recent ones).")
+    last_sequence: int = Field(description="Sequence of the chain's latest event.")
     published_up_to: int = Field(description="Sequence of the last event on kette.chain.v1.")
 
     @classmethod
@@ -32,6 +33,7 @@ class ChainStateView(BaseModel):
             current_stages=chain.current_stages(),
             open_task_count=len(chain.open_tasks()),
             timeline_length=len(state.timeline),
+            last_sequence=state.last_sequence,
             published_up_to=published_up_to,
         )
 
