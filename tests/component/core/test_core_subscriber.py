@@ -11,9 +11,10 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 
 from kette_core.consuming import DeadLetters, EventConsumer, EventHandlers, subscribe
 from kette_core.contracts import topics
+from kette_core.contracts.base import EXAMPLE_PARTICIPANT as PARTICIPANT
+from kette_core.contracts.base import example_for
 from kette_core.contracts.chain import ChainPaused, StageStarted
 from kette_core.contracts.deadletter import DeadLetterRecorded
-from kette_core.contracts.examples import PARTICIPANT, example_for
 from kette_core.contracts.vocabulary import Stage
 from kette_core.envelope import ReceivedEvent, encode, new_event
 from kette_core.publishing import EventPublisher

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from kette_core.contracts import EVENT_TYPES, PAYLOAD_MODELS
-from kette_core.contracts.base import EventPayload
-from kette_core.contracts.examples import EXAMPLES, PARTICIPANT, example_for
+from kette_core.contracts.base import (
+    EXAMPLE_PARTICIPANT,
+    EventPayload,
+    example_config,
+    example_for,
+)
 from kette_core.contracts.participants import ParticipantRegistered, ProfileUpdated
 from kette_core.contracts.referrals import AttendanceReported
 from kette_core.contracts.topics import provider_referrals_topic, provider_reports_topic
@@ -89,11 +93,41 @@ def test_type_names_follow_the_convention_and_have_a_channel(model: type[EventPa
 def test_the_registry_knows_every_model_once() -> None:
     assert set(EVENT_TYPES.values()) == set(PAYLOAD_MODELS)
     assert len(EVENT_TYPES) == len(PAYLOAD_MODELS)
-    assert len(EXAMPLES) == len(PAYLOAD_MODELS)
+
+
+@pytest.mark.parametrize("model", PAYLOAD_MODELS, ids=lambda model: model.event_type)
+def test_every_event_type_declares_an_example_of_its_own_that_validates(
+    model: type[EventPayload],
+) -> None:
+    declared = model.model_json_schema()["examples"]
+
+    assert len(declared) == 1
+    assert type(example_for(model)) is model
+
+
+def test_an_event_type_without_an_example_is_caught() -> None:
+    class Undocumented(EventPayload):
+        event_type: ClassVar[str] = "kette.test.undocumented.v1"
+
+        note: str = Field(description="Anything.")
+
+    with pytest.raises(LookupError, match="declares no example"):
+        example_for(Undocumented)
+
+
+def test_an_example_that_does_not_fit_its_model_is_caught() -> None:
+    class Misdocumented(EventPayload):
+        event_type: ClassVar[str] = "kette.test.misdocumented.v1"
+        model_config = example_config(attempt=0)
+
+        attempt: int = Field(ge=1, description="At least one.")
+
+    with pytest.raises(ValidationError, match="attempt"):
+        example_for(Misdocumented)
 
 
 def test_participant_events_are_keyed_by_the_participant() -> None:
-    assert example_for(ParticipantRegistered).partition_key() == PARTICIPANT
+    assert example_for(ParticipantRegistered).partition_key() == EXAMPLE_PARTICIPANT
 
 
 def test_a_personal_field_sent_along_is_refused() -> None:
@@ -120,7 +154,7 @@ def test_an_actor_id_cannot_be_an_email_address() -> None:
 def test_a_profile_update_must_change_something() -> None:
     with pytest.raises(ValidationError, match="at least one profile field"):
         ProfileUpdated(
-            participant_id=PARTICIPANT,
+            participant_id=EXAMPLE_PARTICIPANT,
             updated_on=date(2024, 1, 1),
             updated_by=Actor(role=ActorRole.CASEWORKER, actor_id="cw-1234"),
         )

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from kette_core.contracts import PAYLOAD_MODELS
-from kette_core.contracts.base import EventPayload
+from kette_core.contracts.base import EXAMPLE_PARTICIPANT as PARTICIPANT
+from kette_core.contracts.base import EventPayload, example_for
 from kette_core.contracts.chain import StageStarted
-from kette_core.contracts.examples import PARTICIPANT, example_for
 from kette_core.contracts.referrals import ReferralIssued
 from kette_core.contracts.vocabulary import Stage
 from kette_core.envelope import InvalidEvent, KafkaRecord, decode, encode, new_event

@@ -8,7 +8,13 @@ from typing import ClassVar
 from pydantic import Field
 
 from kette_core.contracts import topics
-from kette_core.contracts.base import EventPayload, ParticipantId, Slug
+from kette_core.contracts.base import (
+    EXAMPLE_PARTICIPANT,
+    EventPayload,
+    ParticipantId,
+    Slug,
+    example_config,
+)
 from kette_core.contracts.vocabulary import Actor
 
 
@@ -41,6 +47,13 @@ class PiiRead(EventPayload):
 
     channels: ClassVar[tuple[str, ...]] = (topics.ACCESS,)
     event_type: ClassVar[str] = "kette.access.pii_read.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        actor={"role": "provider", "actor_id": "prov-vhs-unna"},
+        fields_read=["name", "phone"],
+        purpose="referral_contact",
+        via_service="provider-gateway",
+    )
 
     participant_id: ParticipantId
     actor: Actor = Field(description="Who read the data.")

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.config import JsonDict, JsonValue
 
 from kette_core.contracts.topics import PROVIDER_ID_PATTERN
+
+EXAMPLE_PARTICIPANT = "p-0f8fad5b-d9cb-469f-a165-70867728950e"
+EXAMPLE_PROVIDER = "vhs-unna"
+EXAMPLE_REFERRAL = "ref-2024-000123"
+EXAMPLE_REQUEST = "req-2024-000045"
+EXAMPLE_OFFER = "offer-f4-unna-2024-2"
+EXAMPLE_CASEWORKER: JsonDict = {"role": "caseworker", "actor_id": "cw-4b1d2c"}
+EXAMPLE_CONSTRAINTS: JsonDict = {"childcare_needed": True, "employment_ban": False}
+"""Values the payload examples share, so the documented events tell one participant's story."""
 
 ParticipantId = Annotated[
     str,
@@ -14,7 +24,7 @@ ParticipantId = Annotated[
     Field(
         description="Pseudonymous participant id ('p-' + random id); never derived from "
         "personal data. Also the Kafka record key and the CloudEvents subject.",
-        examples=["p-0f8fad5b-d9cb-469f-a165-70867728950e"],
+        examples=[EXAMPLE_PARTICIPANT],
     ),
 ]
 ProviderId = Annotated[
@@ -22,7 +32,7 @@ ProviderId = Annotated[
     StringConstraints(pattern=PROVIDER_ID_PATTERN),
     Field(
         description="Provider (Träger) id, a lowercase slug; part of the provider's topic names.",
-        examples=["vhs-unna"],
+        examples=[EXAMPLE_PROVIDER],
     ),
 ]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
@@ -64,3 +74,19 @@ class EventPayload(BaseModel):
         """Kafka record key and CloudEvents subject: the participant, to keep their order."""
         participant_id = getattr(self, "participant_id", None)
         return participant_id if isinstance(participant_id, str) else None
+
+
+P = TypeVar("P", bound=EventPayload)
+
+
+def example_config(**payload: JsonValue) -> ConfigDict:
+    """Declares a payload's example beside its fields, so a new event type is written once."""
+    return ConfigDict(json_schema_extra={"examples": [payload]})
+
+
+def example_for(model: type[P]) -> P:
+    """The model's published example, validated, so docs and tests show one that parses."""
+    examples = model.model_json_schema().get("examples")
+    if not examples:
+        raise LookupError(f"{model.event_type} declares no example")
+    return model.model_validate(examples[0])

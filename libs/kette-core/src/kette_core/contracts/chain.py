@@ -7,15 +7,24 @@ from enum import StrEnum
 from typing import ClassVar
 
 from pydantic import Field
+from pydantic.config import JsonValue
 
 from kette_core.contracts import topics
 from kette_core.contracts.base import (
+    EXAMPLE_CASEWORKER,
+    EXAMPLE_CONSTRAINTS,
+    EXAMPLE_OFFER,
+    EXAMPLE_PARTICIPANT,
+    EXAMPLE_PROVIDER,
+    EXAMPLE_REFERRAL,
+    EXAMPLE_REQUEST,
     EventPayload,
     Identifier,
     Kommune,
     ParticipantId,
     ProviderId,
     Slug,
+    example_config,
 )
 from kette_core.contracts.vocabulary import (
     Activity,
@@ -29,6 +38,24 @@ from kette_core.contracts.vocabulary import (
     Stage,
     VocationalQualification,
 )
+
+_EXAMPLE_PLAN: list[JsonValue] = [
+    {
+        "stage": "language",
+        "status": "planned",
+        "reason": "needed_for_goal",
+        "modules": ["F4"],
+        "target_language_level": "B1",
+    },
+    {"stage": "school", "status": "met_at_entry", "reason": "certificate_held"},
+    {
+        "stage": "apprenticeship",
+        "status": "planned",
+        "reason": "needed_for_goal",
+        "modules": ["F1", "F2"],
+    },
+]
+"""The plan of the examples, started with and replanned to."""
 
 
 class ChainEvent(EventPayload):
@@ -218,6 +245,12 @@ class ChainStarted(ChainEvent):
     """The chain was planned and started."""
 
     event_type: ClassVar[str] = "kette.chain.started.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        programme_id="durchstarten",
+        kommune="Bergkamen",
+        plan=_EXAMPLE_PLAN,
+    )
 
     programme_id: Slug = Field(description="Programme whose rules apply.")
     kommune: Kommune
@@ -235,6 +268,7 @@ class StageStarted(ChainEvent):
     """Work on a stage began (stages may overlap)."""
 
     event_type: ClassVar[str] = "kette.chain.stage_started.v1"
+    model_config = example_config(participant_id=EXAMPLE_PARTICIPANT, stage="language", attempt=1)
 
     stage: Stage = Field(description="Stage that started.")
     attempt: int = Field(ge=1, description="1 for the first attempt, higher for retries.")
@@ -244,6 +278,17 @@ class ReferralRequested(ChainEvent):
     """The chain needs an offer for a stage; matching answers with proposals or a gap."""
 
     event_type: ClassVar[str] = "kette.chain.referral_requested.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        request_id=EXAMPLE_REQUEST,
+        stage="language",
+        module="F4",
+        target_language_level="B1",
+        current_language_level="A2",
+        kommune="Bergkamen",
+        constraints=EXAMPLE_CONSTRAINTS,
+        earliest_start="2024-04-01",
+    )
 
     request_id: Identifier = Field(description="Id of this request; matching echoes it back.")
     stage: Stage = Field(description="Stage the offer is for.")
@@ -270,6 +315,18 @@ class ReferralConfirmed(ChainEvent):
     """The caseworker chose an offer; the gateway refers the person to the provider."""
 
     event_type: ClassVar[str] = "kette.chain.referral_confirmed.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        referral_id=EXAMPLE_REFERRAL,
+        request_id=EXAMPLE_REQUEST,
+        offer_id=EXAMPLE_OFFER,
+        provider_id=EXAMPLE_PROVIDER,
+        stage="language",
+        module="F4",
+        response_due="2024-03-18",
+        confirmed_by=EXAMPLE_CASEWORKER,
+        offer_choice="proposed",
+    )
 
     referral_id: Identifier = Field(description="Id of the referral (Zuweisung).")
     request_id: Identifier = Field(
@@ -291,6 +348,13 @@ class ReferralWithdrawn(ChainEvent):
     """A referral was withdrawn; the gateway tells the provider."""
 
     event_type: ClassVar[str] = "kette.chain.referral_withdrawn.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        referral_id=EXAMPLE_REFERRAL,
+        provider_id=EXAMPLE_PROVIDER,
+        stage="language",
+        reason="consent_withdrawn",
+    )
 
     referral_id: Identifier = Field(description="Referral withdrawn.")
     provider_id: ProviderId
@@ -302,6 +366,15 @@ class OutcomeRecorded(ChainEvent):
     """An outcome of a stage attempt was recorded."""
 
     event_type: ClassVar[str] = "kette.chain.outcome_recorded.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        stage="language",
+        referral_id=EXAMPLE_REFERRAL,
+        outcome="passed",
+        source="provider",
+        language_level_reached="B1",
+        recorded_on="2024-07-12",
+    )
 
     stage: Stage = Field(description="Stage concerned.")
     referral_id: Identifier | None = Field(
@@ -331,6 +404,9 @@ class StageCompleted(ChainEvent):
     """A stage reached its target."""
 
     event_type: ClassVar[str] = "kette.chain.stage_completed.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT, stage="language", completed_on="2024-07-12"
+    )
 
     stage: Stage = Field(description="Stage completed.")
     completed_on: date = Field(description="Day the stage was completed.")
@@ -343,6 +419,13 @@ class StageSkipped(ChainEvent):
     """A planned stage was skipped."""
 
     event_type: ClassVar[str] = "kette.chain.stage_skipped.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        stage="school",
+        reason="caseworker_decision",
+        skip_reason="achieved_elsewhere",
+        skipped_by=EXAMPLE_CASEWORKER,
+    )
 
     stage: Stage = Field(description="Stage skipped.")
     reason: PlanReason = Field(description="Why it was skipped.")
@@ -356,6 +439,9 @@ class ChainReplanned(ChainEvent):
     """The plan changed; the new plan replaces the old one."""
 
     event_type: ClassVar[str] = "kette.chain.replanned.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT, reason="profile_updated", plan=_EXAMPLE_PLAN
+    )
 
     reason: ReplanReason = Field(description="What made the plan change.")
     plan: tuple[PlannedStage, ...] = Field(min_length=1, description="New stages in order.")
@@ -369,6 +455,12 @@ class ChainPaused(ChainEvent):
     """The chain is paused; timers for the provider and reviews hold."""
 
     event_type: ClassVar[str] = "kette.chain.paused.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        reason="childcare",
+        paused_on="2024-05-02",
+        expected_resume_on="2024-06-01",
+    )
 
     reason: PauseReason = Field(description="Pause category.")
     paused_on: date = Field(description="First day of the pause.")
@@ -380,6 +472,7 @@ class ChainResumed(ChainEvent):
     """The chain continues after a pause."""
 
     event_type: ClassVar[str] = "kette.chain.resumed.v1"
+    model_config = example_config(participant_id=EXAMPLE_PARTICIPANT, resumed_on="2024-06-03")
 
     resumed_on: date = Field(description="Day the chain continued.")
     resumed_by: Actor | None = Field(default=None, description="Caseworker who decided.")
@@ -389,6 +482,14 @@ class TaskOpened(ChainEvent):
     """A task for the caseworker was opened."""
 
     event_type: ClassVar[str] = "kette.chain.task_opened.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        task_id="task-000311",
+        kind="provider_reminder",
+        due_on="2024-03-20",
+        stage="language",
+        referral_id=EXAMPLE_REFERRAL,
+    )
 
     task_id: Identifier = Field(description="Id of the task.")
     kind: TaskKind = Field(description="What the task is about.")
@@ -401,6 +502,12 @@ class TaskClosed(ChainEvent):
     """A task for the caseworker was closed."""
 
     event_type: ClassVar[str] = "kette.chain.task_closed.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        task_id="task-000311",
+        kind="provider_reminder",
+        resolution="done",
+    )
 
     task_id: Identifier = Field(description="Id of the task.")
     kind: TaskKind = Field(description="What the task was about.")
@@ -414,6 +521,11 @@ class SharingStopped(ChainEvent):
     """Data is no longer shared with providers; their open referrals are withdrawn."""
 
     event_type: ClassVar[str] = "kette.chain.sharing_stopped.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        reason="consent_withdrawn",
+        withdrawn_referral_ids=[EXAMPLE_REFERRAL],
+    )
 
     reason: SharingStopReason = Field(description="Why sharing stopped.")
     withdrawn_referral_ids: tuple[Identifier, ...] = Field(
@@ -425,6 +537,13 @@ class ChainClosed(ChainEvent):
     """The chain ended."""
 
     event_type: ClassVar[str] = "kette.chain.closed.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        reason="handed_to_jobcenter",
+        closed_on="2025-02-28",
+        last_stage="apprenticeship",
+        activity_at_exit="apprenticeship",
+    )
 
     reason: ClosureReason = Field(description="Why the chain ended.")
     closed_on: date = Field(description="Day the chain ended.")
@@ -439,12 +558,19 @@ class SharingResumed(ChainEvent):
     """Consent was given again; data may be shared with providers for new referrals."""
 
     event_type: ClassVar[str] = "kette.chain.sharing_resumed.v1"
+    model_config = example_config(participant_id=EXAMPLE_PARTICIPANT)
 
 
 class OffersReceived(ChainEvent):
     """Matching's proposals reached the chain; the caseworker now chooses among them."""
 
     event_type: ClassVar[str] = "kette.chain.offers_received.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        request_id=EXAMPLE_REQUEST,
+        stage="language",
+        offer_ids=[EXAMPLE_OFFER, "offer-f4-kamen-2024-1"],
+    )
 
     request_id: Identifier = Field(description="Referral request the proposals answered.")
     stage: Stage = Field(description="Stage the offers are for.")
@@ -457,6 +583,12 @@ class NoOfferFoundForStage(ChainEvent):
     """Nothing usable came back for a stage (Angebotslücke), including only offers already tried."""
 
     event_type: ClassVar[str] = "kette.chain.no_offer_found.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        request_id=EXAMPLE_REQUEST,
+        stage="school",
+        modules=["F3", "F1"],
+    )
 
     request_id: Identifier = Field(description="Referral request that found nothing.")
     stage: Stage = Field(description="Stage without an offer.")
@@ -467,6 +599,9 @@ class JobStarted(ChainEvent):
     """Employment subject to social insurance began; a follow-up checks that it lasts."""
 
     event_type: ClassVar[str] = "kette.chain.job_started.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT, started_on="2025-09-01", follow_up_due_on="2026-03-01"
+    )
 
     started_on: date = Field(description="First day of the job.")
     follow_up_due_on: date = Field(description="Day the follow-up on sustained work is due.")
@@ -476,6 +611,9 @@ class FollowUpRecorded(ChainEvent):
     """The follow-up after a job start was done."""
 
     event_type: ClassVar[str] = "kette.chain.follow_up_recorded.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT, still_employed=True, recorded_by=EXAMPLE_CASEWORKER
+    )
 
     still_employed: bool = Field(description="The job still existed at the follow-up.")
     recorded_by: Actor = Field(description="Caseworker who did the follow-up.")
@@ -485,6 +623,12 @@ class GoalChanged(ChainEvent):
     """A new goal was agreed; a replanned event with the new plan follows."""
 
     event_type: ClassVar[str] = "kette.chain.goal_changed.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        previous_goal_stage="apprenticeship",
+        goal={"target_stage": "job"},
+        changed_by=EXAMPLE_CASEWORKER,
+    )
 
     previous_goal_stage: Stage = Field(description="Last stage the old goal aimed for.")
     goal: Goal = Field(description="The new goal.")
@@ -495,6 +639,9 @@ class ProfileFactsUpdated(ChainEvent):
     """Assessed facts changed in the chain (a decision or a passed exam); only changes are set."""
 
     event_type: ClassVar[str] = "kette.chain.profile_facts_updated.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT, language_level="B1", updated_by=EXAMPLE_CASEWORKER
+    )
 
     language_level: LanguageLevel | None = Field(default=None, description="New German level.")
     school_certificate: SchoolCertificate | None = Field(
@@ -518,6 +665,11 @@ class EligibilityExceptionRecorded(ChainEvent):
     """A justified exception to the age limit of 27 was recorded; the chain may go on past it."""
 
     event_type: ClassVar[str] = "kette.chain.eligibility_exception_recorded.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        exception="finish_ongoing_stage",
+        recorded_by=EXAMPLE_CASEWORKER,
+    )
 
     exception: EligibilityException = Field(description="Kind of justified exception.")
     recorded_by: Actor = Field(description="Caseworker who recorded it.")

@@ -7,7 +7,7 @@ from typing import Annotated, ClassVar
 from pydantic import Field, StringConstraints
 
 from kette_core.contracts import topics
-from kette_core.contracts.base import EventPayload
+from kette_core.contracts.base import EventPayload, example_config
 
 
 class DeadLetterRecorded(EventPayload):
@@ -15,6 +15,17 @@ class DeadLetterRecorded(EventPayload):
 
     channels: ClassVar[tuple[str, ...]] = (topics.DEADLETTER,)
     event_type: ClassVar[str] = "kette.deadletter.recorded.v1"
+    model_config = example_config(
+        original_topic="kette.provider-status.v1",
+        original_partition=0,
+        original_offset=1041,
+        consumer_group="bridge",
+        original_ce_type="kette.referral.accepted.v1",
+        original_ce_id="2b1f0c34-4c4b-4f55-9a8d-0d7c43b1a6b0",
+        reason="payload field occurred_on: Input should be a valid date",
+        value_sha256="9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        value_size=214,
+    )
 
     original_topic: str = Field(description="Topic of the rejected record.")
     original_partition: int = Field(ge=0, description="Partition of the rejected record.")

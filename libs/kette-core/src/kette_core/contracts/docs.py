@@ -16,8 +16,7 @@ import yaml
 from pydantic.json_schema import models_json_schema
 
 from kette_core.contracts import topics
-from kette_core.contracts.base import EventPayload
-from kette_core.contracts.examples import example_for
+from kette_core.contracts.base import EventPayload, example_for
 from kette_core.contracts.registry import PAYLOAD_MODELS
 from kette_core.envelope import CONTENT_TYPE, SPECVERSION
 
@@ -63,7 +62,7 @@ def render_documents() -> dict[str, str]:
 
 
 def event_schema(model: type[EventPayload]) -> dict[str, Any]:
-    """Stand-alone JSON Schema of one event type's payload (the Kafka record value)."""
+    """Stand-alone JSON Schema of one payload; its example as consumers get it, with defaults."""
     schema = model.model_json_schema()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -9,7 +9,18 @@ from typing import ClassVar
 from pydantic import Field
 
 from kette_core.contracts import topics
-from kette_core.contracts.base import EventPayload, Identifier, Kommune, ParticipantId, ProviderId
+from kette_core.contracts.base import (
+    EXAMPLE_OFFER,
+    EXAMPLE_PARTICIPANT,
+    EXAMPLE_PROVIDER,
+    EXAMPLE_REQUEST,
+    EventPayload,
+    Identifier,
+    Kommune,
+    ParticipantId,
+    ProviderId,
+    example_config,
+)
 from kette_core.contracts.vocabulary import ContractModel, LanguageLevel, Module, Stage
 
 
@@ -64,6 +75,22 @@ class OffersProposed(MatchingEvent):
     """Matching found offers; the caseworker decides among them."""
 
     event_type: ClassVar[str] = "kette.matching.offers_proposed.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        request_id=EXAMPLE_REQUEST,
+        stage="language",
+        module="F4",
+        proposals=[
+            {
+                "offer_id": EXAMPLE_OFFER,
+                "provider_id": EXAMPLE_PROVIDER,
+                "module": "F4",
+                "score": 0.86,
+                "starts_on": "2024-04-08",
+                "reasons": ["module_fits", "childcare_available"],
+            }
+        ],
+    )
 
     proposals: tuple[Proposal, ...] = Field(min_length=1, description="Offers, best first.")
 
@@ -72,6 +99,14 @@ class NoOfferFound(MatchingEvent):
     """No offer fits: a gap in the offer landscape the coordinators must see."""
 
     event_type: ClassVar[str] = "kette.matching.no_offer_found.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        request_id=EXAMPLE_REQUEST,
+        stage="school",
+        module="F3",
+        kommune="Selm",
+        gap_reasons=["no_offer_in_kommune", "no_childcare"],
+    )
 
     kommune: Kommune
     target_language_level: LanguageLevel | None = Field(

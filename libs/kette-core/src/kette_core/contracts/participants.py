@@ -9,7 +9,16 @@ from typing import ClassVar, Self
 from pydantic import Field, model_validator
 
 from kette_core.contracts import topics
-from kette_core.contracts.base import EventPayload, Kommune, ParticipantId, Slug
+from kette_core.contracts.base import (
+    EXAMPLE_CASEWORKER,
+    EXAMPLE_CONSTRAINTS,
+    EXAMPLE_PARTICIPANT,
+    EventPayload,
+    Kommune,
+    ParticipantId,
+    Slug,
+    example_config,
+)
 from kette_core.contracts.vocabulary import (
     Activity,
     Actor,
@@ -64,6 +73,26 @@ class ParticipantRegistered(ParticipantEvent):
     """A person was enrolled with consent; the profile at entry, without personal data."""
 
     event_type: ClassVar[str] = "kette.participant.registered.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        ki_id="ki-kreis-unna",
+        kommune="Bergkamen",
+        programme_id="durchstarten",
+        registered_on="2024-03-04",
+        age_band="21-23",
+        eligibility_ends_on="2029-08-31",
+        gender="female",
+        residence_status="duldung",
+        residence_status_expires_on="2024-09-30",
+        language_level="A2",
+        school_certificate="foreign_recognised",
+        vocational_qualification="none",
+        current_activity="language_course",
+        goal={"target_stage": "apprenticeship", "occupation_field": "production"},
+        constraints=EXAMPLE_CONSTRAINTS,
+        consent_to_share=True,
+        registered_by=EXAMPLE_CASEWORKER,
+    )
 
     ki_id: Slug = Field(description="Kommunales Integrationszentrum that runs the case.")
     kommune: Kommune
@@ -98,6 +127,18 @@ class ParticipantApproached(ParticipantEvent):
     """A person was approached; recorded even if they never enrol (old monitoring's blind spot)."""
 
     event_type: ClassVar[str] = "kette.participant.approached.v1"
+    model_config = example_config(
+        participant_id="p-7c9e6679-7425-40de-944b-e07fc1f90ae7",
+        ki_id="ki-kreis-unna",
+        kommune="Lünen",
+        approached_on="2024-02-20",
+        channel="auslaenderbehoerde",
+        age_band="18-20",
+        gender="male",
+        residence_status="aufenthaltsgestattung",
+        outcome="declined",
+        approached_by=EXAMPLE_CASEWORKER,
+    )
 
     ki_id: Slug = Field(description="Kommunales Integrationszentrum that made the contact.")
     kommune: Kommune
@@ -116,6 +157,15 @@ class ResidenceStatusChanged(ParticipantEvent):
     """The residence status changed; it can end eligibility, hand over, or open doors."""
 
     event_type: ClassVar[str] = "kette.participant.residence_status_changed.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        previous_status="duldung",
+        new_status="ausbildungsduldung",
+        permit_basis="para_60c",
+        expires_on="2027-07-31",
+        changed_on="2024-08-01",
+        recorded_by=EXAMPLE_CASEWORKER,
+    )
 
     previous_status: ResidenceStatus = Field(description="Status class before the change.")
     new_status: ResidenceStatus = Field(description="Status class after the change.")
@@ -134,6 +184,12 @@ class ConsentGiven(ParticipantEvent):
     """Consent was given; sharing with providers may start."""
 
     event_type: ClassVar[str] = "kette.participant.consent_given.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        scope="share_with_providers",
+        given_on="2024-03-04",
+        recorded_by=EXAMPLE_CASEWORKER,
+    )
 
     scope: ConsentScope = Field(description="What the consent covers.")
     given_on: date = Field(description="Day the consent was signed.")
@@ -144,6 +200,12 @@ class ConsentWithdrawn(ParticipantEvent):
     """Consent was withdrawn; sharing with providers must stop."""
 
     event_type: ClassVar[str] = "kette.participant.consent_withdrawn.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        scope="share_with_providers",
+        withdrawn_on="2024-10-01",
+        recorded_by=EXAMPLE_CASEWORKER,
+    )
 
     scope: ConsentScope = Field(description="What the withdrawn consent covered.")
     withdrawn_on: date = Field(description="Day the consent was withdrawn.")
@@ -154,6 +216,12 @@ class ProfileUpdated(ParticipantEvent):
     """Some profile facts changed; only the changed ones are set."""
 
     event_type: ClassVar[str] = "kette.participant.profile_updated.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        updated_on="2024-07-15",
+        language_level="B1",
+        updated_by=EXAMPLE_CASEWORKER,
+    )
 
     updated_on: date = Field(description="Day the change became known.")
     age_band: AgeBand | None = Field(default=None, description="New age band.")

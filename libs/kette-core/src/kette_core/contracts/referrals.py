@@ -7,11 +7,29 @@ from enum import StrEnum
 from typing import ClassVar, Self
 
 from pydantic import Field, model_validator
+from pydantic.config import JsonDict
 
 from kette_core.contracts import topics
-from kette_core.contracts.base import EventPayload, Identifier, ParticipantId, ProviderId
+from kette_core.contracts.base import (
+    EXAMPLE_OFFER,
+    EXAMPLE_PARTICIPANT,
+    EXAMPLE_PROVIDER,
+    EXAMPLE_REFERRAL,
+    EventPayload,
+    Identifier,
+    ParticipantId,
+    ProviderId,
+    example_config,
+)
 from kette_core.contracts.chain import ReferralWithdrawalReason
 from kette_core.contracts.vocabulary import LanguageLevel, Module, SchoolCertificate, Stage
+
+_EXAMPLE_REPORT_IDS: JsonDict = {
+    "referral_id": EXAMPLE_REFERRAL,
+    "participant_id": EXAMPLE_PARTICIPANT,
+    "provider_id": EXAMPLE_PROVIDER,
+}
+"""Ids every example of a referral or provider report carries."""
 
 
 class ReferralEvent(EventPayload):
@@ -32,6 +50,16 @@ class ReferralIssued(ReferralEvent):
     """A person is referred to an offer; contact details are fetched from the gateway."""
 
     event_type: ClassVar[str] = "kette.referral.issued.v1"
+    model_config = example_config(
+        **_EXAMPLE_REPORT_IDS,
+        offer_id=EXAMPLE_OFFER,
+        module="F4",
+        stage="language",
+        language_level="A2",
+        childcare_needed=True,
+        response_due="2024-03-18",
+        contact_details_available=True,
+    )
 
     offer_id: Identifier = Field(description="Offer referred to.")
     module: Module = Field(description="Support module of the offer.")
@@ -48,6 +76,7 @@ class ReferralWithdrawnForProvider(ReferralEvent):
     """The referral is withdrawn; the provider must stop processing it."""
 
     event_type: ClassVar[str] = "kette.referral.withdrawn.v1"
+    model_config = example_config(**_EXAMPLE_REPORT_IDS, reason="replanned")
 
     reason: ReferralWithdrawalReason = Field(description="Why it was withdrawn.")
 
@@ -102,6 +131,9 @@ class ReferralAccepted(ProviderReport):
     """The provider accepts the referral."""
 
     event_type: ClassVar[str] = "kette.referral.accepted.v1"
+    model_config = example_config(
+        **_EXAMPLE_REPORT_IDS, occurred_on="2024-03-11", starts_on="2024-04-08"
+    )
 
     starts_on: date | None = Field(default=None, description="Planned start, if known.")
 
@@ -110,6 +142,9 @@ class ReferralRejected(ProviderReport):
     """The provider cannot take the referral."""
 
     event_type: ClassVar[str] = "kette.referral.rejected.v1"
+    model_config = example_config(
+        **_EXAMPLE_REPORT_IDS, occurred_on="2024-03-11", reason="no_places"
+    )
 
     reason: RejectionReason = Field(description="Why not.")
 
@@ -118,6 +153,9 @@ class ParticipantEnrolled(ProviderReport):
     """The person started the offer."""
 
     event_type: ClassVar[str] = "kette.referral.enrolled.v1"
+    model_config = example_config(
+        **_EXAMPLE_REPORT_IDS, occurred_on="2024-04-08", planned_end_on="2024-10-04"
+    )
 
     planned_end_on: date | None = Field(default=None, description="Planned end of the offer.")
 
@@ -126,6 +164,14 @@ class AttendanceReported(ProviderReport):
     """Attendance for a period, which F4 is paid by."""
 
     event_type: ClassVar[str] = "kette.referral.attendance_reported.v1"
+    model_config = example_config(
+        **_EXAMPLE_REPORT_IDS,
+        occurred_on="2024-05-01",
+        period_start="2024-04-08",
+        period_end="2024-04-30",
+        attended_hours=54.0,
+        planned_hours=60.0,
+    )
 
     period_start: date = Field(description="First day of the period.")
     period_end: date = Field(description="Last day of the period.")
@@ -144,6 +190,13 @@ class ExamResultReported(ProviderReport):
     """Result of an exam taken in the offer."""
 
     event_type: ClassVar[str] = "kette.referral.exam_result_reported.v1"
+    model_config = example_config(
+        **_EXAMPLE_REPORT_IDS,
+        occurred_on="2024-07-10",
+        exam="dtz",
+        passed=True,
+        language_level_reached="B1",
+    )
 
     exam: ExamKind = Field(description="Kind of exam.")
     passed: bool = Field(description="The exam was passed.")
@@ -159,6 +212,9 @@ class ReferralCompleted(ProviderReport):
     """The person completed the offer."""
 
     event_type: ClassVar[str] = "kette.referral.completed.v1"
+    model_config = example_config(
+        **_EXAMPLE_REPORT_IDS, occurred_on="2024-10-04", language_level_reached="B1"
+    )
 
     language_level_reached: LanguageLevel | None = Field(
         default=None, description="German level at the end, if assessed."
@@ -169,5 +225,8 @@ class ParticipantDroppedOut(ProviderReport):
     """The person left the offer early."""
 
     event_type: ClassVar[str] = "kette.referral.dropped_out.v1"
+    model_config = example_config(
+        **_EXAMPLE_REPORT_IDS, occurred_on="2024-06-14", reason="took_up_work"
+    )
 
     reason: DropOutReason = Field(description="Drop-out category.")
