@@ -63,6 +63,22 @@ class LanguageLevel(StrEnum):
     C1 = "C1"
 
 
+LANGUAGE_ORDER: tuple[LanguageLevel, ...] = (
+    LanguageLevel.NONE,
+    LanguageLevel.A1,
+    LanguageLevel.A2,
+    LanguageLevel.B1,
+    LanguageLevel.B2,
+    LanguageLevel.C1,
+)
+"""CEFR levels from lowest to highest; the enum's values are codes, not an order."""
+
+
+def language_rank(level: LanguageLevel) -> int:
+    """Position on the CEFR scale, so the chain and matching can say 'at least B1' alike."""
+    return LANGUAGE_ORDER.index(level)
+
+
 class SchoolCertificate(StrEnum):
     """Highest school certificate, with the recognition state of foreign ones."""
 
