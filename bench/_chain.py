@@ -27,11 +27,11 @@ from kette_core.ids import new_participant_id
 from kette_core.kafka import build_broker
 from kette_core.publishing import EventPublisher
 from kette_devstack.kafka_admin import KafkaConnection
+from kette_workflows.domain import ProposedOffer
 from kette_workflows.domain.decisions import ConfirmOffer
 from kette_workflows.domain.events import ChainEvent, ReferralConfirmed, ReferralRequested
 from kette_workflows.domain.inputs import MatchResult, ProviderReport
 from kette_workflows.domain.profile import ParticipantProfile
-from kette_workflows.domain.state import ProposedOffer
 from kette_workflows.domain.vocabulary import ReportKind
 from kette_workflows.programmes import load_programme
 from kette_workflows.settings import WorkflowSettings

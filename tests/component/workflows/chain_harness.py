@@ -15,10 +15,10 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from kette_core.contracts.vocabulary import Stage
+from kette_workflows.domain import ProposedOffer, Task
 from kette_workflows.domain.events import ChainEvent
 from kette_workflows.domain.inputs import MatchResult, ProviderReport
 from kette_workflows.domain.profile import ParticipantProfile
-from kette_workflows.domain.state import ProposedOffer, Task
 from kette_workflows.domain.vocabulary import ReportKind
 from kette_workflows.programmes import load_programme
 from kette_workflows.temporal.io import (

@@ -7,10 +7,10 @@ from chain_harness import CASEWORKER, ChainDriver, now_of, profile, running_chai
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
+from kette_core.contracts.chain import PauseReason
 from kette_core.contracts.vocabulary import Stage
 from kette_workflows.domain.decisions import ConfirmOffer, PauseCase, ResumeCase
 from kette_workflows.domain.events import ChainEvent
-from kette_workflows.domain.vocabulary import PauseReason
 
 pytestmark = pytest.mark.component
 

@@ -10,6 +10,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from kette_core.contracts.vocabulary import Stage
+from kette_workflows.domain import Task
 from kette_workflows.domain.decisions import (
     ConfirmOffer,
     RecordEligibilityException,
@@ -17,7 +18,6 @@ from kette_workflows.domain.decisions import (
 )
 from kette_workflows.domain.events import ChainEvent
 from kette_workflows.domain.profile import EligibilityException
-from kette_workflows.domain.state import Task
 from kette_workflows.domain.vocabulary import ReportKind, TaskKind
 
 pytestmark = pytest.mark.component

@@ -11,6 +11,7 @@ from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateStage
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
+from kette_core.contracts.chain import PauseReason
 from kette_core.contracts.vocabulary import Stage
 from kette_workflows.domain.decisions import (
     CloseCase,
@@ -20,7 +21,7 @@ from kette_workflows.domain.decisions import (
     RequestNewMatch,
     ResumeCase,
 )
-from kette_workflows.domain.vocabulary import CloseReason, PauseReason
+from kette_workflows.domain.vocabulary import CloseReason
 from kette_workflows.temporal.io import DecisionResult
 
 pytestmark = pytest.mark.component

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from workflow_builders import CASEWORKER, Driver, kinds
 
+from kette_core.contracts.chain import PlanReason
 from kette_core.contracts.vocabulary import Activity, Module, Stage
 from kette_workflows.domain.decisions import (
     ChooseOtherOffer,
@@ -14,7 +15,6 @@ from kette_workflows.domain.decisions import (
     RecordOutcome,
     RequestNewMatch,
 )
-from kette_workflows.domain.errors import DecisionRejected
 from kette_workflows.domain.events import (
     CaseClosed,
     ConsentWithdrawn,
@@ -24,10 +24,10 @@ from kette_workflows.domain.events import (
     StageCompleted,
     StageOpened,
 )
+from kette_workflows.domain.rejections import DecisionRejected
 from kette_workflows.domain.vocabulary import (
     CloseReason,
     IgnoredReason,
-    PlanReason,
     ReportKind,
     StagePhase,
     TaskKind,
@@ -71,7 +71,7 @@ def test_a_stage_without_module_cannot_be_searched_for(start: Start) -> None:
     driver = recognition(start)
 
     with pytest.raises(DecisionRejected, match="no module to search offers for"):
-        driver.chain.request_new_match(
+        driver.chain.decide(
             RequestNewMatch(stage=Stage.SCHOOL, caseworker_id=CASEWORKER), driver.now
         )
 
@@ -86,11 +86,9 @@ def test_an_own_offer_for_a_stage_without_module_must_name_its_module(start: Sta
     )
 
     with pytest.raises(DecisionRejected, match="plans no module"):
-        driver.chain.choose_other_offer(decision, driver.now)
+        driver.chain.decide(decision, driver.now)
 
-    events = driver.chain.choose_other_offer(
-        decision.model_copy(update={"module": Module.F1}), driver.now
-    )
+    events = driver.chain.decide(decision.model_copy(update={"module": Module.F1}), driver.now)
     confirmed = events[-1]
     assert isinstance(confirmed, ReferralConfirmed)
     assert confirmed.module == Module.F1
@@ -156,7 +154,7 @@ def test_closing_records_the_last_stage_and_what_the_person_does(start: Start) -
     driver.confirm(Stage.LANGUAGE, "f2-a")
     driver.report(Stage.LANGUAGE, ReportKind.ENROLLED)
 
-    closed = driver.chain.close_case(
+    closed = driver.chain.decide(
         CloseCase(reason=CloseReason.MOVED_AWAY, caseworker_id=CASEWORKER), driver.now
     )[-1]
 
@@ -171,7 +169,7 @@ def test_an_apprenticeship_running_at_entry_leads_to_no_known_activity_when_fini
 ) -> None:
     driver = start(language_level="B2", current_activity="apprenticeship")
 
-    events = driver.chain.record_outcome(
+    events = driver.chain.decide(
         RecordOutcome(
             stage=Stage.APPRENTICESHIP, outcome=ReportKind.COMPLETED, caseworker_id=CASEWORKER
         ),

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from workflow_builders import CASEWORKER, Driver, kinds
 
+from kette_core.contracts.chain import PauseReason
 from kette_core.contracts.vocabulary import Stage
 from kette_workflows.domain.decisions import (
     ChangeGoal,
@@ -30,7 +31,6 @@ from kette_workflows.domain.vocabulary import (
     ChainStatus,
     CloseReason,
     OfferChoice,
-    PauseReason,
     ReorderReason,
     ReportKind,
     SkipReason,
@@ -89,7 +89,7 @@ def test_happy_path_through_all_four_stages_ends_in_sustained_work(start: Start)
     driver.later(days=190)
     driver.chain.fire_due_timers(driver.now)
     assert TaskKind.FOLLOW_UP in open_task_kinds(driver)
-    closing = driver.chain.record_follow_up(
+    closing = driver.chain.decide(
         RecordFollowUp(still_employed=True, caseworker_id=CASEWORKER), driver.now
     )
 
@@ -142,7 +142,7 @@ def test_a_rejection_leads_to_a_new_search_that_excludes_the_tried_offer(start: 
     driver.confirm(Stage.LANGUAGE, "jik-a")
     driver.report(Stage.LANGUAGE, ReportKind.REJECTED)
 
-    events = driver.chain.request_new_match(
+    events = driver.chain.decide(
         RequestNewMatch(stage=Stage.LANGUAGE, caseworker_id=CASEWORKER), driver.now
     )
 
@@ -158,7 +158,7 @@ def test_no_offer_found_is_recorded_as_a_gap_and_the_caseworker_brings_her_own(
     driver = start()
 
     gap = driver.propose(Stage.LANGUAGE)
-    own = driver.chain.choose_other_offer(
+    own = driver.chain.decide(
         ChooseOtherOffer(
             stage=Stage.LANGUAGE,
             offer_id="vhs-abendkurs",
@@ -179,7 +179,7 @@ def test_pause_holds_back_new_stages_until_resumed(start: Start) -> None:
     driver.propose(Stage.LANGUAGE, "jik")
     driver.confirm(Stage.LANGUAGE, "jik")
     driver.report(Stage.LANGUAGE, ReportKind.ENROLLED)
-    paused = driver.chain.pause_case(
+    paused = driver.chain.decide(
         PauseCase(reason=PauseReason.CHILDCARE, caseworker_id=CASEWORKER), driver.now
     )
 
@@ -188,7 +188,7 @@ def test_pause_holds_back_new_stages_until_resumed(start: Start) -> None:
     assert kinds(paused) == ["case_paused"]
     assert "stage_opened" not in kinds(completed)
     assert phases(driver)[Stage.SCHOOL] == StagePhase.PENDING
-    resumed = driver.chain.resume_case(ResumeCase(caseworker_id=CASEWORKER), driver.now)
+    resumed = driver.chain.decide(ResumeCase(caseworker_id=CASEWORKER), driver.now)
     assert kinds(resumed) == ["case_resumed", "stage_opened", "referral_requested"]
     assert driver.chain.status == ChainStatus.ACTIVE
     assert phases(driver)[Stage.SCHOOL] == StagePhase.MATCHING
@@ -199,7 +199,7 @@ def test_skipping_an_open_stage_withdraws_its_referral_and_opens_the_next(start:
     driver.propose(Stage.LANGUAGE, "jik")
     driver.confirm(Stage.LANGUAGE, "jik")
 
-    events = driver.chain.skip_stage(
+    events = driver.chain.decide(
         SkipStage(
             stage=Stage.LANGUAGE, reason=SkipReason.ACHIEVED_ELSEWHERE, caseworker_id=CASEWORKER
         ),
@@ -214,11 +214,11 @@ def test_skipping_an_open_stage_withdraws_its_referral_and_opens_the_next(start:
 
 def test_skipping_every_earlier_stage_opens_work(start: Start) -> None:
     driver = start()
-    driver.chain.skip_stage(
+    driver.chain.decide(
         SkipStage(stage=Stage.LANGUAGE, reason=SkipReason.NOT_NEEDED, caseworker_id=CASEWORKER),
         driver.now,
     )
-    driver.chain.skip_stage(
+    driver.chain.decide(
         SkipStage(stage=Stage.SCHOOL, reason=SkipReason.NOT_NEEDED, caseworker_id=CASEWORKER),
         driver.now,
     )
@@ -226,7 +226,7 @@ def test_skipping_every_earlier_stage_opens_work(start: Start) -> None:
     skip = SkipStage(
         stage=Stage.APPRENTICESHIP, reason=SkipReason.NO_OFFER_AVAILABLE, caseworker_id=CASEWORKER
     )
-    driver.chain.skip_stage(skip, driver.now)
+    driver.chain.decide(skip, driver.now)
 
     assert phases(driver)[Stage.JOB] == StagePhase.MATCHING
 
@@ -234,7 +234,7 @@ def test_skipping_every_earlier_stage_opens_work(start: Start) -> None:
 def test_reorder_puts_the_pending_stages_in_the_new_order(start: Start) -> None:
     driver = start()
 
-    events = driver.chain.reorder_stages(
+    events = driver.chain.decide(
         ReorderStages(
             order=[Stage.APPRENTICESHIP, Stage.SCHOOL, Stage.JOB],
             reason=ReorderReason.OFFER_AVAILABILITY,
@@ -263,7 +263,7 @@ def test_apprentice_at_entry_gets_f2_now_and_work_only_after_the_apprenticeship(
     driver.walk_stage(Stage.LANGUAGE, "f2-sprache")
     assert phases(driver)[Stage.JOB] == StagePhase.PENDING, "apprenticeship still running"
 
-    events = driver.chain.record_outcome(
+    events = driver.chain.decide(
         RecordOutcome(
             stage=Stage.APPRENTICESHIP, outcome=ReportKind.COMPLETED, caseworker_id=CASEWORKER
         ),
@@ -288,7 +288,7 @@ def test_changing_the_goal_replans_and_keeps_completed_stages(start: Start) -> N
     driver.propose(Stage.SCHOOL, "f3")
     driver.confirm(Stage.SCHOOL, "f3")
 
-    events = driver.chain.change_goal(
+    events = driver.chain.decide(
         ChangeGoal(goal={"target_stage": "job"}, caseworker_id=CASEWORKER), driver.now
     )
 
@@ -310,7 +310,7 @@ def test_the_caseworker_records_a_completion_the_provider_never_reported(start: 
     driver.confirm(Stage.LANGUAGE, "jik")
     referral_id = driver.referral(Stage.LANGUAGE).referral_id
 
-    events = driver.chain.record_outcome(
+    events = driver.chain.decide(
         RecordOutcome(
             stage=Stage.LANGUAGE,
             outcome=ReportKind.COMPLETED,

@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 from workflow_builders import CASEWORKER, Driver
 
+from kette_core.contracts.chain import PauseReason
 from kette_core.contracts.vocabulary import Stage
 from kette_workflows.domain.decisions import (
     ChangeGoal,
@@ -27,11 +28,9 @@ from kette_workflows.domain.decisions import (
     SkipStage,
     UpdateProfile,
 )
-from kette_workflows.domain.errors import DecisionRejected
-from kette_workflows.domain.validation import validate_decision
+from kette_workflows.domain.rejections import DecisionRejected
 from kette_workflows.domain.vocabulary import (
     CloseReason,
-    PauseReason,
     ReorderReason,
     ReportKind,
     SkipReason,
@@ -51,7 +50,7 @@ def with_proposals(start: Start) -> Driver:
 
 def closed(start: Start) -> Driver:
     driver = with_proposals(start)
-    driver.chain.close_case(
+    driver.chain.decide(
         CloseCase(reason=CloseReason.MOVED_AWAY, caseworker_id=CASEWORKER), driver.now
     )
     return driver
@@ -59,7 +58,7 @@ def closed(start: Start) -> Driver:
 
 def paused(start: Start) -> Driver:
     driver = with_proposals(start)
-    driver.chain.pause_case(
+    driver.chain.decide(
         PauseCase(reason=PauseReason.PERSONAL_CIRCUMSTANCES, caseworker_id=CASEWORKER), driver.now
     )
     return driver
@@ -238,7 +237,7 @@ def test_the_validators_alone_never_change_the_state(start: Start) -> None:
     before = driver.chain.to_json()
     valid = ConfirmOffer(stage=Stage.LANGUAGE, offer_id="jik-b", caseworker_id=CASEWORKER)
 
-    validate_decision(driver.chain.state, valid, driver.now)
+    valid.check(driver.chain.state, driver.now)
 
     assert driver.chain.to_json() == before
 
@@ -277,17 +276,18 @@ def test_a_follow_up_before_it_is_due_is_rejected(start: Start) -> None:
     before = driver.chain.to_json()
 
     with pytest.raises(DecisionRejected, match="follow_up_due_on: the follow-up is due on"):
-        driver.chain.record_follow_up(
+        driver.chain.decide(
             RecordFollowUp(still_employed=True, caseworker_id=CASEWORKER), driver.now
         )
     assert driver.chain.to_json() == before
 
 
-def test_every_decision_type_has_a_validator_and_a_handler(start: Start) -> None:
-    from kette_workflows.domain.chain import _DECISION_METHODS
-    from kette_workflows.domain.validation import VALIDATORS
+def test_every_decision_is_registered_by_its_name_and_has_its_own_effect() -> None:
+    from kette_workflows.domain.decisions import DECISION_TYPES
 
-    assert set(VALIDATORS) == set(_DECISION_METHODS) == set(Decision.__subclasses__())
+    assert set(DECISION_TYPES.values()) == set(Decision.__subclasses__())
+    assert all(name == kind.name for name, kind in DECISION_TYPES.items())
+    assert all(kind.apply is not Decision.apply for kind in DECISION_TYPES.values())
 
 
 def test_an_exception_cannot_be_recorded_twice(start: Start) -> None:

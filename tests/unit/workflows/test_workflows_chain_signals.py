@@ -8,16 +8,16 @@ from datetime import date
 import pytest
 from workflow_builders import CASEWORKER, Driver, kinds
 
+from kette_core.contracts.chain import PlannedStageStatus
 from kette_core.contracts.vocabulary import Stage
 from kette_workflows.domain.decisions import ChooseOtherOffer, RecordOutcome
-from kette_workflows.domain.errors import DecisionRejected
 from kette_workflows.domain.events import (
     CaseHandedOver,
     InputIgnored,
     ReferralWithdrawn,
 )
 from kette_workflows.domain.inputs import MatchResult, ResidenceStatusChange
-from kette_workflows.domain.programme import PlanStatus
+from kette_workflows.domain.rejections import DecisionRejected
 from kette_workflows.domain.vocabulary import (
     ChainStatus,
     CloseReason,
@@ -104,7 +104,7 @@ def test_withdrawn_consent_withdraws_referrals_and_blocks_new_ones(start: Start)
     with pytest.raises(DecisionRejected, match="consent_to_share"):
         driver.confirm(Stage.LANGUAGE, "jik-b")
     with pytest.raises(DecisionRejected, match="consent_to_share"):
-        driver.chain.choose_other_offer(
+        driver.chain.decide(
             ChooseOtherOffer(
                 stage=Stage.LANGUAGE, offer_id="own", provider_id="vhs-unna",
                 caseworker_id=CASEWORKER,
@@ -117,7 +117,7 @@ def test_without_consent_later_stages_do_not_even_ask_matching(start: Start) -> 
     driver = enrolled_in_language(start)
     driver.chain.consent_withdrawn(driver.now)
 
-    events = driver.chain.record_outcome(
+    events = driver.chain.decide(
         RecordOutcome(stage=Stage.LANGUAGE, outcome=ReportKind.COMPLETED, caseworker_id=CASEWORKER),
         driver.now,
     )
@@ -229,5 +229,5 @@ def test_an_ineligible_new_status_marks_open_stages_not_eligible(start: Start) -
     driver.chain.residence_status_changed(ResidenceStatusChange(new_status="other"), driver.now)
 
     plan = driver.chain.plan()
-    assert {p.status for p in plan.stages} == {PlanStatus.NOT_ELIGIBLE}
+    assert {p.status for p in plan.stages} == {PlannedStageStatus.NOT_ELIGIBLE}
     assert driver.chain.state.referrals[0].status == ReferralStatus.WITHDRAWN

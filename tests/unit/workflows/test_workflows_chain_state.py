@@ -10,12 +10,13 @@ import pytest
 from pydantic import ValidationError
 from workflow_builders import CASEWORKER, START, Driver, profile, programme
 
+from kette_core.contracts.chain import PauseReason
 from kette_core.contracts.vocabulary import Stage
 from kette_workflows.domain.chain import Chain
 from kette_workflows.domain.decisions import PauseCase, ResumeCase
 from kette_workflows.domain.inputs import ResidenceStatusChange
 from kette_workflows.domain.state import ChainState
-from kette_workflows.domain.vocabulary import PauseReason, ReportKind
+from kette_workflows.domain.vocabulary import ReportKind
 
 pytestmark = pytest.mark.unit
 
@@ -30,10 +31,10 @@ def busy_chain(driver: Driver) -> Driver:
     driver.report(Stage.LANGUAGE, ReportKind.ENROLLED)
     driver.report(Stage.LANGUAGE, ReportKind.ATTENDANCE, attendance_percent=40)
     driver.report(Stage.LANGUAGE, ReportKind.DROPPED_OUT)
-    driver.chain.pause_case(
+    driver.chain.decide(
         PauseCase(reason=PauseReason.PERSONAL_CIRCUMSTANCES, caseworker_id=CASEWORKER), driver.now
     )
-    driver.chain.resume_case(ResumeCase(caseworker_id=CASEWORKER), driver.later(days=30))
+    driver.chain.decide(ResumeCase(caseworker_id=CASEWORKER), driver.later(days=30))
     driver.confirm(Stage.LANGUAGE, "jik-b")
     driver.chain.residence_status_changed(
         ResidenceStatusChange(new_status="duldung", expires_on=date(2026, 1, 31)), driver.now

@@ -102,7 +102,7 @@ def test_turning_27_with_a_recorded_exception_keeps_the_case_open(start: Start) 
     driver = start(eligibility_ends_on=date(2025, 6, 30))
     driver.chain.fire_due_timers(datetime(2025, 4, 1, tzinfo=UTC))
 
-    driver.chain.record_eligibility_exception(
+    driver.chain.decide(
         RecordEligibilityException(exception="finish_ongoing_stage", caseworker_id=CASEWORKER),
         driver.later(days=30),
     )
@@ -151,7 +151,7 @@ def test_six_months_after_the_job_starts_the_follow_up_closes_as_sustained_work(
 
     driver.chain.fire_due_timers(follow_up.due_at)
     assert TaskKind.FOLLOW_UP in open_task_kinds(driver)
-    events = driver.chain.record_follow_up(
+    events = driver.chain.decide(
         RecordFollowUp(still_employed=True, caseworker_id=CASEWORKER), follow_up.due_at
     )
 
@@ -168,9 +168,7 @@ def test_a_job_lost_by_the_follow_up_reopens_the_job_stage(start: Start) -> None
     due = datetime(2025, 9, 3, tzinfo=UTC)
     driver.chain.fire_due_timers(due)
 
-    driver.chain.record_follow_up(
-        RecordFollowUp(still_employed=False, caseworker_id=CASEWORKER), due
-    )
+    driver.chain.decide(RecordFollowUp(still_employed=False, caseworker_id=CASEWORKER), due)
 
     assert driver.chain.status == ChainStatus.ACTIVE
     assert driver.chain.state.progress(Stage.JOB).phase == StagePhase.AWAITING_DECISION
@@ -202,7 +200,7 @@ def test_timers_are_listed_earliest_first(start: Start) -> None:
 
 def test_paused_cases_still_reach_the_age_limit(start: Start) -> None:
     driver = start(eligibility_ends_on=date(2025, 6, 30))
-    driver.chain.pause_case(
+    driver.chain.decide(
         PauseCase(reason="personal_circumstances", caseworker_id=CASEWORKER), driver.now
     )
 

@@ -12,10 +12,11 @@ import pytest
 from pydantic import ValidationError
 from workflow_builders import START, Driver, profile, programme
 
+from kette_core.contracts.chain import PlannedStageStatus
 from kette_core.contracts.vocabulary import Stage
 from kette_workflows.domain.conditions import AllCondition, FieldCondition, NotCondition
 from kette_workflows.domain.planning import plan_chain
-from kette_workflows.domain.programme import PlanStatus, Programme
+from kette_workflows.domain.programme import Programme
 from kette_workflows.programmes import load_programme
 
 pytestmark = pytest.mark.unit
@@ -48,8 +49,8 @@ def test_kim_differs_from_durchstarten_by_data_only() -> None:
     durchstarten_plan = plan_chain(aims_for_work, programme("durchstarten"), today)
     kim_plan = plan_chain(aims_for_work.with_changes(programme_id="kim"), programme("kim"), today)
 
-    assert durchstarten_plan.stage(Stage.SCHOOL).status == PlanStatus.SKIPPED
-    assert kim_plan.stage(Stage.SCHOOL).status == PlanStatus.PLANNED
+    assert durchstarten_plan.stage(Stage.SCHOOL).status == PlannedStageStatus.SKIPPED
+    assert kim_plan.stage(Stage.SCHOOL).status == PlannedStageStatus.PLANNED
     assert programme("durchstarten").deadlines.provider_response_days == 10
     assert programme("kim").deadlines.provider_response_days == 14
 
@@ -76,8 +77,8 @@ def test_a_changed_rule_file_changes_the_plan_without_code() -> None:
 
     plan = plan_chain(profile(language_level="A2"), lenient, START.date())
 
-    assert plan.stage(Stage.LANGUAGE).status == PlanStatus.MET_AT_ENTRY
-    assert plan.stage(Stage.APPRENTICESHIP).status == PlanStatus.SKIPPED
+    assert plan.stage(Stage.LANGUAGE).status == PlannedStageStatus.MET_AT_ENTRY
+    assert plan.stage(Stage.APPRENTICESHIP).status == PlannedStageStatus.SKIPPED
 
 
 @pytest.mark.parametrize(

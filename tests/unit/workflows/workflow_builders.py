@@ -10,10 +10,10 @@ from kette_core.contracts.vocabulary import Stage
 from kette_workflows.domain.chain import Chain
 from kette_workflows.domain.decisions import ConfirmOffer
 from kette_workflows.domain.events import ChainEvent
-from kette_workflows.domain.inputs import MatchResult, ProviderReport
+from kette_workflows.domain.inputs import MatchResult, ProposedOffer, ProviderReport
 from kette_workflows.domain.profile import ParticipantProfile
 from kette_workflows.domain.programme import Programme
-from kette_workflows.domain.state import ProposedOffer, Referral
+from kette_workflows.domain.referrals import Referral
 from kette_workflows.domain.vocabulary import ReportKind
 from kette_workflows.programmes import load_programme
 
@@ -87,7 +87,7 @@ class Driver:
     def confirm(self, stage: Stage, offer_id: str) -> list[ChainEvent]:
         """The caseworker takes a proposed offer."""
         decision = ConfirmOffer(stage=stage, offer_id=offer_id, caseworker_id=CASEWORKER)
-        return self.chain.confirm_offer(decision, self.now)
+        return self.chain.decide(decision, self.now)
 
     def referral(self, stage: Stage) -> Referral:
         """The referral currently with a provider for the stage."""

@@ -20,7 +20,7 @@ nothing else, so every fact a payload needs travels on the event itself.
 | job_started                      | job_started                                               |
 | follow_up_recorded               | follow_up_recorded                                        |
 | task_opened / task_closed        | task_opened / task_closed                                 |
-| case_paused                      | paused (reason coarsened, see `_PAUSE_REASON`)            |
+| case_paused                      | paused                                                    |
 | case_resumed                     | resumed                                                   |
 | goal_changed                     | goal_changed                                              |
 | profile_facts_updated            | profile_facts_updated                                     |
@@ -53,15 +53,10 @@ from kette_core.contracts.vocabulary import (
 )
 from kette_workflows.domain import events as domain
 from kette_workflows.domain.events import ChainEvent, StageSummary
-from kette_workflows.domain.programme import PlanStatus
 from kette_workflows.domain.vocabulary import (
     CloseReason,
-    PauseReason,
-    PlanChangeCause,
-    PlanReason,
     ReportKind,
     TaskKind,
-    TaskResolution,
     WithdrawReason,
 )
 
@@ -102,30 +97,7 @@ PUBLISHED_AS: dict[str, tuple[type[EventPayload], ...]] = {
 }
 """Payload types each published kind yields, in order; the mapping table above, as data."""
 
-_PAUSE_REASON: dict[PauseReason, contract.PauseReason] = {
-    PauseReason.PERSONAL_CIRCUMSTANCES: contract.PauseReason.PERSONAL_CIRCUMSTANCES,
-    PauseReason.CHILDCARE: contract.PauseReason.CHILDCARE,
-    PauseReason.OTHER: contract.PauseReason.OTHER,
-}
-"""Health reasons never enter the chain (see PauseReason); childcare is kept for the figures."""
 
-_PLAN_STATUS: dict[PlanStatus, contract.PlannedStageStatus] = {
-    PlanStatus.PLANNED: contract.PlannedStageStatus.PLANNED,
-    PlanStatus.MET_AT_ENTRY: contract.PlannedStageStatus.MET_AT_ENTRY,
-    PlanStatus.SKIPPED: contract.PlannedStageStatus.SKIPPED,
-    PlanStatus.NOT_ELIGIBLE: contract.PlannedStageStatus.NOT_ELIGIBLE,
-    PlanStatus.COMPLETED: contract.PlannedStageStatus.COMPLETED,
-}
-_PLAN_REASON: dict[PlanReason, contract.PlanReason] = {
-    reason: contract.PlanReason(reason.value) for reason in PlanReason
-}
-"""Same codes on both sides; building the map fails at import if the contract lacks one."""
-_REPLAN_REASON: dict[PlanChangeCause, contract.ReplanReason] = {
-    PlanChangeCause.GOAL_CHANGED: contract.ReplanReason.GOAL_CHANGED,
-    PlanChangeCause.PROFILE_UPDATED: contract.ReplanReason.PROFILE_UPDATED,
-    PlanChangeCause.RESIDENCE_STATUS_CHANGED: contract.ReplanReason.RESIDENCE_STATUS_CHANGED,
-    PlanChangeCause.ELIGIBILITY_EXCEPTION: contract.ReplanReason.ELIGIBILITY_EXCEPTION,
-}
 _WITHDRAW_REASON: dict[WithdrawReason, contract.ReferralWithdrawalReason] = {
     WithdrawReason.CONSENT_WITHDRAWN: contract.ReferralWithdrawalReason.CONSENT_WITHDRAWN,
     WithdrawReason.STAGE_SKIPPED: contract.ReferralWithdrawalReason.CASEWORKER_DECISION,
@@ -155,10 +127,6 @@ _TASK_KIND: dict[TaskKind, contract.TaskKind] = {
     TaskKind.PROGRAMME_HINT: contract.TaskKind.PROGRAMME_HINT,
     TaskKind.PLAN_COMPLETED: contract.TaskKind.PLAN_COMPLETED,
     TaskKind.ARRANGE_STAGE: contract.TaskKind.DECISION_NEEDED,
-}
-_TASK_RESOLUTION: dict[TaskResolution, contract.TaskResolution] = {
-    TaskResolution.DONE: contract.TaskResolution.DONE,
-    TaskResolution.OBSOLETE: contract.TaskResolution.OBSOLETE,
 }
 _CLOSURE_REASON: dict[CloseReason, contract.ClosureReason] = {
     CloseReason.MOVED_AWAY: contract.ClosureReason.MOVED_AWAY,
@@ -193,7 +161,7 @@ def to_contract(event: ChainEvent) -> list[EventPayload]:
             return [
                 contract.ChainReplanned(
                     participant_id=participant_id,
-                    reason=_REPLAN_REASON[event.cause],
+                    reason=event.cause,
                     goal_stage=event.goal_stage,
                     plan=_plan(event.stages),
                 )
@@ -313,7 +281,7 @@ def to_contract(event: ChainEvent) -> list[EventPayload]:
                     participant_id=participant_id,
                     task_id=event.task_id,
                     kind=_TASK_KIND[event.task_kind],
-                    resolution=_TASK_RESOLUTION[event.resolution],
+                    resolution=event.resolution,
                     closed_by=_caseworker_or_none(event.decided_by),
                 )
             ]
@@ -321,7 +289,7 @@ def to_contract(event: ChainEvent) -> list[EventPayload]:
             return [
                 contract.ChainPaused(
                     participant_id=participant_id,
-                    reason=_PAUSE_REASON[event.reason],
+                    reason=event.reason,
                     paused_on=day,
                     paused_by=_caseworker(event.decided_by),
                 )
@@ -458,8 +426,8 @@ def _plan(stages: list[StageSummary]) -> tuple[contract.PlannedStage, ...]:
     return tuple(
         contract.PlannedStage(
             stage=summary.stage,
-            status=_PLAN_STATUS[summary.status],
-            reason=_PLAN_REASON[summary.reason],
+            status=summary.status,
+            reason=summary.reason,
             modules=tuple(summary.modules),
             target_language_level=_language_target(summary.stage, summary.target),
             ongoing_at_entry=summary.ongoing_at_entry,

@@ -19,15 +19,20 @@ from kette_workflows.domain.decisions import (
     SkipStage,
     UpdateProfile,
 )
-from kette_workflows.domain.errors import DecisionRejected
 from kette_workflows.domain.events import ChainEvent
-from kette_workflows.domain.inputs import MatchResult, ProviderReport, ResidenceStatusChange
+from kette_workflows.domain.inputs import (
+    MatchResult,
+    ProposedOffer,
+    ProviderReport,
+    ResidenceStatusChange,
+)
 from kette_workflows.domain.planning import Plan, PlannedStage, plan_chain
 from kette_workflows.domain.profile import EligibilityException, ParticipantProfile
 from kette_workflows.domain.programme import Programme
-from kette_workflows.domain.state import ChainState, ProposedOffer, Task
+from kette_workflows.domain.rejections import DecisionRejected
+from kette_workflows.domain.state import ChainState
+from kette_workflows.domain.tasks import Task
 from kette_workflows.domain.timers import ArmedTimer, armed_timers
-from kette_workflows.domain.validation import validate_decision
 
 __all__ = [
     "DECISION_TYPES",
@@ -64,5 +69,4 @@ __all__ = [
     "UpdateProfile",
     "armed_timers",
     "plan_chain",
-    "validate_decision",
 ]

@@ -16,8 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from kette_core.contracts.vocabulary import LanguageLevel
-from kette_workflows.domain.profile import language_rank
+from kette_core.contracts.vocabulary import LanguageLevel, language_rank
 
 FactValue = str | bool | None
 Facts = Mapping[str, FactValue]

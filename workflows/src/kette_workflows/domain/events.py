@@ -3,64 +3,64 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypedDict
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from kette_core.contracts.base import ActorId, Kommune
+from kette_core.contracts.base import ActorId, Kommune, ParticipantId
+from kette_core.contracts.chain import (
+    PauseReason,
+    PlannedStageStatus,
+    PlanReason,
+    ReplanReason,
+    TaskResolution,
+)
 from kette_core.contracts.vocabulary import (
     Activity,
     LanguageLevel,
     Module,
+    OccupationField,
     ResidenceStatus,
+    SchoolCertificate,
     Stage,
+    VocationalQualification,
 )
-from kette_workflows.domain.event_base import ChainEventBase, EventMeta
-from kette_workflows.domain.events_case import (
-    CaseClosed,
-    CaseHandedOver,
-    CasePaused,
-    CaseResumed,
-    ConsentGiven,
-    ConsentWithdrawn,
-    EligibilityExceptionRecorded,
-    GoalChanged,
-    ProfileFactsUpdated,
-    ResidenceStatusRecorded,
-    TaskClosed,
-    TaskOpened,
-)
-from kette_workflows.domain.programme import PlanStatus
+from kette_workflows.domain.profile import EligibilityException
 from kette_workflows.domain.vocabulary import (
+    CloseReason,
     IgnoredReason,
     OfferChoice,
-    PlanChangeCause,
-    PlanReason,
     ReorderReason,
     ReportKind,
     ReportSource,
     SkipReason,
+    TaskKind,
     WithdrawReason,
 )
 
-__all__ = [
-    "CaseClosed",
-    "CaseHandedOver",
-    "CasePaused",
-    "CaseResumed",
-    "ChainEvent",
-    "ChainEventBase",
-    "ConsentGiven",
-    "ConsentWithdrawn",
-    "EligibilityExceptionRecorded",
-    "EventMeta",
-    "GoalChanged",
-    "ProfileFactsUpdated",
-    "ResidenceStatusRecorded",
-    "StageSummary",
-    "TaskClosed",
-    "TaskOpened",
-]
+
+class EventMeta(TypedDict):
+    """Fields every event carries; the sequence lets the workflow derive stable event ids."""
+
+    sequence: int
+    occurred_at: AwareDatetime
+    participant_id: str
+
+
+class ChainEventBase(BaseModel):
+    """Common envelope data of every chain event."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str
+    sequence: int = Field(ge=1, description="Position in this chain's timeline, from 1.")
+    occurred_at: AwareDatetime
+    participant_id: ParticipantId
+
+    @property
+    def event_type(self) -> str:
+        """CloudEvents type name, `kette.chain.<kind>.v1`."""
+        return f"kette.chain.{self.kind}.v1"
 
 
 class StageSummary(BaseModel):
@@ -69,7 +69,7 @@ class StageSummary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     stage: Stage
-    status: PlanStatus
+    status: PlannedStageStatus
     reason: PlanReason
     ongoing_at_entry: bool
     modules: list[Module]
@@ -94,7 +94,7 @@ class PlanChanged(ChainEventBase):
     """The plan was recomputed; completed stages were kept."""
 
     kind: Literal["plan_changed"] = "plan_changed"
-    cause: PlanChangeCause
+    cause: ReplanReason
     goal_stage: Stage
     stages: list[StageSummary]
 
@@ -235,6 +235,116 @@ class FollowUpRecorded(ChainEventBase):
     kind: Literal["follow_up_recorded"] = "follow_up_recorded"
     still_employed: bool
     decided_by: ActorId
+
+
+class TaskOpened(ChainEventBase):
+    """Something needs the caseworker."""
+
+    kind: Literal["task_opened"] = "task_opened"
+    task_id: str
+    task_kind: TaskKind
+    stage: Stage | None
+    referral_id: str | None
+    due_on: date | None
+
+
+class TaskClosed(ChainEventBase):
+    """A task was done or became moot."""
+
+    kind: Literal["task_closed"] = "task_closed"
+    task_id: str
+    task_kind: TaskKind
+    resolution: TaskResolution
+    decided_by: ActorId | None = None
+
+
+class CasePaused(ChainEventBase):
+    """The case rests; no new referrals until it resumes."""
+
+    kind: Literal["case_paused"] = "case_paused"
+    reason: PauseReason
+    decided_by: ActorId
+
+
+class CaseResumed(ChainEventBase):
+    """The case runs again."""
+
+    kind: Literal["case_resumed"] = "case_resumed"
+    decided_by: ActorId
+
+
+class GoalChanged(ChainEventBase):
+    """A new goal was agreed; a re-plan follows."""
+
+    kind: Literal["goal_changed"] = "goal_changed"
+    previous_goal_stage: Stage
+    goal_stage: Stage
+    occupation_field: OccupationField | None = None
+    decided_by: ActorId
+
+
+class ProfileFactsUpdated(ChainEventBase):
+    """Assessed facts changed (e.g. a passed exam); only changed fields are set."""
+
+    kind: Literal["profile_facts_updated"] = "profile_facts_updated"
+    language_level: LanguageLevel | None = None
+    school_certificate: SchoolCertificate | None = None
+    vocational_qualification: VocationalQualification | None = None
+    employment_ban: bool | None = None
+    childcare_needed: bool | None = None
+    decided_by: ActorId | None = None
+
+
+class EligibilityExceptionRecorded(ChainEventBase):
+    """A justified exception to the age limit was recorded."""
+
+    kind: Literal["eligibility_exception_recorded"] = "eligibility_exception_recorded"
+    exception: EligibilityException
+    decided_by: ActorId
+
+
+class ResidenceStatusRecorded(ChainEventBase):
+    """The chain took note of a new residence status class."""
+
+    kind: Literal["residence_status_recorded"] = "residence_status_recorded"
+    new_status: ResidenceStatus
+    expires_on: date | None
+    removal_ordered: bool
+
+
+class ConsentWithdrawn(ChainEventBase):
+    """Sharing with providers stopped."""
+
+    kind: Literal["consent_withdrawn"] = "consent_withdrawn"
+    withdrawn_referral_ids: list[str]
+
+
+class ConsentGiven(ChainEventBase):
+    """Sharing with providers may resume."""
+
+    kind: Literal["consent_given"] = "consent_given"
+
+
+class CaseClosed(ChainEventBase):
+    """The case ended."""
+
+    kind: Literal["case_closed"] = "case_closed"
+    reason: CloseReason
+    decided_by: ActorId | None = None
+    last_stage: Stage | None
+    activity_at_exit: Activity
+    withdrawn_referral_ids: list[str]
+
+
+class CaseHandedOver(ChainEventBase):
+    """The case went to the Jobcenter (SGB II) with a residence permit: handed over, not dropped."""
+
+    kind: Literal["case_handed_over"] = "case_handed_over"
+    to: Literal["jobcenter"] = "jobcenter"
+    reason: CloseReason
+    last_stage: Stage | None
+    activity_at_exit: Activity
+    withdrawn_referral_ids: list[str]
 
 
 ChainEvent = Annotated[

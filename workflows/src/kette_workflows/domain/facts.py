@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kette_core.contracts.vocabulary import LanguageLevel
+from kette_core.contracts.vocabulary import LanguageLevel, language_rank
 from kette_workflows.domain.conditions import FactValue
-from kette_workflows.domain.profile import ParticipantProfile, language_rank
+from kette_workflows.domain.profile import ParticipantProfile
 
 PROFILE_FACTS: tuple[str, ...] = (
     "kommune",

@@ -6,11 +6,22 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kette_core.contracts.vocabulary import LanguageLevel, PermitBasis, ResidenceStatus
-from kette_workflows.domain.state import ProposedOffer
+from kette_core.contracts.base import Identifier, ProviderId
+from kette_core.contracts.vocabulary import LanguageLevel, Module, PermitBasis, ResidenceStatus
 from kette_workflows.domain.vocabulary import ReportKind
 
 _CONFIG = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProposedOffer(BaseModel):
+    """An offer matching proposed for a stage; ranked, best first."""
+
+    model_config = _CONFIG
+
+    offer_id: Identifier
+    provider_id: ProviderId
+    module: Module | None = None
+    rank: int = Field(ge=1)
 
 
 class MatchResult(BaseModel):

@@ -8,6 +8,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kette_core.contracts.chain import PlannedStageStatus, PlanReason
 from kette_core.contracts.vocabulary import LanguageLevel, Module, Stage
 from kette_workflows.domain.conditions import Facts, holds
 from kette_workflows.domain.facts import language_facts, profile_facts
@@ -22,10 +23,9 @@ from kette_workflows.domain.labels_de import (
     month_de,
 )
 from kette_workflows.domain.profile import ParticipantProfile, highest_language_level
-from kette_workflows.domain.programme import PlanStatus, Programme, StageDefinition, StageRule
+from kette_workflows.domain.programme import Programme, StageDefinition, StageRule
 from kette_workflows.domain.reasons import render
 from kette_workflows.domain.schedule import add_months, language_months
-from kette_workflows.domain.vocabulary import PlanReason
 
 
 class PlannedStage(BaseModel):
@@ -34,7 +34,7 @@ class PlannedStage(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     stage: Stage
-    status: PlanStatus
+    status: PlannedStageStatus
     modules: list[Module] = Field(default_factory=list)
     target: str | None = Field(default=None, description="Language level or target code.")
     may_overlap_with: list[Stage] = Field(default_factory=list)
@@ -70,7 +70,7 @@ class _Draft:
     """A stage while planning; turned into a PlannedStage once dates and texts are known."""
 
     stage: Stage
-    status: PlanStatus
+    status: PlannedStageStatus
     code: PlanReason
     reasons: list[str]
     modules: list[Module] = field(default_factory=list)
@@ -101,7 +101,7 @@ def plan_chain(
     language = _decide(
         programme.stage(Stage.LANGUAGE), language_rules_facts, profile, programme, completed
     )
-    if language.status == PlanStatus.PLANNED:
+    if language.status == PlannedStageStatus.PLANNED:
         language.target = target.value if target else None
     ordered = _order([language, *drafts.values()], programme)
     _estimate_dates(ordered, profile, programme, today, target)
@@ -128,29 +128,29 @@ def _decide(
     if definition.stage in completed:
         return _Draft(
             definition.stage,
-            PlanStatus.COMPLETED,
+            PlannedStageStatus.COMPLETED,
             PlanReason.COMPLETED_EARLIER,
             [programme.reasons.completed_earlier],
         )
     rule = next(rule for rule in definition.rules if holds(rule.when, facts))
     draft = _Draft(definition.stage, rule.status, rule.reason, [rule.reason_de])
-    if rule.status == PlanStatus.MET_AT_ENTRY:
+    if rule.status == PlannedStageStatus.MET_AT_ENTRY:
         ongoing_when = definition.ongoing_when
         draft.ongoing = ongoing_when is not None and holds(ongoing_when, facts)
         return draft
     if profile.residence_status not in programme.eligible_residence_statuses:
         return _Draft(
             definition.stage,
-            PlanStatus.NOT_ELIGIBLE,
+            PlannedStageStatus.NOT_ELIGIBLE,
             PlanReason.RESIDENCE_STATUS_NOT_ELIGIBLE,
             [programme.reasons.residence_not_eligible],
         )
-    if rule.status != PlanStatus.PLANNED:
+    if rule.status != PlannedStageStatus.PLANNED:
         return draft
     if definition.stage not in programme.goal_scope(profile.goal.target_stage).stages:
         return _Draft(
             definition.stage,
-            PlanStatus.SKIPPED,
+            PlannedStageStatus.SKIPPED,
             PlanReason.BEYOND_GOAL,
             [programme.reasons.outside_goal],
         )
@@ -179,7 +179,7 @@ def _language_needs(
     targets: list[LanguageLevel] = []
     for draft in drafts:
         definition = programme.stage(draft.stage)
-        if draft.status == PlanStatus.PLANNED or draft.ongoing:
+        if draft.status == PlannedStageStatus.PLANNED or draft.ongoing:
             floors += [definition.language_floor] if definition.language_floor else []
             targets += [definition.language_recommended] if definition.language_recommended else []
     floor = highest_language_level(floors)
@@ -191,7 +191,7 @@ def _order(drafts: list[_Draft], programme: Programme) -> list[_Draft]:
     """Programme order, except stages that run alongside a later one move next to it."""
     rank = {definition.stage: index for index, definition in enumerate(programme.stages)}
     ordered = sorted(drafts, key=lambda draft: rank[draft.stage])
-    for draft in [d for d in ordered if d.status == PlanStatus.PLANNED and d.place_before]:
+    for draft in [d for d in ordered if d.status == PlannedStageStatus.PLANNED and d.place_before]:
         ordered.remove(draft)
         anchor = next(i for i, other in enumerate(ordered) if other.stage == draft.place_before)
         ordered.insert(anchor, draft)
@@ -216,9 +216,9 @@ def _estimate_dates(
 
     A stage behind one that was already running at entry has no estimate: that end is unknown.
     """
-    busy = [d for d in ordered if d.status == PlanStatus.PLANNED or d.ongoing]
+    busy = [d for d in ordered if d.status == PlannedStageStatus.PLANNED or d.ongoing]
     for index, draft in enumerate(busy):
-        if draft.status != PlanStatus.PLANNED:
+        if draft.status != PlannedStageStatus.PLANNED:
             continue
         blockers = [
             earlier.end
@@ -246,12 +246,12 @@ def _check_eligibility(
     warnings: list[tuple[_Draft, str]] = []
     ends_on = profile.eligibility_ends_on
     for draft in ordered:
-        if draft.status != PlanStatus.PLANNED or draft.end is None or draft.end <= ends_on:
+        if draft.status != PlannedStageStatus.PLANNED or draft.end is None or draft.end <= ends_on:
             continue
         if profile.eligibility_exception is not None:
             draft.reasons.append(programme.reasons.exception_recorded)
         elif draft.start is not None and draft.start > ends_on:
-            draft.status = PlanStatus.NOT_ELIGIBLE
+            draft.status = PlannedStageStatus.NOT_ELIGIBLE
             draft.code = PlanReason.AGE_LIMIT
             draft.reasons.append(programme.reasons.starts_after_eligibility)
             warnings.append((draft, "$stage: " + programme.reasons.starts_after_eligibility))
@@ -296,7 +296,7 @@ def _dates(draft: _Draft) -> dict[str, str]:
 def _finish(draft: _Draft, values: dict[str, str]) -> PlannedStage:
     """Render the German reason now that every value is known."""
     stage_values = values | _dates(draft)
-    planned = draft.status == PlanStatus.PLANNED
+    planned = draft.status == PlannedStageStatus.PLANNED
     return PlannedStage(
         stage=draft.stage,
         status=draft.status,

@@ -16,21 +16,8 @@ from kette_core.contracts.vocabulary import (
     ResidenceStatus,
     SchoolCertificate,
     VocationalQualification,
+    language_rank,
 )
-
-LANGUAGE_ORDER: tuple[LanguageLevel, ...] = (
-    LanguageLevel.NONE,
-    LanguageLevel.A1,
-    LanguageLevel.A2,
-    LanguageLevel.B1,
-    LanguageLevel.B2,
-    LanguageLevel.C1,
-)
-
-
-def language_rank(level: LanguageLevel) -> int:
-    """CEFR levels compare by rank, so targets can say 'at least B1'."""
-    return LANGUAGE_ORDER.index(level)
 
 
 def highest_language_level(levels: list[LanguageLevel]) -> LanguageLevel | None:

@@ -9,23 +9,13 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
 
 from kette_core.contracts.base import Slug
+from kette_core.contracts.chain import PlannedStageStatus, PlanReason
 from kette_core.contracts.vocabulary import LanguageLevel, Module, ResidenceStatus, Stage
 from kette_workflows.domain.conditions import Condition, fields_used
 from kette_workflows.domain.facts import FACT_NAMES, LANGUAGE_FACTS
 from kette_workflows.domain.reasons import unknown_names
-from kette_workflows.domain.vocabulary import PlanReason
 
 _CONFIG = ConfigDict(extra="forbid", frozen=True)
-
-
-class PlanStatus(StrEnum):
-    """How planning classed a stage; `completed` only appears when re-planning a running case."""
-
-    PLANNED = "planned"
-    MET_AT_ENTRY = "met_at_entry"
-    SKIPPED = "skipped"
-    NOT_ELIGIBLE = "not_eligible"
-    COMPLETED = "completed"
 
 
 class ResidenceEffect(StrEnum):
@@ -55,7 +45,7 @@ class StageRule(BaseModel):
     model_config = _CONFIG
 
     when: Condition | None = None
-    status: PlanStatus
+    status: PlannedStageStatus
     modules: list[Module] = Field(default_factory=list)
     target: str | None = Field(default=None, description="What the stage aims for, as a code.")
     may_overlap_with: list[Stage] = Field(default_factory=list)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from kette_core.contracts.vocabulary import LanguageLevel
-from kette_workflows.domain.profile import LANGUAGE_ORDER, language_rank
+from kette_core.contracts.vocabulary import LANGUAGE_ORDER, LanguageLevel, language_rank
 
 
 def add_months(day: date, months: int) -> date:

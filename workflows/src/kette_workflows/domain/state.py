@@ -3,124 +3,27 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from kette_core.contracts.base import Identifier, ParticipantId, ProviderId
-from kette_core.contracts.vocabulary import LanguageLevel, Module, Stage
+from kette_core.contracts.base import ParticipantId
+from kette_core.contracts.chain import PauseReason
+from kette_core.contracts.vocabulary import Stage
 from kette_workflows.domain.events import ChainEvent
-from kette_workflows.domain.planning import PlannedStage
 from kette_workflows.domain.profile import ParticipantProfile
 from kette_workflows.domain.programme import Programme
-from kette_workflows.domain.vocabulary import (
-    FINISHED_PHASES,
-    OPEN_REFERRAL_STATUSES,
-    ChainStatus,
-    CloseReason,
-    PauseReason,
-    ReferralStatus,
-    StagePhase,
-    TaskKind,
-)
+from kette_workflows.domain.referrals import Referral
+from kette_workflows.domain.stages import StageProgress
+from kette_workflows.domain.tasks import Task
+from kette_workflows.domain.vocabulary import ChainStatus, CloseReason
 
-_CONFIG = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-class ProposedOffer(BaseModel):
-    """An offer matching proposed for a stage; ranked, best first."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    offer_id: Identifier
-    provider_id: ProviderId
-    module: Module | None = None
-    rank: int = Field(ge=1)
-
-
-class StageProgress(BaseModel):
-    """A planned stage and how far the chain got with it."""
-
-    model_config = _CONFIG
-
-    planned: PlannedStage
-    phase: StagePhase
-    request_id: str | None = None
-    proposals: list[ProposedOffer] = Field(default_factory=list)
-    tried_offer_ids: list[str] = Field(default_factory=list)
-    attempts: int = 0
-    job_started_on: date | None = None
-    follow_up_due_on: date | None = None
-    follow_up_task_opened: bool = False
-
-    @property
-    def stage(self) -> Stage:
-        """Shortcut used everywhere."""
-        return self.planned.stage
-
-    @property
-    def finished(self) -> bool:
-        """Done, skipped or not applicable: it no longer holds back later stages."""
-        return self.phase in FINISHED_PHASES
-
-    @property
-    def primary_module(self) -> Module | None:
-        """The module the stage's offers are searched by; accompanying ones (F1) come after it."""
-        return self.planned.modules[0] if self.planned.modules else None
-
-    def open_proposals(self) -> list[ProposedOffer]:
-        """Proposals not yet tried, best first."""
-        return [offer for offer in self.proposals if offer.offer_id not in self.tried_offer_ids]
-
-
-def offer_module(progress: StageProgress, named: Module | None) -> Module:
-    """The offer's own module, else the stage's; validation makes sure there is one."""
-    module = named or progress.primary_module
-    if module is None:
-        raise ValueError(f"stage {progress.stage.value}: a referral needs the offer's module")
-    return module
-
-
-class Referral(BaseModel):
-    """One referral (Zuweisung) to a provider's offer."""
-
-    model_config = _CONFIG
-
-    referral_id: str
-    stage: Stage
-    offer_id: str
-    provider_id: str
-    status: ReferralStatus
-    referred_at: AwareDatetime
-    answer_due_at: AwareDatetime
-    reminded: bool = False
-    attendance_percent: int | None = None
-    exam_passed: bool | None = None
-    exam_level: LanguageLevel | None = None
-
-    @property
-    def is_open(self) -> bool:
-        """Still with the provider: sent, accepted or enrolled."""
-        return self.status in OPEN_REFERRAL_STATUSES
-
-
-class Task(BaseModel):
-    """Something the caseworker has to do, with the German text she reads."""
-
-    model_config = _CONFIG
-
-    task_id: str
-    kind: TaskKind
-    message_de: str
-    opened_at: AwareDatetime
-    stage: Stage | None = None
-    referral_id: str | None = None
-    due_on: date | None = None
-    closed_at: AwareDatetime | None = None
-
-    @property
-    def is_open(self) -> bool:
-        """Not yet done nor moot."""
-        return self.closed_at is None
+TIMELINE_KEPT = 200
+"""Recent events the `timeline` query answers from; the full history is on kette.chain.v1."""
+CLOSED_TASKS_KEPT = 20
+"""Done or moot tasks kept for the caseworker's recent view; open tasks are always kept."""
+_RETIRED_FIELDS = ("handled_report_ids",)
+"""Fields of states carried by older runs, dropped on load (redeliveries are the edge's job)."""
 
 
 class PauseInfo(BaseModel):
@@ -133,9 +36,9 @@ class PauseInfo(BaseModel):
 
 
 class ChainState(BaseModel):
-    """Everything the chain knows; plain data, so it round-trips through JSON unchanged."""
+    """Everything the chain knows; plain data of bounded size, so it round-trips through JSON."""
 
-    model_config = _CONFIG
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     participant_id: ParticipantId
     profile: ParticipantProfile
@@ -146,24 +49,59 @@ class ChainState(BaseModel):
     planned_on: date
     referrals: list[Referral] = Field(default_factory=list)
     tasks: list[Task] = Field(default_factory=list)
+    plan_completed_task_opened: bool = False
     pause: PauseInfo | None = None
+    pause_holds_timers: bool = Field(
+        default=False,
+        description="Provider deadlines and reviews hold while paused (chains started since "
+        "the patch; older histories replay with the timers running on).",
+    )
     close_reason: CloseReason | None = None
     closed_at: AwareDatetime | None = None
     started_at: AwareDatetime
     review_due_at: AwareDatetime
     eligibility_warned: bool = False
     residence_warned_for: date | None = None
-    handled_report_ids: list[str] = Field(default_factory=list)
     last_sequence: int = 0
     request_count: int = 0
     referral_count: int = 0
     task_count: int = 0
-    timeline: list[ChainEvent] = Field(default_factory=list)
+    timeline: list[ChainEvent] = Field(
+        default_factory=list, description=f"The last {TIMELINE_KEPT} events, oldest first."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_retired_fields(cls, data: Any) -> Any:
+        """A state carried over by an older run still loads."""
+        if isinstance(data, dict) and any(name in data for name in _RETIRED_FIELDS):
+            data = {k: v for k, v in data.items() if k not in _RETIRED_FIELDS}
+            if "plan_completed_task_opened" not in data:
+                kinds = {task.get("kind") for task in data.get("tasks", [])}
+                data["plan_completed_task_opened"] = "plan_completed" in kinds
+        return data
 
     @property
     def is_closed(self) -> bool:
         """Closed or handed over: nothing may change any more."""
         return self.status in (ChainStatus.CLOSED, ChainStatus.HANDED_OVER)
+
+    @property
+    def is_paused(self) -> bool:
+        """Resting: nothing new opens, and the pause-held timers wait."""
+        return self.status == ChainStatus.PAUSED
+
+    def remember(self, event: ChainEvent) -> None:
+        """Append to the recent timeline and keep the state bounded."""
+        self.timeline.append(event)
+        del self.timeline[:-TIMELINE_KEPT]
+
+    def forget_old_tasks(self) -> None:
+        """Keep open tasks and the most recent closed ones."""
+        closed = [task for task in self.tasks if not task.is_open]
+        if len(closed) > CLOSED_TASKS_KEPT:
+            dropped = {id(task) for task in closed[:-CLOSED_TASKS_KEPT]}
+            self.tasks = [task for task in self.tasks if id(task) not in dropped]
 
     def progress(self, stage: Stage) -> StageProgress:
         """Every chain holds each stage exactly once."""
@@ -176,6 +114,15 @@ class ChainState(BaseModel):
     def open_referral(self, stage: Stage) -> Referral | None:
         """The referral currently with a provider for this stage, if any."""
         return next((r for r in self.referrals if r.stage == stage and r.is_open), None)
+
+    def next_request_id(self) -> str:
+        """Match request ids count up within the chain."""
+        self.request_count += 1
+        return f"{self.participant_id}:match:{self.request_count}"
+
+    def open_referrals(self) -> list[Referral]:
+        """Referrals still with a provider, in any stage."""
+        return [referral for referral in self.referrals if referral.is_open]
 
     def open_tasks(self) -> list[Task]:
         """What the caseworker still has to do."""

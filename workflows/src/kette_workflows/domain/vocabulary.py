@@ -37,11 +37,6 @@ class StagePhase(StrEnum):
     NOT_ELIGIBLE = "not_eligible"
 
 
-FINISHED_PHASES = frozenset(
-    {StagePhase.COMPLETED, StagePhase.SKIPPED, StagePhase.MET_AT_ENTRY, StagePhase.NOT_ELIGIBLE}
-)
-
-
 class ReferralStatus(StrEnum):
     """Life of one referral (Zuweisung) at a provider."""
 
@@ -52,11 +47,6 @@ class ReferralStatus(StrEnum):
     REJECTED = "rejected"
     DROPPED_OUT = "dropped_out"
     WITHDRAWN = "withdrawn"
-
-
-OPEN_REFERRAL_STATUSES = frozenset(
-    {ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.ENROLLED}
-)
 
 
 class ReportKind(StrEnum):
@@ -100,22 +90,6 @@ class TaskKind(StrEnum):
     ARRANGE_STAGE = "arrange_stage"
 
 
-class TaskResolution(StrEnum):
-    """How a task ended: done by the caseworker, or made moot by what happened."""
-
-    DONE = "done"
-    OBSOLETE = "obsolete"
-
-
-class PauseReason(StrEnum):
-    """Why a case rests: illness and pregnancy are health data (Art. 9 DSGVO), so the chain
-    only knows 'personal circumstances'; the detail stays in the caseworker's case file."""
-
-    PERSONAL_CIRCUMSTANCES = "personal_circumstances"
-    CHILDCARE = "childcare"
-    OTHER = "other"
-
-
 class ReorderReason(StrEnum):
     """Why the caseworker changed the order of the stages."""
 
@@ -144,33 +118,6 @@ class WithdrawReason(StrEnum):
     STAGE_SKIPPED = "stage_skipped"
     CASE_CLOSED = "case_closed"
     REPLANNED = "replanned"
-
-
-class PlanChangeCause(StrEnum):
-    """What made the chain re-plan."""
-
-    GOAL_CHANGED = "goal_changed"
-    PROFILE_UPDATED = "profile_updated"
-    RESIDENCE_STATUS_CHANGED = "residence_status_changed"
-    ELIGIBILITY_EXCEPTION = "eligibility_exception"
-
-
-class PlanReason(StrEnum):
-    """Why planning gave a stage its status: a code beside the German reason, for the figures."""
-
-    NEEDED_FOR_GOAL = "needed_for_goal"
-    NOT_NEEDED = "not_needed"
-    LANGUAGE_LEVEL_SUFFICIENT = "language_level_sufficient"
-    CERTIFICATE_HELD = "certificate_held"
-    FOREIGN_CERTIFICATE_RECOGNITION = "foreign_certificate_recognition"
-    VOCATIONAL_QUALIFICATION_HELD = "vocational_qualification_held"
-    ALREADY_IN_APPRENTICESHIP = "already_in_apprenticeship"
-    ALREADY_IN_WORK = "already_in_work"
-    EMPLOYMENT_BAN = "employment_ban"
-    BEYOND_GOAL = "beyond_goal"
-    RESIDENCE_STATUS_NOT_ELIGIBLE = "residence_status_not_eligible"
-    AGE_LIMIT = "age_limit"
-    COMPLETED_EARLIER = "completed_earlier"
 
 
 class TimerKind(StrEnum):

@@ -12,9 +12,13 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from kette_core.contracts import matching, participants, referrals
 from kette_core.envelope import ReceivedEvent
-from kette_workflows.domain.inputs import MatchResult, ProviderReport, ResidenceStatusChange
+from kette_workflows.domain.inputs import (
+    MatchResult,
+    ProposedOffer,
+    ProviderReport,
+    ResidenceStatusChange,
+)
 from kette_workflows.domain.profile import ParticipantProfile
-from kette_workflows.domain.state import ProposedOffer
 from kette_workflows.domain.vocabulary import ReportKind
 from kette_workflows.programmes import load_programme
 from kette_workflows.temporal.io import (

@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RawValue, RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from kette_workflows.domain import Chain, DecisionRejected, validate_decision
-    from kette_workflows.domain.decisions import (
-        ChangeGoal,
-        ChooseOtherOffer,
-        CloseCase,
-        CompleteTask,
-        ConfirmOffer,
-        Decision,
-        PauseCase,
-        RecordEligibilityException,
-        RecordFollowUp,
-        RecordOutcome,
-        ReorderStages,
-        RequestNewMatch,
-        ResumeCase,
-        SkipStage,
-        UpdateProfile,
-    )
+    from kette_workflows.domain import DECISION_TYPES, Chain, Decision, DecisionRejected
     from kette_workflows.domain.events import ChainEvent
-    from kette_workflows.domain.state import Task
+    from kette_workflows.domain.tasks import Task
     from kette_workflows.temporal import search_attributes as sa
     from kette_workflows.temporal.io import (
         WORKFLOW_NAME,
+        CarriedChain,
         ChainInput,
         ConsentSignal,
         DecisionResult,
@@ -49,6 +34,7 @@ PUBLISH_RETRY = RetryPolicy(
 )
 LINGER_AFTER_CLOSE = "linger-after-close"
 UPSERT_ONLY_CHANGES = "upsert-search-attributes-only-on-change"
+PAUSE_HOLDS_TIMERS = "pause-holds-provider-and-review-timers"
 """Patch ids: histories recorded before these changes replay along the old path."""
 SEEN_INPUTS_KEPT = 1_000
 """Redeliveries come within minutes; remembering the last thousand signal ids is plenty."""
@@ -61,16 +47,20 @@ class IntegrationsketteWorkflow:
     @workflow.init
     def __init__(self, start: ChainInput) -> None:
         """Build the chain before any signal or update can reach it."""
-        self._seen_inputs = list(start.seen_input_ids)
         self._unpublished: list[ChainEvent] = []
         self._search_values: tuple[str, str, str, bool] | None = None
-        if start.carried_state is not None:
-            self._chain = Chain.from_json(start.carried_state)
-            self._published_up_to = len(self._chain.timeline())
+        pause_holds_timers = workflow.patched(PAUSE_HOLDS_TIMERS)
+        if start.carried is not None:
+            self._chain = Chain(start.carried.state.model_copy(deep=True))
+            self._chain.state.pause_holds_timers = pause_holds_timers
+            self._seen_inputs = list(start.carried.seen_input_ids)
+            self._published_up_to = self._chain.state.last_sequence
         else:
+            assert start.profile is not None and start.programme is not None  # ChainInput checks
             self._chain, self._unpublished = Chain.start(
-                start.profile, start.programme, workflow.now()
+                start.profile, start.programme, workflow.now(), pause_holds_timers
             )
+            self._seen_inputs = []
             self._published_up_to = 0
 
     @workflow.run
@@ -143,12 +133,12 @@ class IntegrationsketteWorkflow:
         )
 
     def _carry_over(self, start: ChainInput, chain: Chain) -> ChainInput:
-        """The whole chain, timeline included, survives continue-as-new."""
-        return start.model_copy(
-            update={
-                "carried_state": chain.to_json(),
-                "seen_input_ids": self._seen_inputs[-SEEN_INPUTS_KEPT:],
-            }
+        """The chain's bounded state and the recent signal ids survive continue-as-new."""
+        carried = CarriedChain(state=chain.state, seen_input_ids=self._seen_inputs)
+        return ChainInput(
+            carried=carried,
+            history_events_before_continue=start.history_events_before_continue,
+            linger_after_close_days=start.linger_after_close_days,
         )
 
     def _upsert_search_attributes(self, chain: Chain) -> None:
@@ -216,160 +206,30 @@ class IntegrationsketteWorkflow:
         else:
             self._record(self._chain.consent_withdrawn(now))
 
-    # -- caseworker decisions (Updates with validators) --------------------------------------
+    # -- caseworker decisions: one Update per decision name, checked by its validator ---------
 
-    async def _decide(self, decision: Decision) -> DecisionResult:
-        """Apply, then return once the resulting events are on Kafka."""
-        events = self._chain.decide(decision, workflow.now())
+    @workflow.update(dynamic=True)
+    async def decide(self, name: str, args: Sequence[RawValue]) -> DecisionResult:
+        """Apply, then return once the resulting events are on Kafka. A decision the validator
+        passed can still lose a race with another update: it then fails, the workflow does not."""
+        decision = _decision(name, args)
+        try:
+            events = self._chain.decide(decision, workflow.now())
+        except DecisionRejected as rejected:
+            raise _rejection(rejected) from None
         self._record(events)
         if events:
             last = events[-1].sequence
             await workflow.wait_condition(lambda: self._published_up_to >= last)
         return DecisionResult(events=[e.kind for e in events], status=self._chain.status.value)
 
-    def _validate(self, decision: Decision) -> None:
+    @decide.validator
+    def _check(self, name: str, args: Sequence[RawValue]) -> None:
         """Reject before anything changes; the caller gets field, reason and German text."""
         try:
-            validate_decision(self._chain.state, decision, workflow.now())
+            self._chain.check(_decision(name, args), workflow.now())
         except DecisionRejected as rejected:
-            raise ApplicationError(
-                str(rejected),
-                {
-                    "field": rejected.field,
-                    "reason": rejected.reason,
-                    "message_de": rejected.message_de,
-                },
-                type="DecisionRejected",
-                non_retryable=True,
-            ) from None
-
-    @workflow.update
-    async def confirm_offer(self, decision: ConfirmOffer) -> DecisionResult:
-        """Refer to one of the offers matching proposed."""
-        return await self._decide(decision)
-
-    @confirm_offer.validator
-    def _validate_confirm_offer(self, decision: ConfirmOffer) -> None:
-        self._validate(decision)
-
-    @workflow.update
-    async def choose_other_offer(self, decision: ChooseOtherOffer) -> DecisionResult:
-        """Refer to an offer the caseworker found herself."""
-        return await self._decide(decision)
-
-    @choose_other_offer.validator
-    def _validate_choose_other_offer(self, decision: ChooseOtherOffer) -> None:
-        self._validate(decision)
-
-    @workflow.update
-    async def request_new_match(self, decision: RequestNewMatch) -> DecisionResult:
-        """Ask matching again, e.g. after every proposal was turned down."""
-        return await self._decide(decision)
-
-    @request_new_match.validator
-    def _validate_request_new_match(self, decision: RequestNewMatch) -> None:
-        self._validate(decision)
-
-    @workflow.update
-    async def skip_stage(self, decision: SkipStage) -> DecisionResult:
-        """Leave a stage out, with a reason."""
-        return await self._decide(decision)
-
-    @skip_stage.validator
-    def _validate_skip_stage(self, decision: SkipStage) -> None:
-        self._validate(decision)
-
-    @workflow.update
-    async def reorder_stages(self, decision: ReorderStages) -> DecisionResult:
-        """Change the order of the stages not yet begun, with a reason."""
-        return await self._decide(decision)
-
-    @reorder_stages.validator
-    def _validate_reorder_stages(self, decision: ReorderStages) -> None:
-        self._validate(decision)
-
-    @workflow.update
-    async def record_outcome(self, decision: RecordOutcome) -> DecisionResult:
-        """Record what the provider did not report."""
-        return await self._decide(decision)
-
-    @record_outcome.validator
-    def _validate_record_outcome(self, decision: RecordOutcome) -> None:
-        self._validate(decision)
-
-    @workflow.update
-    async def pause_case(self, decision: PauseCase) -> DecisionResult:
-        """Pause for personal circumstances (illness, pregnancy), childcare or another reason."""
-        return await self._decide(decision)
-
-    @pause_case.validator
-    def _validate_pause_case(self, decision: PauseCase) -> None:
-        self._validate(decision)
-
-    @workflow.update
-    async def resume_case(self, decision: ResumeCase) -> DecisionResult:
-        """End a pause."""
-        return await self._decide(decision)
-
-    @resume_case.validator
-    def _validate_resume_case(self, decision: ResumeCase) -> None:
-        self._validate(decision)
-
-    @workflow.update
-    async def change_goal(self, decision: ChangeGoal) -> DecisionResult:
-        """Change the goal; the chain is re-planned, finished stages are kept."""
-        return await self._decide(decision)
-
-    @change_goal.validator
-    def _validate_change_goal(self, decision: ChangeGoal) -> None:
-        self._validate(decision)
-
-    @workflow.update
-    async def update_profile(self, decision: UpdateProfile) -> DecisionResult:
-        """Correct the facts planning relies on (language level, certificates, constraints)."""
-        return await self._decide(decision)
-
-    @update_profile.validator
-    def _validate_update_profile(self, decision: UpdateProfile) -> None:
-        self._validate(decision)
-
-    @workflow.update
-    async def close_case(self, decision: CloseCase) -> DecisionResult:
-        """Close the case with a reason."""
-        return await self._decide(decision)
-
-    @close_case.validator
-    def _validate_close_case(self, decision: CloseCase) -> None:
-        self._validate(decision)
-
-    @workflow.update
-    async def record_eligibility_exception(
-        self, decision: RecordEligibilityException
-    ) -> DecisionResult:
-        """Keep supporting beyond 27 for a justified reason."""
-        return await self._decide(decision)
-
-    @record_eligibility_exception.validator
-    def _validate_record_eligibility_exception(self, decision: RecordEligibilityException) -> None:
-        self._validate(decision)
-
-    @workflow.update
-    async def record_follow_up(self, decision: RecordFollowUp) -> DecisionResult:
-        """Six months after the job started: still employed closes as sustained work."""
-        return await self._decide(decision)
-
-    @record_follow_up.validator
-    def _validate_record_follow_up(self, decision: RecordFollowUp) -> None:
-        self._validate(decision)
-
-    @workflow.update
-    async def complete_task(self, decision: CompleteTask) -> DecisionResult:
-        """Mark a task done (a review held, a reminder followed up)."""
-        return await self._decide(decision)
-
-    @complete_task.validator
-    def _validate_complete_task(self, decision: CompleteTask) -> None:
-        self._validate(decision)
+            raise _rejection(rejected) from None
 
     # -- queries -----------------------------------------------------------------------------
 
@@ -390,5 +250,27 @@ class IntegrationsketteWorkflow:
 
     @workflow.query
     def timeline(self) -> list[ChainEvent]:
-        """Everything that happened, in order (survives continue-as-new)."""
+        """The recent events, in order; the whole history is on kette.chain.v1."""
         return self._chain.timeline()
+
+
+def _decision(name: str, args: Sequence[RawValue]) -> Decision:
+    """The decision an Update carries, by its name; an unknown name or input is rejected."""
+    kind = DECISION_TYPES.get(name)
+    if kind is None or len(args) != 1:
+        raise ApplicationError(
+            f"unknown decision {name!r}", type="UnknownDecision", non_retryable=True
+        )
+    decision = workflow.payload_converter().from_payload(args[0].payload, kind)
+    assert isinstance(decision, Decision)
+    return decision
+
+
+def _rejection(rejected: DecisionRejected) -> ApplicationError:
+    """A rejected decision as the caller sees it: field, reason and the German message."""
+    return ApplicationError(
+        str(rejected),
+        {"field": rejected.field, "reason": rejected.reason, "message_de": rejected.message_de},
+        type="DecisionRejected",
+        non_retryable=True,
+    )

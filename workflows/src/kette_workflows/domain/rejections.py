@@ -1,14 +1,26 @@
-"""Checks shared by the decision validators; each raises DecisionRejected or returns."""
+"""A rejected decision names field and reason (English for logs, German for screens); the
+checks the decisions share build it."""
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from kette_core.contracts.vocabulary import Module, Stage
-from kette_workflows.domain.errors import DecisionRejected
 from kette_workflows.domain.labels_de import PHASE_DE, STAGE_DE
-from kette_workflows.domain.state import ChainState
 from kette_workflows.domain.vocabulary import ChainStatus, StagePhase
+
+if TYPE_CHECKING:
+    from kette_workflows.domain.state import ChainState
+
+
+class DecisionRejected(Exception):
+    """Raised before anything changes; the caseworker's screen shows `message_de`."""
+
+    def __init__(self, field: str, reason: str, message_de: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+        self.message_de = message_de
 
 
 def reject(field: str, reason: str, message_de: str) -> NoReturn:
