@@ -24,34 +24,37 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 HISTORIES = HERE / "histories"
 sys.path.insert(0, str(HERE.parent / "component" / "workflows"))
+sys.path.insert(0, str(HERE.parent.parent))  # tests.support, as under pytest
 
 from chain_harness import (  # noqa: E402  (the harness lives beside the component tests)
     CASEWORKER,
     ChainDriver,
     now_of,
-    profile,
     running_chain,
 )
-from temporalio.client import WorkflowHistory, WorkflowUpdateFailedError  # noqa: E402
+from temporalio.client import WorkflowHistory  # noqa: E402
 from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
 from temporalio.testing import WorkflowEnvironment  # noqa: E402
 
+from kette_core.contracts.chain import PauseReason  # noqa: E402
 from kette_core.contracts.vocabulary import Stage  # noqa: E402
-from kette_workflows.domain.decisions import (  # noqa: E402
+from kette_workflows.api import (  # noqa: E402
     CloseCase,
     CompleteTask,
     ConfirmOffer,
+    DecisionRejected,
     PauseCase,
     ResumeCase,
 )
 from kette_workflows.domain.vocabulary import (  # noqa: E402
     CloseReason,
-    PauseReason,
     ReportKind,
     TaskKind,
 )
 from kette_workflows.temporal import search_attributes  # noqa: E402
 from kette_workflows.temporal.io import ConsentSignal  # noqa: E402
+from kette_workflows.temporal.workflow import IntegrationsketteWorkflow  # noqa: E402
+from tests.support.profiles import learner_profile  # noqa: E402
 
 Histories = dict[str, WorkflowHistory]
 Scenario = Callable[[WorkflowEnvironment], Awaitable[Histories]]
@@ -69,7 +72,6 @@ async def _history(env: WorkflowEnvironment, driver: ChainDriver, run_id: str | 
 async def _confirm_language_offer(driver: ChainDriver) -> None:
     await driver.propose(Stage.LANGUAGE, "vhs-a2", "vhs-a2-b")
     await driver.decide(
-        "confirm_offer",
         ConfirmOffer(stage=Stage.LANGUAGE, offer_id="vhs-a2", caseworker_id=CASEWORKER),
     )
 
@@ -77,7 +79,7 @@ async def _confirm_language_offer(driver: ChainDriver) -> None:
 async def happy_path(env: WorkflowEnvironment) -> Histories:
     """A language course from proposal to completion, provider reports, then the case closes."""
     today = (await now_of(env)).date()
-    chain = profile(today, participant_id=_participant("happy_path"))
+    chain = learner_profile(today, participant_id=_participant("happy_path"))
     async with running_chain(env, chain) as driver:
         await _confirm_language_offer(driver)
         await driver.report(Stage.LANGUAGE, ReportKind.ACCEPTED, on=today)
@@ -85,9 +87,7 @@ async def happy_path(env: WorkflowEnvironment) -> Histories:
         await driver.report(Stage.LANGUAGE, ReportKind.ATTENDANCE, on=today, attendance_percent=55)
         await driver.report(Stage.LANGUAGE, ReportKind.COMPLETED, on=today)
         await driver.settled()
-        await driver.decide(
-            "close_case", CloseCase(reason=CloseReason.MOVED_AWAY, caseworker_id=CASEWORKER)
-        )
+        await driver.decide(CloseCase(reason=CloseReason.MOVED_AWAY, caseworker_id=CASEWORKER))
         await driver.handle.result()
         return {"happy_path": await _history(env, driver, None)}
 
@@ -95,7 +95,7 @@ async def happy_path(env: WorkflowEnvironment) -> Histories:
 async def timers(env: WorkflowEnvironment) -> Histories:
     """Provider reminder, Duldung warning, case review, then the chain closes at 27."""
     today = (await now_of(env)).date()
-    chain = profile(
+    chain = learner_profile(
         today,
         participant_id=_participant("timers"),
         eligibility_ends_on=today + timedelta(days=120),
@@ -106,9 +106,7 @@ async def timers(env: WorkflowEnvironment) -> Histories:
         await env.sleep(timedelta(days=11))
         await env.sleep(timedelta(days=80))
         review = next(t for t in await driver.tasks() if t.kind == TaskKind.CASE_REVIEW)
-        await driver.decide(
-            "complete_task", CompleteTask(task_id=review.task_id, caseworker_id=CASEWORKER)
-        )
+        await driver.decide(CompleteTask(task_id=review.task_id, caseworker_id=CASEWORKER))
         await driver.handle.result()
         return {"timers": await _history(env, driver, None)}
 
@@ -116,22 +114,19 @@ async def timers(env: WorkflowEnvironment) -> Histories:
 async def pause_resume_close(env: WorkflowEnvironment) -> Histories:
     """Pause and resume, consent withdrawn and given again (one redelivered), then close."""
     today = (await now_of(env)).date()
-    chain = profile(today, participant_id=_participant("pause_resume_close"))
+    chain = learner_profile(today, participant_id=_participant("pause_resume_close"))
     async with running_chain(env, chain) as driver:
         await driver.decide(
-            "pause_case",
             PauseCase(reason=PauseReason.PERSONAL_CIRCUMSTANCES, caseworker_id=CASEWORKER),
         )
-        await driver.decide("resume_case", ResumeCase(caseworker_id=CASEWORKER))
+        await driver.decide(ResumeCase(caseworker_id=CASEWORKER))
         withdrawn = ConsentSignal(input_id="consent-1", consent_to_share=False)
-        await driver.handle.signal("consent_changed", withdrawn)
-        await driver.handle.signal("consent_changed", withdrawn)
+        await driver.handle.signal(IntegrationsketteWorkflow.consent_changed, withdrawn)
+        await driver.handle.signal(IntegrationsketteWorkflow.consent_changed, withdrawn)
         given = ConsentSignal(input_id="consent-2", consent_to_share=True)
-        await driver.handle.signal("consent_changed", given)
+        await driver.handle.signal(IntegrationsketteWorkflow.consent_changed, given)
         await driver.settled()
-        await driver.decide(
-            "close_case", CloseCase(reason=CloseReason.WITHDREW, caseworker_id=CASEWORKER)
-        )
+        await driver.decide(CloseCase(reason=CloseReason.WITHDREW, caseworker_id=CASEWORKER))
         await driver.handle.result()
         return {"pause_resume_close": await _history(env, driver, None)}
 
@@ -139,22 +134,17 @@ async def pause_resume_close(env: WorkflowEnvironment) -> Histories:
 async def continue_as_new(env: WorkflowEnvironment) -> Histories:
     """A chain that crosses the smallest history limit: the run before and the one after."""
     today = (await now_of(env)).date()
-    chain = profile(today, participant_id=_participant("continue_as_new"))
+    chain = learner_profile(today, participant_id=_participant("continue_as_new"))
     async with running_chain(env, chain, history_events_before_continue=50) as driver:
         first_run = (await driver.handle.describe()).run_id
         await driver.propose(Stage.LANGUAGE, "vhs-a2", "vhs-a2-b")
         while (await driver.handle.describe()).run_id == first_run:
-            await driver.decide(
-                "pause_case", PauseCase(reason=PauseReason.OTHER, caseworker_id=CASEWORKER)
-            )
-            await driver.decide("resume_case", ResumeCase(caseworker_id=CASEWORKER))
+            await driver.decide(PauseCase(reason=PauseReason.OTHER, caseworker_id=CASEWORKER))
+            await driver.decide(ResumeCase(caseworker_id=CASEWORKER))
         await driver.decide(
-            "confirm_offer",
             ConfirmOffer(stage=Stage.LANGUAGE, offer_id="vhs-a2", caseworker_id=CASEWORKER),
         )
-        await driver.decide(
-            "close_case", CloseCase(reason=CloseReason.MOVED_AWAY, caseworker_id=CASEWORKER)
-        )
+        await driver.decide(CloseCase(reason=CloseReason.MOVED_AWAY, caseworker_id=CASEWORKER))
         await driver.handle.result()
         return {
             "continue_as_new_first_run": await _history(env, driver, first_run),
@@ -166,14 +156,14 @@ async def closed_then_late_decision(env: WorkflowEnvironment) -> Histories:
     """Recorded with the linger-after-close and upsert-on-change patches: a late close is
     rejected while the chain lingers, a late report is recorded as ignored."""
     today = (await now_of(env)).date()
-    chain = profile(today, participant_id=_participant("closed_then_late_decision"))
+    chain = learner_profile(today, participant_id=_participant("closed_then_late_decision"))
     close = CloseCase(reason=CloseReason.MOVED_AWAY, caseworker_id=CASEWORKER)
     async with running_chain(env, chain) as driver:
         await _confirm_language_offer(driver)
-        await driver.decide("close_case", close)
+        await driver.decide(close)
         await env.sleep(timedelta(days=2))
-        with contextlib.suppress(WorkflowUpdateFailedError):
-            await driver.decide("close_case", close)
+        with contextlib.suppress(DecisionRejected):
+            await driver.decide(close)
         await driver.report(Stage.LANGUAGE, ReportKind.ACCEPTED, on=today)
         await driver.handle.result()
         return {"closed_then_late_decision": await _history(env, driver, None)}

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from temporalio import activity
@@ -15,44 +16,26 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from kette_core.contracts.vocabulary import Stage
-from kette_workflows.domain import ProposedOffer, Task
-from kette_workflows.domain.events import ChainEvent
-from kette_workflows.domain.inputs import MatchResult, ProviderReport
-from kette_workflows.domain.profile import ParticipantProfile
-from kette_workflows.domain.vocabulary import ReportKind
-from kette_workflows.programmes import load_programme
-from kette_workflows.temporal.io import (
-    WORKFLOW_NAME,
+from kette_workflows.api import (
+    ChainClient,
+    ChainEvent,
     ChainInput,
-    MatchSignal,
-    PublishChainEvents,
-    ReportSignal,
+    ChainStateView,
+    Decision,
+    DecisionResult,
+    MatchResult,
+    ParticipantProfile,
+    ProposedOffer,
+    ProviderReport,
+    Task,
     chain_workflow_id,
 )
+from kette_workflows.domain.vocabulary import ReportKind
+from kette_workflows.programmes import load_programme
+from kette_workflows.temporal.io import MatchSignal, PublishChainEvents, ReportSignal
 from kette_workflows.temporal.workflow import IntegrationsketteWorkflow
 
 CASEWORKER = "cw-4b1d2c"
-
-
-def profile(today: date, **overrides: Any) -> ParticipantProfile:
-    """An A1 learner with a Duldung and no certificate, aiming for an apprenticeship."""
-    fields: dict[str, Any] = {
-        "participant_id": f"p-{uuid.uuid4()}",
-        "kommune": "Unna",
-        "programme_id": "durchstarten",
-        "eligibility_ends_on": today + timedelta(days=6 * 365),
-        "residence_status": "duldung",
-        "residence_status_expires_on": None,
-        "language_level": "A1",
-        "school_certificate": "none",
-        "vocational_qualification": "none",
-        "current_activity": "none",
-        "goal": {"target_stage": "apprenticeship"},
-        "constraints": {"childcare_needed": False, "employment_ban": False},
-        "consent_to_share": True,
-    }
-    fields.update(overrides)
-    return ParticipantProfile.model_validate(fields)
 
 
 class RecordingPublisher:
@@ -83,9 +66,13 @@ class RecordingPublisher:
 class ChainDriver:
     """Plays matching, provider and caseworker against one running chain workflow."""
 
-    def __init__(self, handle: WorkflowHandle[Any, Any], recorder: RecordingPublisher) -> None:
+    def __init__(
+        self, handle: WorkflowHandle[Any, Any], recorder: RecordingPublisher, chains: ChainClient
+    ) -> None:
         self.handle = handle
         self.recorder = recorder
+        self.chains = chains
+        self.participant_id = handle.id.removeprefix(chain_workflow_id(""))
         self._inputs = 0
 
     def _input_id(self) -> str:
@@ -100,23 +87,23 @@ class ChainDriver:
         raise AssertionError(f"no referral requested for {stage}")
 
     async def timeline(self) -> list[ChainEvent]:
-        return list(await self.handle.query("timeline", result_type=list[ChainEvent]))
+        return await self.chains.timeline(self.participant_id)
 
-    async def state(self) -> dict[str, Any]:
-        return dict(await self.handle.query("state"))
+    async def state(self) -> ChainStateView:
+        return await self.chains.state(self.participant_id)
 
     async def tasks(self) -> list[Task]:
-        return list(await self.handle.query("tasks", result_type=list[Task]))
+        return await self.chains.tasks(self.participant_id)
 
-    async def snapshot(self) -> tuple[dict[str, Any], list[ChainEvent], list[Task]]:
+    async def snapshot(self) -> tuple[ChainStateView, list[ChainEvent], list[Task]]:
         """What a caseworker's screen shows: state, timeline and open tasks."""
         return await self.state(), await self.timeline(), await self.tasks()
 
-    async def settled(self, attempts: int = 500) -> dict[str, Any]:
-        """Wait (bounded) until everything on the timeline has been published; returns state."""
+    async def settled(self, attempts: int = 500) -> ChainStateView:
+        """Wait (bounded) until the chain's latest event has been published; returns state."""
         for _ in range(attempts):
             state = await self.state()
-            if state["published_up_to"] == state["timeline_length"]:
+            if state.published_up_to == state.last_sequence:
                 return state
             await asyncio.sleep(0.01)
         raise AssertionError(f"chain never settled: {state}")
@@ -131,11 +118,15 @@ class ChainDriver:
         ]
         result = MatchResult(request_id=await self.request_id(stage), offers=offers)
         signal = MatchSignal(input_id=self._input_id(), result=result)
-        await self.handle.signal("offers_proposed", signal)
+        await self.redeliver(signal)
         return signal
 
-    async def decide(self, update: str, decision: Any) -> Any:
-        return await self.handle.execute_update(update, decision)
+    async def redeliver(self, signal: MatchSignal) -> None:
+        """What the bridge does when Kafka hands it matching's answer (again)."""
+        await self.handle.signal(IntegrationsketteWorkflow.offers_proposed, signal)
+
+    async def decide(self, decision: Decision) -> DecisionResult:
+        return await self.chains.decide(self.participant_id, decision)
 
     async def referral_id(self, stage: Stage) -> str:
         for event in reversed(await self.timeline()):
@@ -152,7 +143,8 @@ class ChainDriver:
             **details,
         )
         await self.handle.signal(
-            "provider_reported", ReportSignal(input_id=report.report_id, report=report)
+            IntegrationsketteWorkflow.provider_reported,
+            ReportSignal(input_id=report.report_id, report=report),
         )
 
 
@@ -184,15 +176,20 @@ async def running_chain(
         activities=[recorder.publish_chain_events],
     ):
         handle = await client.start_workflow(
-            WORKFLOW_NAME,
+            IntegrationsketteWorkflow.run,
             start,
             id=chain_workflow_id(chain_profile.participant_id),
             task_queue=task_queue,
         )
+        driver = ChainDriver(handle, recorder, ChainClient(client))
         try:
-            yield ChainDriver(handle, recorder)
+            yield driver
         finally:
-            # a chain left running without a worker would hold the test server's clock still
+            # a chain left running without a worker would hold the test server's clock still,
+            # and so would a publication cut off by terminating: let it finish first
+            recorder.release()
+            with contextlib.suppress(AssertionError):
+                await driver.settled()
             description = await handle.describe()
             if description.status == WorkflowExecutionStatus.RUNNING:
                 await handle.terminate("test finished")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from chain_harness import CASEWORKER, ChainDriver, now_of, profile, running_chain
+from chain_harness import CASEWORKER, ChainDriver, now_of, running_chain
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
 from kette_core.contracts.chain import PauseReason
 from kette_core.contracts.vocabulary import Stage
-from kette_workflows.domain.decisions import ConfirmOffer, PauseCase, ResumeCase
-from kette_workflows.domain.events import ChainEvent
+from kette_workflows.api import ChainEvent, ConfirmOffer, PauseCase, ResumeCase
+from tests.support.profiles import learner_profile
 
 pytestmark = pytest.mark.component
 
@@ -25,8 +25,8 @@ async def current_run_id(driver: ChainDriver) -> str:
 
 
 async def pause_and_resume(driver: ChainDriver) -> None:
-    await driver.decide("pause_case", PauseCase(reason=PauseReason.OTHER, caseworker_id=CASEWORKER))
-    await driver.decide("resume_case", ResumeCase(caseworker_id=CASEWORKER))
+    await driver.decide(PauseCase(reason=PauseReason.OTHER, caseworker_id=CASEWORKER))
+    await driver.decide(ResumeCase(caseworker_id=CASEWORKER))
 
 
 def sequences(events: list[ChainEvent]) -> list[int]:
@@ -37,7 +37,7 @@ async def test_a_long_chain_continues_as_new_with_timeline_and_seen_signals(
     time_skipping_env: WorkflowEnvironment,
 ) -> None:
     today = (await now_of(time_skipping_env)).date()
-    chain = profile(today)
+    chain = learner_profile(today)
     async with running_chain(
         time_skipping_env, chain, history_events_before_continue=SMALL_HISTORY
     ) as driver:
@@ -57,15 +57,14 @@ async def test_a_long_chain_continues_as_new_with_timeline_and_seen_signals(
 
         # matching redelivers its proposal after the continue: the new run still knows its id
         carried = await driver.timeline()
-        await driver.handle.signal("offers_proposed", proposal)
+        await driver.redeliver(proposal)
         confirmed = await driver.decide(
-            "confirm_offer",
-            ConfirmOffer(stage=Stage.LANGUAGE, offer_id="vhs-a2", caseworker_id=CASEWORKER),
+            ConfirmOffer(stage=Stage.LANGUAGE, offer_id="vhs-a2", caseworker_id=CASEWORKER)
         )
 
         timeline = await driver.timeline()
         assert timeline[: len(carried)] == carried
-        assert [e.kind for e in timeline[len(carried) :]] == confirmed["events"]
+        assert [e.kind for e in timeline[len(carried) :]] == confirmed.events
         assert sequences(timeline) == list(range(1, len(timeline) + 1))
         for snapshot in snapshots:
             assert timeline[: len(snapshot)] == snapshot
@@ -74,4 +73,4 @@ async def test_a_long_chain_continues_as_new_with_timeline_and_seen_signals(
         assert sequences(driver.recorder.events) == sequences(timeline)
         assert driver.recorder.events == timeline
         state = await driver.state()
-        assert state["published_up_to"] == state["timeline_length"] == len(timeline)
+        assert state.published_up_to == state.last_sequence == timeline[-1].sequence

@@ -5,37 +5,35 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from chain_harness import CASEWORKER, now_of, profile, running_chain
-from temporalio.client import WorkflowUpdateFailedError
+from chain_harness import CASEWORKER, ChainDriver, now_of, running_chain
 from temporalio.testing import WorkflowEnvironment
 
 from kette_core.contracts.vocabulary import Stage
-from kette_workflows.domain import Task
-from kette_workflows.domain.decisions import (
+from kette_workflows.api import (
+    ChainEvent,
     ConfirmOffer,
+    DecisionRejected,
+    EligibilityException,
     RecordEligibilityException,
     RecordFollowUp,
 )
-from kette_workflows.domain.events import ChainEvent
-from kette_workflows.domain.profile import EligibilityException
 from kette_workflows.domain.vocabulary import ReportKind, TaskKind
+from tests.support.profiles import learner_profile
 
 pytestmark = pytest.mark.component
 
 
-async def open_task_kinds(driver: object) -> set[TaskKind]:
-    tasks = await driver.handle.query("tasks", result_type=list[Task])  # type: ignore[attr-defined]
-    return {task.kind for task in tasks}
+async def open_task_kinds(driver: ChainDriver) -> set[TaskKind]:
+    return {task.kind for task in await driver.tasks()}
 
 
 async def test_a_provider_silent_past_the_deadline_becomes_a_task_for_the_caseworker(
     time_skipping_env: WorkflowEnvironment,
 ) -> None:
     today = (await now_of(time_skipping_env)).date()
-    async with running_chain(time_skipping_env, profile(today)) as driver:
+    async with running_chain(time_skipping_env, learner_profile(today)) as driver:
         await driver.propose(Stage.LANGUAGE, "vhs-a2", "vhs-a2-b")
         await driver.decide(
-            "confirm_offer",
             ConfirmOffer(stage=Stage.LANGUAGE, offer_id="vhs-a2", caseworker_id=CASEWORKER),
         )
         assert TaskKind.PROVIDER_NO_RESPONSE not in await open_task_kinds(driver)
@@ -49,7 +47,7 @@ async def test_a_case_review_falls_due_after_the_programmes_review_period(
     time_skipping_env: WorkflowEnvironment,
 ) -> None:
     today = (await now_of(time_skipping_env)).date()
-    async with running_chain(time_skipping_env, profile(today)) as driver:
+    async with running_chain(time_skipping_env, learner_profile(today)) as driver:
         await time_skipping_env.sleep(timedelta(days=89))
         assert TaskKind.CASE_REVIEW not in await open_task_kinds(driver)
 
@@ -62,7 +60,7 @@ async def test_the_chain_closes_when_eligibility_ends_at_27(
     time_skipping_env: WorkflowEnvironment,
 ) -> None:
     today = (await now_of(time_skipping_env)).date()
-    turning_27 = profile(today, eligibility_ends_on=today + timedelta(days=120))
+    turning_27 = learner_profile(today, eligibility_ends_on=today + timedelta(days=120))
     async with running_chain(time_skipping_env, turning_27) as driver:
         result = await driver.handle.result()
 
@@ -80,10 +78,9 @@ async def test_a_recorded_exception_keeps_the_chain_open_beyond_27(
     time_skipping_env: WorkflowEnvironment,
 ) -> None:
     today = (await now_of(time_skipping_env)).date()
-    turning_27 = profile(today, eligibility_ends_on=today + timedelta(days=120))
+    turning_27 = learner_profile(today, eligibility_ends_on=today + timedelta(days=120))
     async with running_chain(time_skipping_env, turning_27) as driver:
         await driver.decide(
-            "record_eligibility_exception",
             RecordEligibilityException(
                 exception=EligibilityException.FINISH_ONGOING_STAGE, caseworker_id=CASEWORKER
             ),
@@ -91,8 +88,7 @@ async def test_a_recorded_exception_keeps_the_chain_open_beyond_27(
 
         await time_skipping_env.sleep(timedelta(days=150))
 
-        state = await driver.handle.query("state")
-        assert state["status"] == "active"
+        assert (await driver.state()).status == "active"
         assert "case_closed" not in driver.recorder.kinds()
 
 
@@ -100,7 +96,7 @@ async def test_a_duldung_about_to_expire_opens_a_warning_task(
     time_skipping_env: WorkflowEnvironment,
 ) -> None:
     today = (await now_of(time_skipping_env)).date()
-    expiring = profile(today, residence_status_expires_on=today + timedelta(days=90))
+    expiring = learner_profile(today, residence_status_expires_on=today + timedelta(days=90))
     async with running_chain(time_skipping_env, expiring) as driver:
         assert TaskKind.RESIDENCE_EXPIRING not in await open_task_kinds(driver)
 
@@ -113,23 +109,22 @@ async def test_six_months_after_the_job_starts_the_follow_up_closes_as_sustained
     time_skipping_env: WorkflowEnvironment,
 ) -> None:
     today = (await now_of(time_skipping_env)).date()
-    trained = profile(
+    trained = learner_profile(
         today, language_level="B1", vocational_qualification="foreign", goal={"target_stage": "job"}
     )
     async with running_chain(time_skipping_env, trained) as driver:
         await driver.propose(Stage.JOB, "job-lager")
         await driver.decide(
-            "confirm_offer",
             ConfirmOffer(stage=Stage.JOB, offer_id="job-lager", caseworker_id=CASEWORKER),
         )
         await driver.report(Stage.JOB, ReportKind.ENROLLED, on=today)
         early = RecordFollowUp(still_employed=True, caseworker_id=CASEWORKER)
-        with pytest.raises(WorkflowUpdateFailedError):
-            await driver.decide("record_follow_up", early)
+        with pytest.raises(DecisionRejected):
+            await driver.decide(early)
 
         await time_skipping_env.sleep(timedelta(days=185))
         assert TaskKind.FOLLOW_UP in await open_task_kinds(driver)
-        await driver.decide("record_follow_up", early)
+        await driver.decide(early)
 
         assert await driver.handle.result() == "closed"
         closing: list[ChainEvent] = [e for e in driver.recorder.events if e.kind == "case_closed"]

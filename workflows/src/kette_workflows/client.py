@@ -63,7 +63,8 @@ def caseload_query(
 
 
 def _quoted(value: str) -> str:
-    """A string literal the visibility parser reads back as exactly `value`."""
+    """A string literal the visibility parser reads back as `value`, so no filter can widen
+    the query (the dev server's SQLite store matches no value holding a backslash)."""
     escaped = value.replace("\\", "\\\\").replace("'", "\\'")
     return f"'{escaped}'"
 
