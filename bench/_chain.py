@@ -14,7 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -23,27 +23,27 @@ from temporalio.service import RPCError
 
 from bench.kafka_events import kette_settings
 from bench.registry import BenchContext
-from kette_core.ids import new_participant_id
 from kette_core.kafka import build_broker
 from kette_core.publishing import EventPublisher
 from kette_devstack.kafka_admin import KafkaConnection
-from kette_workflows.domain import ProposedOffer
-from kette_workflows.domain.decisions import ConfirmOffer
-from kette_workflows.domain.events import ChainEvent, ReferralConfirmed, ReferralRequested
-from kette_workflows.domain.inputs import MatchResult, ProviderReport
-from kette_workflows.domain.profile import ParticipantProfile
+from kette_workflows.api import (
+    ChainClient,
+    ChainInput,
+    ConfirmOffer,
+    MatchResult,
+    ProposedOffer,
+    ProviderReport,
+    chain_workflow_id,
+)
+from kette_workflows.domain.events import ReferralConfirmed, ReferralRequested
 from kette_workflows.domain.vocabulary import ReportKind
 from kette_workflows.programmes import load_programme
 from kette_workflows.settings import WorkflowSettings
 from kette_workflows.temporal.connect import connect_temporal
-from kette_workflows.temporal.io import (
-    WORKFLOW_NAME,
-    ChainInput,
-    MatchSignal,
-    ReportSignal,
-    chain_workflow_id,
-)
+from kette_workflows.temporal.io import MatchSignal, ReportSignal
 from kette_workflows.temporal.worker import build_worker
+from kette_workflows.temporal.workflow import IntegrationsketteWorkflow
+from tests.support.profiles import learner_profile
 
 PARTITIONS = 3  # like the domain topics
 CASEWORKER = "cw-bench01"
@@ -127,27 +127,6 @@ class EnrolledChain:
         return ReportSignal(input_id=report_id, report=report)
 
 
-def learner_profile(today: datetime) -> ParticipantProfile:
-    """An A1 learner with a Duldung aiming for an apprenticeship: the chain opens language."""
-    return ParticipantProfile.model_validate(
-        {
-            "participant_id": new_participant_id(),
-            "kommune": "Unna",
-            "programme_id": "durchstarten",
-            "eligibility_ends_on": (today + timedelta(days=6 * 365)).date(),
-            "residence_status": "duldung",
-            "residence_status_expires_on": None,
-            "language_level": "A1",
-            "school_certificate": "none",
-            "vocational_qualification": "none",
-            "current_activity": "none",
-            "goal": {"target_stage": "apprenticeship"},
-            "constraints": {"childcare_needed": False, "employment_ban": False},
-            "consent_to_share": True,
-        }
-    )
-
-
 async def start_enrolled_chain(
     client: Client, task_queue: str, started: list[WorkflowHandle[Any, Any]]
 ) -> EnrolledChain:
@@ -156,29 +135,30 @@ async def start_enrolled_chain(
     The handle goes onto `started` at once, so a failed preparation leaves nothing running.
     """
     now = datetime.now(UTC)
-    profile = learner_profile(now)
+    profile = learner_profile(now.date())
     start = ChainInput(profile=profile, programme=load_programme(profile.programme_id))
     handle: WorkflowHandle[Any, Any] = await client.start_workflow(
-        WORKFLOW_NAME,
+        IntegrationsketteWorkflow.run,
         start,
         id=chain_workflow_id(profile.participant_id),
         task_queue=task_queue,
     )
     started.append(handle)
-    requested = await _first(handle, ReferralRequested)
+    chains = ChainClient(client)
+    pid = profile.participant_id
+    requested = await _first(chains, pid, ReferralRequested)
     offers = [ProposedOffer(offer_id=OFFER, provider_id=PROVIDER, rank=1)]
     await handle.signal(
-        "offers_proposed",
+        IntegrationsketteWorkflow.offers_proposed,
         MatchSignal(
             input_id=f"bench-match-{uuid.uuid4()}",
             result=MatchResult(request_id=requested.request_id, offers=offers),
         ),
     )
-    await handle.execute_update(
-        "confirm_offer",
-        ConfirmOffer(stage=requested.stage, offer_id=OFFER, caseworker_id=CASEWORKER),
+    await chains.decide(
+        pid, ConfirmOffer(stage=requested.stage, offer_id=OFFER, caseworker_id=CASEWORKER)
     )
-    confirmed = await _first(handle, ReferralConfirmed)
+    confirmed = await _first(chains, pid, ReferralConfirmed)
     enrolled = ProviderReport(
         report_id=f"bench-enrolled-{uuid.uuid4()}",
         referral_id=confirmed.referral_id,
@@ -186,21 +166,21 @@ async def start_enrolled_chain(
         reported_on=now.date(),
     )
     await handle.signal(
-        "provider_reported", ReportSignal(input_id=enrolled.report_id, report=enrolled)
+        IntegrationsketteWorkflow.provider_reported,
+        ReportSignal(input_id=enrolled.report_id, report=enrolled),
     )
-    return EnrolledChain(profile.participant_id, confirmed.referral_id, handle)
+    return EnrolledChain(pid, confirmed.referral_id, handle)
 
 
-async def _first(handle: WorkflowHandle[Any, Any], kind: type[E]) -> E:
+async def _first(chains: ChainClient, participant_id: str, kind: type[E]) -> E:
     """Poll the timeline (a Query) until an event of this kind is on it."""
     deadline = time.monotonic() + wait_bound(0)
     while time.monotonic() < deadline:
-        timeline = await handle.query("timeline", result_type=list[ChainEvent])
-        for event in timeline:
+        for event in await chains.timeline(participant_id):
             if isinstance(event, kind):
                 return event
         await asyncio.sleep(POLL_SECONDS)
-    raise RuntimeError(f"{handle.id}: no {kind.__name__} on the timeline")
+    raise RuntimeError(f"{participant_id}: no {kind.__name__} on the timeline")
 
 
 async def enrolled_chains(

@@ -53,6 +53,7 @@ from bench.kafka_events import PRODUCER_SETTINGS, in_order
 from bench.registry import Advance, BenchContext, Comparison, Measurement, benchmark
 from kette_core.contracts.chain import Outcome
 from kette_workflows.temporal.connect import connect_temporal
+from kette_workflows.temporal.workflow import IntegrationsketteWorkflow
 
 SIGNALS_PER_EVENT_ARG = 50
 MAX_CHAINS = 20
@@ -128,7 +129,7 @@ async def transitions_ours(ctx: BenchContext, signals: int, chains: int) -> Meas
             async def send(key: str) -> None:
                 chain = by_key[key]
                 signal = chain.attendance(f"bench-report-{uuid.uuid4()}", datetime.now(UTC))
-                await chain.handle.signal("provider_reported", signal)
+                await chain.handle.signal(IntegrationsketteWorkflow.provider_reported, signal)
 
             label = "transitions · ours"
             count, seconds = await closed_loop(

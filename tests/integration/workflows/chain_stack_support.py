@@ -17,7 +17,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from temporalio.api.enums.v1 import TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client
 
 from kette_core.contracts.base import EventPayload
 from kette_core.contracts.participants import ParticipantRegistered
@@ -28,10 +28,8 @@ from kette_devstack.scenario.chain_view import ChainView
 from kette_devstack.scenario.cohort import ARCHETYPES_BY_KEY, CohortMember, build_cohort
 from kette_devstack.scenario.player import ScenarioPlayer, ScenarioSettings
 from kette_devstack.scenario.script import PlayRules
-from kette_workflows.domain.events import ChainEvent
+from kette_workflows.api import ChainClient, ChainEvent, ChainStateView
 from kette_workflows.publication import to_contract
-from kette_workflows.temporal.io import chain_workflow_id
-from kette_workflows.temporal.views import ChainStateView
 
 WAIT_SECONDS = 120.0
 
@@ -262,6 +260,7 @@ class ChainStack:
     ) -> None:
         self.settings = settings
         self.client = client
+        self.chains = ChainClient(client)
         self.publisher = publisher
         self.worker = worker
         self.bridge = bridge
@@ -308,19 +307,12 @@ class ChainStack:
         except AssertionError as error:
             raise AssertionError(f"{error}\n{self.worker.logs()}\n{self.bridge.logs()}") from None
 
-    def handle(self, participant_id: str) -> WorkflowHandle[Any, Any]:
-        return self.client.get_workflow_handle(chain_workflow_id(participant_id))
-
     async def state(self, participant_id: str) -> ChainStateView:
         """The chain's own view; a closed chain lingers a while, so no `result()` to wait on."""
-        view = await self.handle(participant_id).query("state", result_type=ChainStateView)
-        assert isinstance(view, ChainStateView)
-        return view
+        return await self.chains.state(participant_id)
 
     async def timeline(self, participant_id: str) -> list[ChainEvent]:
-        return list(
-            await self.handle(participant_id).query("timeline", result_type=list[ChainEvent])
-        )
+        return await self.chains.timeline(participant_id)
 
     async def start_worker(self) -> None:
         await self.worker.start()

@@ -10,6 +10,7 @@ from chain_stack_support import ChainStack, expected_chain_ids, first_occurrence
 from kette_core.contracts import chain as contract
 from kette_core.contracts.vocabulary import Stage
 from kette_devstack.scenario.script import PlayRules
+from kette_workflows.api import ConfirmOffer, RecordFollowUp
 
 pytestmark = pytest.mark.integration
 
@@ -69,7 +70,8 @@ async def test_the_trained_person_goes_straight_to_work_and_closes_after_the_fol
     )
     # the closing events are on Kafka before the follow-up Update returns to the player
     await chain_stack.wait_for(
-        lambda: player.stats["decisions.record_follow_up"] == 1, "the follow-up Update to return"
+        lambda: player.stats[f"decisions.{RecordFollowUp.name}"] == 1,
+        "the follow-up Update to return",
     )
 
     view = chain_stack.view(participant_id)
@@ -81,6 +83,6 @@ async def test_the_trained_person_goes_straight_to_work_and_closes_after_the_fol
     assert plan[Stage.LANGUAGE] == contract.PlannedStageStatus.MET_AT_ENTRY
     assert player.stats["published.matching"] == 1
     assert player.stats["published.provider"] == 2  # accepted, enrolled (the job start)
-    assert player.stats["decisions.confirm_offer"] == 1
-    assert player.stats["decisions.record_follow_up"] == 1
+    assert player.stats[f"decisions.{ConfirmOffer.name}"] == 1
+    assert player.stats[f"decisions.{RecordFollowUp.name}"] == 1
     assert player.stats["decisions.rejected"] == 0

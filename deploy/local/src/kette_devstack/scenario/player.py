@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 import structlog
 from aiokafka import AIOKafkaConsumer
 from pydantic import Field
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from kette_core.contracts.participants import ParticipantRegistered
@@ -28,12 +28,10 @@ from kette_core.ids import stable_event_id
 from kette_core.publishing import EventPublisher
 from kette_devstack.scenario.chain_view import ChainBook
 from kette_devstack.scenario.script import Action, Decide, PlayRules, Publish, next_actions
+from kette_workflows.api import ChainClient, ChainNotFound, DecisionRejected
 from kette_workflows.settings import WorkflowSettings
-from kette_workflows.temporal.io import DecisionResult
 
 log = structlog.get_logger(__name__)
-
-_GONE = (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION)
 
 
 class ScenarioSettings(WorkflowSettings):
@@ -81,7 +79,7 @@ class ScenarioPlayer:
         self.book = ChainBook()
         self.rules = rules or PlayRules()
         self.stats: Counter[str] = Counter()
-        self._client = client
+        self._chains = ChainClient(client)
         self._publisher = publisher
         self._pace = settings.pace_seconds if pace_seconds is None else pace_seconds
         self._only = only
@@ -176,7 +174,7 @@ class ScenarioPlayer:
                 first_seen = self._first_seen.setdefault(key, now)
                 if now - first_seen < self._delay(key):
                     continue
-                task = asyncio.create_task(self._execute(action, view.workflow_id))
+                task = asyncio.create_task(self._execute(action, view.participant_id))
                 self._running[key] = task
 
     def _delay(self, key: str) -> float:
@@ -186,14 +184,14 @@ class ScenarioPlayer:
         spread = hashlib.sha256(key.encode()).digest()[0] / 255
         return self._pace * (0.5 + spread)
 
-    async def _execute(self, action: Action, workflow_id: str) -> None:
+    async def _execute(self, action: Action, participant_id: str) -> None:
         key = action.key
         try:
             async with asyncio.timeout(self._step_timeout):
                 if isinstance(action, Publish):
                     async with self._publish_slots:
                         await self._publish(action)
-                elif await self._decide(action, workflow_id):
+                elif await self._decide(action, participant_id):
                     self._final.add(key)
             self._done_at[key] = self._clock()
         except TimeoutError:
@@ -221,21 +219,21 @@ class ScenarioPlayer:
         if action.key in self._done_at:
             self.stats["republished"] += 1
 
-    async def _decide(self, action: Decide, workflow_id: str) -> bool:
+    async def _decide(self, action: Decide, participant_id: str) -> bool:
         """True once the chain took the decision or is gone; a rejection may be retried later."""
-        handle = self._client.get_workflow_handle(workflow_id)
         try:
-            await handle.execute_update(
-                action.update, action.decision, id=action.update_id, result_type=DecisionResult
-            )
-        except WorkflowUpdateFailedError as failed:
+            await self._chains.decide(participant_id, action.decision, update_id=action.update_id)
+        except DecisionRejected as rejected:
             self.stats["decisions.rejected"] += 1
-            log.info("scenario.decision_rejected", key=action.key, cause=str(failed.cause))
+            log.info("scenario.decision_rejected", key=action.key, cause=str(rejected))
             return False
+        except ChainNotFound:
+            self.stats["decisions.too_late"] += 1
+            return True
         except RPCError as error:
-            if error.status not in _GONE:
+            if error.status != RPCStatusCode.FAILED_PRECONDITION:  # finishing as it was asked
                 raise
             self.stats["decisions.too_late"] += 1
             return True
-        self.stats[f"decisions.{action.update}"] += 1
+        self.stats[f"decisions.{action.decision.name}"] += 1
         return True

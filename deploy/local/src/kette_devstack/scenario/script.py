@@ -77,10 +77,9 @@ class Publish:
 
 @dataclass(frozen=True)
 class Decide:
-    """A caseworker decision, sent as the workflow Update `update` with a stable Update id."""
+    """A caseworker decision, sent through the ChainClient with a stable Update id."""
 
     key: str
-    update: str
     decision: Decision
     update_id: str
 
@@ -238,37 +237,34 @@ def _caseworker(view: ChainView) -> list[Action]:
     caseworker = caseworker_for(view.kommune or "Unna")
     actions: list[Action] = []
     for task in view.open_tasks.values():
-        decided = _decide_task(view, task, caseworker)
-        if decided is not None:
-            update, decision = decided
-            update_id = f"scenario:{task.task_id}:{update}"
-            actions.append(Decide(f"task:{task.task_id}", update, decision, update_id))
+        decision = _decide_task(view, task, caseworker)
+        if decision is not None:
+            update_id = f"scenario:{task.task_id}:{decision.name}"
+            actions.append(Decide(f"task:{task.task_id}", decision, update_id))
     actions.extend(_finish_stages_running_at_entry(view, caseworker))
     return actions
 
 
-def _decide_task(
-    view: ChainView, task: contract.TaskOpened, caseworker: str
-) -> tuple[str, Decision] | None:
+def _decide_task(view: ChainView, task: contract.TaskOpened, caseworker: str) -> Decision | None:
     kind, stage = task.kind, task.stage
     if kind == contract.TaskKind.DECISION_NEEDED and stage is not None:
         return _decide_stage(view, stage, caseworker)
     if kind == contract.TaskKind.NO_OFFER_FOUND and stage is not None:
         return _arrange_without_match(view, stage, caseworker)
     if kind == contract.TaskKind.FOLLOW_UP:
-        return "record_follow_up", RecordFollowUp(still_employed=True, caseworker_id=caseworker)
+        return RecordFollowUp(still_employed=True, caseworker_id=caseworker)
     if kind == contract.TaskKind.PLAN_COMPLETED:
-        return "close_case", CloseCase(reason=CloseReason.GOAL_REACHED, caseworker_id=caseworker)
+        return CloseCase(reason=CloseReason.GOAL_REACHED, caseworker_id=caseworker)
     if kind == contract.TaskKind.ELIGIBILITY_END:
-        return "record_eligibility_exception", RecordEligibilityException(
+        return RecordEligibilityException(
             exception=EligibilityException.FINISH_ONGOING_STAGE, caseworker_id=caseworker
         )
     if kind in _ROUTINE_TASKS:
-        return "complete_task", CompleteTask(task_id=task.task_id, caseworker_id=caseworker)
+        return CompleteTask(task_id=task.task_id, caseworker_id=caseworker)
     return None
 
 
-def _decide_stage(view: ChainView, stage: Stage, caseworker: str) -> tuple[str, Decision]:
+def _decide_stage(view: ChainView, stage: Stage, caseworker: str) -> Decision:
     """Take the best proposal not tried yet; ask again when none is left.
 
     A stage without a module (recognition of a foreign certificate) is arranged by the
@@ -276,30 +272,26 @@ def _decide_stage(view: ChainView, stage: Stage, caseworker: str) -> tuple[str, 
     """
     planned = view.plan.get(stage)
     if planned is not None and not planned.modules:
-        return "record_outcome", RecordOutcome(
-            stage=stage, outcome=ReportKind.COMPLETED, caseworker_id=caseworker
-        )
+        return RecordOutcome(stage=stage, outcome=ReportKind.COMPLETED, caseworker_id=caseworker)
     tried = {r.confirmed.offer_id for r in view.referrals_for(stage)}
     offers = view.offers.get(stage)
     untried = [o for o in (offers.offer_ids if offers else ()) if o not in tried]
     if untried:
-        return "confirm_offer", ConfirmOffer(
-            stage=stage, offer_id=untried[0], caseworker_id=caseworker
-        )
-    return "request_new_match", RequestNewMatch(stage=stage, caseworker_id=caseworker)
+        return ConfirmOffer(stage=stage, offer_id=untried[0], caseworker_id=caseworker)
+    return RequestNewMatch(stage=stage, caseworker_id=caseworker)
 
 
-def _arrange_without_match(view: ChainView, stage: Stage, caseworker: str) -> tuple[str, Decision]:
+def _arrange_without_match(view: ChainView, stage: Stage, caseworker: str) -> Decision:
     """Matching found nothing: book a course herself (arranging childcare), else skip."""
     request = view.latest_request(stage)
     tried = {r.confirmed.offer_id for r in view.referrals_for(stage)}
     module = request.module if request is not None else None
     offer = found_by_caseworker(stage, module, view.kommune or "Unna", tried)
     if offer is None:
-        return "skip_stage", SkipStage(
+        return SkipStage(
             stage=stage, reason=SkipReason.NO_OFFER_AVAILABLE, caseworker_id=caseworker
         )
-    return "choose_other_offer", ChooseOtherOffer(
+    return ChooseOtherOffer(
         stage=stage,
         offer_id=offer.offer_id,
         provider_id=offer.provider_id,
@@ -334,9 +326,5 @@ def _finish_stages_running_at_entry(view: ChainView, caseworker: str) -> list[Ac
             stage=stage, outcome=ReportKind.COMPLETED, caseworker_id=caseworker
         )
         update_id = f"scenario:{view.workflow_id}:finish-ongoing:{stage.value}"
-        actions.append(
-            Decide(
-                f"finish:{view.participant_id}:{stage.value}", "record_outcome", decision, update_id
-            )
-        )
+        actions.append(Decide(f"finish:{view.participant_id}:{stage.value}", decision, update_id))
     return actions
