@@ -42,14 +42,21 @@ class RuleBroken(Exception):
 def event_time(text: str, checked: datetime) -> datetime:
     """The SDK's `isoparse` of ce_time; `checked` is our `fromisoformat` of it, which agrees
     on the canonical RFC 3339 shape, so the slower parser runs only for anything else."""
-    if _CANONICAL_TIME.fullmatch(text):
+    if is_canonical_time(text):
         return checked
     parsed: datetime = isoparse(text)  # ValueError like the SDK's
     return parsed
 
 
+def is_canonical_time(text: str) -> bool:
+    """`YYYY-MM-DDThh:mm:ss[.ffffff](Z|±hh:mm)`: where `fromisoformat` and `isoparse` agree."""
+    return _CANONICAL_TIME.fullmatch(text) is not None
+
+
 def data_content_type(ce_headers: dict[str, str]) -> str | None:
     """What the SDK takes as `datacontenttype`: the last of content-type and ce_datacontenttype."""
+    if "ce_datacontenttype" not in ce_headers:
+        return ce_headers.get(CONTENT_TYPE_HEADER)
     content_type: str | None = None
     for name, text in ce_headers.items():
         if name in (CONTENT_TYPE_HEADER, "ce_datacontenttype"):

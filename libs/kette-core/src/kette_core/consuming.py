@@ -5,6 +5,7 @@
 import dataclasses
 import hashlib
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from typing import Any, Literal, Protocol, TypeVar, cast
 
 import structlog
@@ -12,15 +13,25 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.subscriber.usecase import BatchSubscriber
 from faststream.message import StreamMessage
+from structlog.contextvars import bind_contextvars, reset_contextvars
 
 from kette_core.contracts.base import EventPayload
 from kette_core.contracts.deadletter import DeadLetterRecorded
 from kette_core.envelope import InvalidEvent, ReceivedEvent, decode, new_event, readable_header
 from kette_core.ids import stable_event_id
-from kette_core.logging import bind_ids
 from kette_core.publishing import EventPublisher
 
 log = structlog.get_logger(__name__)
+
+
+def _log_context_variables() -> tuple[ContextVar[Any], ContextVar[Any]]:
+    """structlog's context variables for the two ids, found through its public API."""
+    tokens = bind_contextvars(event_id=None, participant_id=None)
+    reset_contextvars(**tokens)
+    return tokens["event_id"].var, tokens["participant_id"].var
+
+
+_EVENT_ID, _PARTICIPANT_ID = _log_context_variables()
 
 P = TypeVar("P", bound=EventPayload)
 Handler = Callable[[ReceivedEvent[P]], Awaitable[None]]
@@ -125,11 +136,23 @@ class EventConsumer:
             await self._dead_letters.record(record, self.group_id, invalid)
             return
         handler = self._handlers.handler_for(event.type)
-        with bind_ids(event_id=event.id, participant_id=event.subject):
-            if handler is None:
-                log.debug("consumer.event_ignored", ce_type=event.type)
-                return
+        if handler is None:
+            log.debug(
+                "consumer.event_ignored",
+                ce_type=event.type,
+                event_id=event.id,
+                participant_id=event.subject,
+            )
+            return
+        # What `bind_ids` does, at a fifth of its cost: it is paid for every record.
+        event_token = _EVENT_ID.set(event.id)
+        participant_token = None if event.subject is None else _PARTICIPANT_ID.set(event.subject)
+        try:
             await handler(event)
+        finally:
+            if participant_token is not None:
+                _PARTICIPANT_ID.reset(participant_token)
+            _EVENT_ID.reset(event_token)
 
 
 def subscribe(
@@ -154,7 +177,7 @@ def subscribe(
         batch=True,
         max_records=max_records,
         batch_timeout_ms=100,
-        parser=_tolerant_parser,
+        parser=_batch_parser,
         decoder=_raw_records,
     )
 
@@ -166,22 +189,30 @@ def subscribe(
     return subscriber
 
 
-async def _tolerant_parser(
+async def _batch_parser(
     records: Any, original: Callable[[Any], Awaitable[StreamMessage[Any]]]
 ) -> StreamMessage[Any]:
-    """FastStream decodes every header as UTF-8; keep going so we can dead-letter the record."""
+    """FastStream's message for the batch's bookkeeping (commit, rewind), parsed cheaply.
+
+    Its own parser decodes every header of every record, which `decode` does again; so it
+    parses only the first record (only the headers that are UTF-8, so a record we must
+    dead-letter cannot stop the batch), and the message carries the whole batch.
+    """
+    first = records[:1]
     try:
-        return await original(records)
+        message = await original(first)
     except UnicodeDecodeError:
-        readable = tuple(
-            dataclasses.replace(
-                record, headers=[(name, value) for name, value in record.headers if _is_utf8(value)]
+        message = await original(
+            tuple(
+                dataclasses.replace(
+                    record,
+                    headers=[(name, value) for name, value in record.headers if _is_utf8(value)],
+                )
+                for record in first
             )
-            for record in records
         )
-        message = await original(readable)
-        message.raw_message = records
-        return message
+    message.raw_message = records
+    return message
 
 
 async def _raw_records(message: StreamMessage[Any]) -> Any:
