@@ -160,6 +160,8 @@ def decode(
 
 def _require_attributes(event: OutgoingEvent[EventPayload], subject: str | None) -> None:
     """What the CloudEvents SDK refuses to write: empty attributes and a time without zone."""
+    if event.id and event.source and subject != "" and event.time.tzinfo is not None:
+        return  # `type` comes from the payload model and is never empty
     for name, text in (("id", event.id), ("source", event.source), ("type", event.type)):
         if not text:
             raise ValueError(f"CloudEvents attribute {name!r} must not be empty")

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 import structlog
+from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
@@ -37,7 +38,7 @@ def build_broker(settings: KetteSettings, **options: Any) -> KafkaBroker:
     production logs stay JSON and carry only our own event names. Services never create
     topics: the stack (or the cluster's operator) does, with the right retention and ACLs.
     """
-    options.setdefault("logger", structlog.get_logger("faststream"))
+    options.setdefault("logger", _QuietAboutTopics(structlog.get_logger("faststream")))
     options.setdefault("log_level", logging.DEBUG)
     options.setdefault("allow_auto_create_topics", False)  # topics are infrastructure
     return KafkaBroker(
@@ -47,3 +48,40 @@ def build_broker(settings: KetteSettings, **options: Any) -> KafkaBroker:
         enable_idempotence=True,
         **options,
     )
+
+
+def aiokafka_producer(broker: KafkaBroker) -> AIOKafkaProducer | None:
+    """The started aiokafka producer under the broker, for `EventPublisher`'s batches.
+
+    FastStream keeps it private (faststream is pinned in requirements/dev.txt, and
+    `tests/integration/core/test_core_publisher_on_kafka.py` fails if this stops finding
+    it). None when the broker is not started, is FastStream's in-memory test broker, or
+    has middlewares, which must see every message: then publish through FastStream.
+    """
+    if broker.middlewares:
+        return None
+    state = getattr(broker.config.producer, "_producer", None)
+    producer = getattr(state, "producer", None)
+    return producer if isinstance(producer, AIOKafkaProducer) else None
+
+
+class _QuietAboutTopics:
+    """FastStream's logger, minus its warning at every subscriber start that topics exist.
+
+    Services never create topics (`allow_auto_create_topics=False`), so the warning says
+    nothing new and, once per subscribed topic, buries what does. It is kept at debug level.
+    """
+
+    _NOTICE = "Auto create topics is disabled"
+
+    def __init__(self, logger: Any) -> None:
+        self._logger = logger
+
+    def log(self, level: int, message: str, *args: Any, **kwargs: Any) -> Any:
+        """Pass every line on; the topic notice at debug level."""
+        if level == logging.WARNING and message.startswith(self._NOTICE):
+            level = logging.DEBUG
+        return self._logger.log(level, message, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._logger, name)
