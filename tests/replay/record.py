@@ -169,7 +169,27 @@ async def closed_then_late_decision(env: WorkflowEnvironment) -> Histories:
         return {"closed_then_late_decision": await _history(env, driver, None)}
 
 
+async def paused_holds_timers(env: WorkflowEnvironment) -> Histories:
+    """Recorded with the pause-holds-timers patch (and the dynamic decision Update, the typed
+    carry-over): a referral's deadline and the review wait out a month's pause, then the
+    reminder fires on the pushed-back deadline and the case closes."""
+    today = (await now_of(env)).date()
+    chain = learner_profile(today, participant_id=_participant("paused_holds_timers"))
+    async with running_chain(env, chain) as driver:
+        await _confirm_language_offer(driver)
+        await env.sleep(timedelta(days=2))
+        await driver.decide(PauseCase(reason=PauseReason.CHILDCARE, caseworker_id=CASEWORKER))
+        await env.sleep(timedelta(days=30))
+        await driver.decide(ResumeCase(caseworker_id=CASEWORKER))
+        await env.sleep(timedelta(days=9))
+        await driver.settled()
+        await driver.decide(CloseCase(reason=CloseReason.MOVED_AWAY, caseworker_id=CASEWORKER))
+        await driver.handle.result()
+        return {"paused_holds_timers": await _history(env, driver, None)}
+
+
 SCENARIOS: dict[str, Scenario] = {
+    "paused_holds_timers": paused_holds_timers,
     "closed_then_late_decision": closed_then_late_decision,
     "happy_path": happy_path,
     "timers": timers,

@@ -7,6 +7,8 @@ recorded inputs (profile, programme, carried state) no longer load.
 
 from __future__ import annotations
 
+import base64
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from kette_workflows.temporal.io import WORKFLOW_NAME, ChainInput
-from kette_workflows.temporal.workflow import IntegrationsketteWorkflow
+from kette_workflows.temporal.workflow import PAUSE_HOLDS_TIMERS, IntegrationsketteWorkflow
 
 pytestmark = pytest.mark.component
 
@@ -30,6 +32,7 @@ SCENARIOS = {
     "closed_then_late_decision",
     "continue_as_new_first_run",
     "continue_as_new_carried_run",
+    "paused_holds_timers",
 }
 
 
@@ -39,6 +42,12 @@ def load(name: str) -> WorkflowHistory:
 
 def event_types(history: WorkflowHistory) -> list[str]:
     return [event.WhichOneof("attributes") or "" for event in history.events]
+
+
+def payload_texts(name: str) -> str:
+    """Every payload of a recording (inputs, markers, activity arguments), decoded to text."""
+    found = re.findall(r'"data":"([A-Za-z0-9+/=]+)"', (HISTORIES / f"{name}.json").read_text())
+    return "\n".join(base64.b64decode(data).decode("utf-8", "replace") for data in found)
 
 
 def replayer(*workflows: type) -> Replayer:
@@ -67,6 +76,10 @@ def test_the_recordings_show_what_they_are_named_for() -> None:
         for name in ("happy_path", "timers")
         for t in event_types(load(name))
     )  # recorded before the patches: the old path
+    paused = load("paused_holds_timers")
+    assert PAUSE_HOLDS_TIMERS in payload_texts("paused_holds_timers")
+    assert "provider_no_response" in payload_texts("paused_holds_timers")
+    assert event_types(paused).count("workflow_execution_update_completed_event_attributes") >= 4
     first = event_types(load("continue_as_new_first_run"))
     assert first[-1] == "workflow_execution_continued_as_new_event_attributes"
     carried = load("continue_as_new_carried_run")
@@ -131,3 +144,22 @@ async def test_the_same_change_behind_workflow_patched_replays_cleanly(name: str
     result = await replayer(PatchedPauseBeforePublishing).replay_workflow(load(name))
 
     assert result.replay_failure is None
+
+
+@workflow.defn(name=WORKFLOW_NAME)
+class PauseDoesNotHoldTimers(IntegrationsketteWorkflow):
+    """The pause patch taken out again: the reminder would fire during the pause."""
+
+    @workflow.init
+    def __init__(self, start: ChainInput) -> None:
+        super().__init__(start)
+        self._chain.state.pause_holds_timers = False
+
+    @workflow.run
+    async def run(self, start: ChainInput) -> str:
+        return await super().run(start)
+
+
+async def test_the_paused_recording_needs_the_pause_to_hold_its_timers() -> None:
+    with pytest.raises(workflow.NondeterminismError):
+        await replayer(PauseDoesNotHoldTimers).replay_workflow(load("paused_holds_timers"))

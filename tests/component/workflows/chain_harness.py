@@ -27,10 +27,10 @@ from kette_workflows.api import (
     ParticipantProfile,
     ProposedOffer,
     ProviderReport,
+    ReportKind,
     Task,
     chain_workflow_id,
 )
-from kette_workflows.domain.vocabulary import ReportKind
 from kette_workflows.programmes import load_programme
 from kette_workflows.temporal.io import MatchSignal, PublishChainEvents, ReportSignal
 from kette_workflows.temporal.workflow import IntegrationsketteWorkflow

@@ -16,8 +16,9 @@ from kette_workflows.api import (
     EligibilityException,
     RecordEligibilityException,
     RecordFollowUp,
+    ReportKind,
+    TaskKind,
 )
-from kette_workflows.domain.vocabulary import ReportKind, TaskKind
 from tests.support.profiles import learner_profile
 
 pytestmark = pytest.mark.component

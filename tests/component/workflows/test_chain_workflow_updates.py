@@ -13,6 +13,7 @@ from kette_core.contracts.chain import PauseReason
 from kette_core.contracts.vocabulary import Stage
 from kette_workflows.api import (
     CloseCase,
+    CloseReason,
     ConfirmOffer,
     Decision,
     DecisionRejected,
@@ -21,7 +22,6 @@ from kette_workflows.api import (
     RequestNewMatch,
     ResumeCase,
 )
-from kette_workflows.domain.vocabulary import CloseReason
 from tests.support.profiles import learner_profile
 
 pytestmark = pytest.mark.component

@@ -13,9 +13,9 @@ from workflow_builders import CASEWORKER, START, Driver, profile, programme
 from kette_core.contracts.chain import PauseReason
 from kette_core.contracts.vocabulary import Stage
 from kette_workflows.domain.chain import Chain
-from kette_workflows.domain.decisions import PauseCase, ResumeCase
+from kette_workflows.domain.decisions import CompleteTask, PauseCase, ResumeCase
 from kette_workflows.domain.inputs import ResidenceStatusChange
-from kette_workflows.domain.state import ChainState
+from kette_workflows.domain.state import CLOSED_TASKS_KEPT, TIMELINE_KEPT, ChainState
 from kette_workflows.domain.vocabulary import ReportKind
 
 pytestmark = pytest.mark.unit
@@ -139,3 +139,63 @@ def test_the_state_json_schema_is_plain_json(start: Start) -> None:
 
     assert ChainState.model_validate(data) == driver.chain.state
     assert data["programme"]["programme_id"] == "durchstarten"
+
+
+# -- bounded across continue-as-new -------------------------------------------------------------
+
+CARRIED_STATE_LIMIT = 64 * 1024
+"""Bytes of JSON a chain carries into its next run, whatever its age (the programme is ~20 KiB)."""
+
+
+def decade_of_monthly_reviews_and_attendance(driver: Driver, months: int) -> list[int]:
+    """An enrolled course with a monthly attendance report and a review done when due; the
+    state's JSON size after every year."""
+    driver.propose(Stage.LANGUAGE, "jik")
+    driver.confirm(Stage.LANGUAGE, "jik")
+    driver.report(Stage.LANGUAGE, ReportKind.ENROLLED)
+    sizes = []
+    for month in range(1, months + 1):
+        driver.later(days=30)
+        driver.chain.fire_due_timers(driver.now)
+        driver.report(Stage.LANGUAGE, ReportKind.ATTENDANCE, attendance_percent=60 + month % 40)
+        for task in driver.chain.open_tasks():
+            decision = CompleteTask(task_id=task.task_id, caseworker_id=CASEWORKER)
+            driver.chain.decide(decision, driver.now)
+        if month % 12 == 0:
+            sizes.append(len(driver.chain.to_json()))
+    return sizes
+
+
+def test_ten_years_of_reviews_and_reports_carry_a_bounded_state(start: Start) -> None:
+    driver = start(eligibility_ends_on=date(2036, 12, 31))
+
+    sizes = decade_of_monthly_reviews_and_attendance(driver, months=120)
+
+    assert driver.chain.state.last_sequence > TIMELINE_KEPT  # more events than the chain keeps
+    assert len(driver.chain.timeline()) == TIMELINE_KEPT
+    assert len(driver.chain.state.tasks) <= CLOSED_TASKS_KEPT + len(driver.chain.open_tasks())
+    assert max(sizes) < CARRIED_STATE_LIMIT
+    later_years = sizes[-5:]
+    assert max(later_years) <= min(later_years) * 1.05, f"the state grows with age: {sizes}"
+
+
+def test_the_timeline_keeps_the_most_recent_events_in_order(start: Start) -> None:
+    driver = start(eligibility_ends_on=date(2036, 12, 31))
+    decade_of_monthly_reviews_and_attendance(driver, months=120)
+
+    sequences = [event.sequence for event in driver.chain.timeline()]
+
+    last = driver.chain.state.last_sequence
+    assert sequences == list(range(last - TIMELINE_KEPT + 1, last + 1))
+
+
+def test_a_state_carried_by_an_older_run_loads_without_its_retired_fields(start: Start) -> None:
+    driver = busy_chain(start())
+    older = json.loads(driver.chain.to_json())
+    older["handled_report_ids"] = ["ce-1", "ce-2"]
+    del older["plan_completed_task_opened"]
+
+    restored = ChainState.model_validate(older)
+
+    assert restored.plan_completed_task_opened is False
+    assert restored.timeline == driver.chain.state.timeline

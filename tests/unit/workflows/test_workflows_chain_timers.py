@@ -8,12 +8,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from workflow_builders import CASEWORKER, START, Driver, kinds
 
+from kette_core.contracts.chain import PauseReason
 from kette_core.contracts.vocabulary import Stage
 from kette_workflows.domain.decisions import (
     PauseCase,
     RecordEligibilityException,
     RecordFollowUp,
+    ResumeCase,
 )
+from kette_workflows.domain.events import ChainEvent
 from kette_workflows.domain.vocabulary import (
     ChainStatus,
     CloseReason,
@@ -225,3 +228,80 @@ def test_the_follow_up_counts_from_the_start_day_the_provider_reported(start: St
     driver.chain.fire_due_timers(follow_up.due_at)
     task = next(t for t in driver.chain.open_tasks() if t.kind == TaskKind.FOLLOW_UP)
     assert task.due_on == date(2025, 9, 10)
+
+
+# -- what a pause does to each timer ------------------------------------------------------------
+
+
+def pause(driver: Driver) -> None:
+    decision = PauseCase(reason=PauseReason.CHILDCARE, caseworker_id=CASEWORKER)
+    driver.chain.decide(decision, driver.now)
+
+
+def resume(driver: Driver) -> list[ChainEvent]:
+    return driver.chain.decide(ResumeCase(caseworker_id=CASEWORKER), driver.now)
+
+
+def test_a_pause_holds_the_provider_deadline_and_the_review(start: Start) -> None:
+    driver = start(residence_status_expires_on=date(2025, 9, 30))
+    driver.propose(Stage.LANGUAGE, "jik")
+    driver.confirm(Stage.LANGUAGE, "jik")
+    driver.later(days=3)
+
+    pause(driver)
+
+    held = {TimerKind.PROVIDER_RESPONSE, TimerKind.CASE_REVIEW}
+    assert held.isdisjoint(timer_kinds(driver))
+    assert {TimerKind.ELIGIBILITY_END, TimerKind.RESIDENCE_EXPIRY} <= set(timer_kinds(driver))
+    assert driver.chain.fire_due_timers(START + timedelta(days=100)) == []
+    assert open_task_kinds(driver) == []
+
+
+def test_on_resume_the_held_deadlines_move_by_the_length_of_the_pause(start: Start) -> None:
+    driver = start()
+    driver.propose(Stage.LANGUAGE, "jik")
+    driver.confirm(Stage.LANGUAGE, "jik")
+    answer_due = driver.referral(Stage.LANGUAGE).answer_due_at
+    review_due = driver.chain.state.review_due_at
+    driver.later(days=3)
+    pause(driver)
+    driver.later(days=40)
+
+    resume(driver)
+
+    timers = {timer.kind: timer.due_at for timer in driver.chain.armed_timers()}
+    assert timers[TimerKind.PROVIDER_RESPONSE] == answer_due + timedelta(days=40)
+    assert timers[TimerKind.CASE_REVIEW] == review_due + timedelta(days=40)
+
+
+def test_a_pause_does_not_hold_the_job_follow_up(start: Start) -> None:
+    driver = start(
+        language_level="B2",
+        vocational_qualification="foreign",
+        goal={"target_stage": "job"},
+    )
+    driver.propose(Stage.JOB, "job-1")
+    driver.confirm(Stage.JOB, "job-1")
+    driver.report(Stage.JOB, ReportKind.ENROLLED)
+    pause(driver)
+
+    assert TimerKind.JOB_FOLLOW_UP in timer_kinds(driver)
+
+
+def test_a_chain_recorded_before_the_patch_keeps_its_timers_running_while_paused(
+    start: Start,
+) -> None:
+    driver = start()
+    driver.chain.state.pause_holds_timers = False  # what the workflow sets on an old history
+    driver.propose(Stage.LANGUAGE, "jik")
+    driver.confirm(Stage.LANGUAGE, "jik")
+    answer_due = driver.referral(Stage.LANGUAGE).answer_due_at
+    pause(driver)
+    driver.later(days=40)
+
+    events = driver.chain.fire_due_timers(driver.now)
+    resume(driver)
+
+    assert TaskKind.PROVIDER_NO_RESPONSE in open_task_kinds(driver)
+    assert kinds(events) == ["task_opened"]
+    assert driver.referral(Stage.LANGUAGE).answer_due_at == answer_due

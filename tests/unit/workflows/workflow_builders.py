@@ -16,6 +16,7 @@ from kette_workflows.domain.programme import Programme
 from kette_workflows.domain.referrals import Referral
 from kette_workflows.domain.vocabulary import ReportKind
 from kette_workflows.programmes import load_programme
+from tests.support.profiles import learner_profile
 
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 CASEWORKER = "cw-4b1d2c"
@@ -29,24 +30,9 @@ def programme(programme_id: str = "durchstarten") -> Programme:
 
 
 def profile(**overrides: Any) -> ParticipantProfile:
-    """A 21-year-old A1 learner with a Duldung, no certificate, aiming for an apprenticeship."""
-    fields: dict[str, Any] = {
-        "participant_id": PARTICIPANT,
-        "kommune": "Unna",
-        "programme_id": "durchstarten",
-        "eligibility_ends_on": date(2031, 5, 31),
-        "residence_status": "duldung",
-        "residence_status_expires_on": None,
-        "language_level": "A1",
-        "school_certificate": "none",
-        "vocational_qualification": "none",
-        "current_activity": "none",
-        "goal": {"target_stage": "apprenticeship"},
-        "constraints": {"childcare_needed": False, "employment_ban": False},
-        "consent_to_share": True,
-    }
-    fields.update(overrides)
-    return ParticipantProfile.model_validate(fields)
+    """The shared learner, with the fixed id and age limit these unit tests pin."""
+    pinned = {"participant_id": PARTICIPANT, "eligibility_ends_on": date(2031, 5, 31)}
+    return learner_profile(START.date(), **(pinned | overrides))
 
 
 def kinds(events: list[ChainEvent]) -> list[str]:

@@ -1,5 +1,6 @@
 """The chain's public surface: callers import from here, never from the modules behind it."""
 
+from kette_core.contracts.chain import PauseReason, SkipReason
 from kette_workflows.client import CaseloadEntry, ChainClient, ChainNotFound, caseload_query
 from kette_workflows.domain import (
     DECISION_TYPES,
@@ -30,6 +31,14 @@ from kette_workflows.domain import (
     Task,
     UpdateProfile,
 )
+from kette_workflows.domain.vocabulary import (
+    ChainStatus,
+    CloseReason,
+    ReorderReason,
+    ReportKind,
+    StagePhase,
+    TaskKind,
+)
 from kette_workflows.temporal.io import TASK_QUEUE, ChainInput, DecisionResult, chain_workflow_id
 from kette_workflows.temporal.views import ChainStateView
 
@@ -42,9 +51,11 @@ __all__ = [
     "ChainInput",
     "ChainNotFound",
     "ChainStateView",
+    "ChainStatus",
     "ChangeGoal",
     "ChooseOtherOffer",
     "CloseCase",
+    "CloseReason",
     "CompleteTask",
     "ConfirmOffer",
     "Decision",
@@ -54,6 +65,7 @@ __all__ = [
     "MatchResult",
     "ParticipantProfile",
     "PauseCase",
+    "PauseReason",
     "PlanView",
     "Programme",
     "ProposedOffer",
@@ -61,12 +73,17 @@ __all__ = [
     "RecordEligibilityException",
     "RecordFollowUp",
     "RecordOutcome",
+    "ReorderReason",
     "ReorderStages",
+    "ReportKind",
     "RequestNewMatch",
     "ResidenceStatusChange",
     "ResumeCase",
+    "SkipReason",
     "SkipStage",
+    "StagePhase",
     "Task",
+    "TaskKind",
     "UpdateProfile",
     "caseload_query",
     "chain_workflow_id",

@@ -18,7 +18,7 @@ from kette_workflows.domain.stages import StageProgress
 from kette_workflows.domain.tasks import Task
 from kette_workflows.domain.vocabulary import ChainStatus, CloseReason
 
-TIMELINE_KEPT = 200
+TIMELINE_KEPT = 100
 """Recent events the `timeline` query answers from; the full history is on kette.chain.v1."""
 CLOSED_TASKS_KEPT = 20
 """Done or moot tasks kept for the caseworker's recent view; open tasks are always kept."""

@@ -30,21 +30,23 @@ from kette_core.ids import stable_event_id
 from kette_devstack.scenario.catalogue import found_by_caseworker, match
 from kette_devstack.scenario.chain_view import ChainView, ReferralView
 from kette_devstack.scenario.cohort import caseworker_for
-from kette_workflows.domain.decisions import (
+from kette_workflows.api import (
     ChooseOtherOffer,
     CloseCase,
+    CloseReason,
     CompleteTask,
     ConfirmOffer,
     Decision,
+    EligibilityException,
     RecordEligibilityException,
     RecordFollowUp,
     RecordOutcome,
+    ReportKind,
     RequestNewMatch,
+    SkipReason,
     SkipStage,
 )
-from kette_workflows.domain.profile import EligibilityException
 from kette_workflows.domain.schedule import add_months
-from kette_workflows.domain.vocabulary import CloseReason, ReportKind, SkipReason
 from kette_workflows.programmes import load_programme
 
 

@@ -452,7 +452,9 @@ class ChainReplanned(ChainEvent):
 
 
 class ChainPaused(ChainEvent):
-    """The chain is paused; timers for the provider and reviews hold."""
+    """The chain is paused: nothing new opens, the provider's answer deadline and the case
+    review hold (on resume they move back by the pause); the end of eligibility at 27, a
+    residence permit's expiry and the job follow-up keep running."""
 
     event_type: ClassVar[str] = "kette.chain.paused.v1"
     model_config = example_config(
