@@ -120,6 +120,7 @@ class EnrolledChain:
         report = ProviderReport(
             report_id=report_id,
             referral_id=self.referral_id,
+            provider_id=PROVIDER,
             kind=ReportKind.ATTENDANCE,
             reported_on=on.date(),
             attendance_percent=100,
@@ -162,6 +163,7 @@ async def start_enrolled_chain(
     enrolled = ProviderReport(
         report_id=f"bench-enrolled-{uuid.uuid4()}",
         referral_id=confirmed.referral_id,
+        provider_id=PROVIDER,
         kind=ReportKind.ENROLLED,
         reported_on=now.date(),
     )

@@ -44,6 +44,7 @@ from kette_workflows.api import (  # noqa: E402
     ConfirmOffer,
     DecisionRejected,
     PauseCase,
+    ProviderReport,
     ResumeCase,
 )
 from kette_workflows.domain.vocabulary import (  # noqa: E402
@@ -52,7 +53,7 @@ from kette_workflows.domain.vocabulary import (  # noqa: E402
     TaskKind,
 )
 from kette_workflows.temporal import search_attributes  # noqa: E402
-from kette_workflows.temporal.io import ConsentSignal  # noqa: E402
+from kette_workflows.temporal.io import ConsentSignal, ReportSignal  # noqa: E402
 from kette_workflows.temporal.workflow import IntegrationsketteWorkflow  # noqa: E402
 from tests.support.profiles import learner_profile  # noqa: E402
 
@@ -188,7 +189,37 @@ async def paused_holds_timers(env: WorkflowEnvironment) -> Histories:
         return {"paused_holds_timers": await _history(env, driver, None)}
 
 
+async def reports_follow_the_referral(env: WorkflowEnvironment) -> Histories:
+    """Recorded with the reports-follow-the-referral patch: a stranger's report and a
+    'completed' before 'enrolled' are refused (the second asks the caseworker), then the
+    course runs properly and the case closes."""
+    today = (await now_of(env)).date()
+    chain = learner_profile(today, participant_id=_participant("reports_follow_the_referral"))
+    async with running_chain(env, chain) as driver:
+        await _confirm_language_offer(driver)
+        referral_id = await driver.referral_id(Stage.LANGUAGE)
+        stranger = ProviderReport(
+            report_id="stranger-1",
+            referral_id=referral_id,
+            provider_id="someone-else",
+            kind=ReportKind.ENROLLED,
+            reported_on=today,
+        )
+        await driver.handle.signal(
+            IntegrationsketteWorkflow.provider_reported,
+            ReportSignal(input_id=stranger.report_id, report=stranger),
+        )
+        await driver.report(Stage.LANGUAGE, ReportKind.COMPLETED, on=today)
+        await driver.report(Stage.LANGUAGE, ReportKind.ENROLLED, on=today)
+        await driver.report(Stage.LANGUAGE, ReportKind.COMPLETED, on=today)
+        await driver.settled()
+        await driver.decide(CloseCase(reason=CloseReason.MOVED_AWAY, caseworker_id=CASEWORKER))
+        await driver.handle.result()
+        return {"reports_follow_the_referral": await _history(env, driver, None)}
+
+
 SCENARIOS: dict[str, Scenario] = {
+    "reports_follow_the_referral": reports_follow_the_referral,
     "paused_holds_timers": paused_holds_timers,
     "closed_then_late_decision": closed_then_late_decision,
     "happy_path": happy_path,

@@ -19,7 +19,11 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from kette_workflows.temporal.io import WORKFLOW_NAME, ChainInput
-from kette_workflows.temporal.workflow import PAUSE_HOLDS_TIMERS, IntegrationsketteWorkflow
+from kette_workflows.temporal.workflow import (
+    PAUSE_HOLDS_TIMERS,
+    REPORTS_FOLLOW_THE_REFERRAL,
+    IntegrationsketteWorkflow,
+)
 
 pytestmark = pytest.mark.component
 
@@ -33,6 +37,7 @@ SCENARIOS = {
     "continue_as_new_first_run",
     "continue_as_new_carried_run",
     "paused_holds_timers",
+    "reports_follow_the_referral",
 }
 
 
@@ -80,6 +85,9 @@ def test_the_recordings_show_what_they_are_named_for() -> None:
     assert PAUSE_HOLDS_TIMERS in payload_texts("paused_holds_timers")
     assert "provider_no_response" in payload_texts("paused_holds_timers")
     assert event_types(paused).count("workflow_execution_update_completed_event_attributes") >= 4
+    refused = payload_texts("reports_follow_the_referral")
+    assert REPORTS_FOLLOW_THE_REFERRAL in refused
+    assert "wrong_provider" in refused and "report_refused" in refused
     first = event_types(load("continue_as_new_first_run"))
     assert first[-1] == "workflow_execution_continued_as_new_event_attributes"
     carried = load("continue_as_new_carried_run")
@@ -153,7 +161,8 @@ class PauseDoesNotHoldTimers(IntegrationsketteWorkflow):
     @workflow.init
     def __init__(self, start: ChainInput) -> None:
         super().__init__(start)
-        self._chain.state.pause_holds_timers = False
+        behaviour = self._chain.state.behaviour
+        self._chain.state.behaviour = behaviour.model_copy(update={"pause_holds_timers": False})
 
     @workflow.run
     async def run(self, start: ChainInput) -> str:

@@ -31,6 +31,7 @@ from kette_workflows.api import (
     Task,
     chain_workflow_id,
 )
+from kette_workflows.domain.events import ReferralConfirmed
 from kette_workflows.programmes import load_programme
 from kette_workflows.temporal.io import MatchSignal, PublishChainEvents, ReportSignal
 from kette_workflows.temporal.workflow import IntegrationsketteWorkflow
@@ -128,16 +129,22 @@ class ChainDriver:
     async def decide(self, decision: Decision) -> DecisionResult:
         return await self.chains.decide(self.participant_id, decision)
 
-    async def referral_id(self, stage: Stage) -> str:
+    async def referral(self, stage: Stage) -> ReferralConfirmed:
         for event in reversed(await self.timeline()):
-            if event.kind == "referral_confirmed" and event.stage == stage:  # type: ignore[union-attr]
-                return str(event.referral_id)  # type: ignore[union-attr]
+            if isinstance(event, ReferralConfirmed) and event.stage == stage:
+                return event
         raise AssertionError(f"no referral confirmed for {stage}")
 
+    async def referral_id(self, stage: Stage) -> str:
+        return (await self.referral(stage)).referral_id
+
     async def report(self, stage: Stage, kind: ReportKind, on: date, **details: Any) -> None:
+        """The provider holding the stage's referral reports."""
+        referral = await self.referral(stage)
         report = ProviderReport(
             report_id=self._input_id(),
-            referral_id=await self.referral_id(stage),
+            referral_id=referral.referral_id,
+            provider_id=referral.provider_id,
             kind=kind,
             reported_on=on,
             **details,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from workflow_builders import CASEWORKER, Driver, kinds
 
-from kette_core.contracts.chain import PlanReason
+from kette_core.contracts.chain import IgnoredReason, PlanReason
 from kette_core.contracts.vocabulary import Activity, Module, Stage
 from kette_workflows.domain.decisions import (
     ChooseOtherOffer,
@@ -27,7 +27,6 @@ from kette_workflows.domain.events import (
 from kette_workflows.domain.rejections import DecisionRejected
 from kette_workflows.domain.vocabulary import (
     CloseReason,
-    IgnoredReason,
     ReportKind,
     StagePhase,
     TaskKind,

@@ -132,6 +132,7 @@ def test_drop_out_then_retry_with_another_proposed_offer(start: Start) -> None:
     confirmed = next(e for e in retry if isinstance(e, ReferralConfirmed))
     assert confirmed.offer_id == "jik-b"
     assert driver.chain.state.progress(Stage.LANGUAGE).attempts == 2
+    driver.report(Stage.LANGUAGE, ReportKind.ENROLLED)
     driver.report(Stage.LANGUAGE, ReportKind.COMPLETED)
     assert phases(driver)[Stage.LANGUAGE] == StagePhase.COMPLETED
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from workflow_builders import CASEWORKER, Driver, kinds
 
-from kette_core.contracts.chain import PlannedStageStatus
+from kette_core.contracts.chain import IgnoredReason, PlannedStageStatus
 from kette_core.contracts.vocabulary import Stage
 from kette_workflows.domain.decisions import ChooseOtherOffer, RecordOutcome
 from kette_workflows.domain.events import (
@@ -18,10 +18,10 @@ from kette_workflows.domain.events import (
 )
 from kette_workflows.domain.inputs import MatchResult, ResidenceStatusChange
 from kette_workflows.domain.rejections import DecisionRejected
+from kette_workflows.domain.state import Behaviour
 from kette_workflows.domain.vocabulary import (
     ChainStatus,
     CloseReason,
-    IgnoredReason,
     ReferralStatus,
     ReportKind,
     StagePhase,
@@ -231,3 +231,72 @@ def test_an_ineligible_new_status_marks_open_stages_not_eligible(start: Start) -
     plan = driver.chain.plan()
     assert {p.status for p in plan.stages} == {PlannedStageStatus.NOT_ELIGIBLE}
     assert driver.chain.state.referrals[0].status == ReferralStatus.WITHDRAWN
+
+
+# -- reports follow the referral: its provider, its order --------------------------------------
+
+
+def referred_to_jik(start: Start) -> Driver:
+    driver = start()
+    driver.propose(Stage.LANGUAGE, "jik", provider_id="vhs-unna")
+    driver.confirm(Stage.LANGUAGE, "jik")
+    return driver
+
+
+def test_a_report_from_another_provider_changes_nothing_and_is_recorded(start: Start) -> None:
+    driver = referred_to_jik(start)
+    before = driver.chain.state.model_copy(deep=True)
+
+    events = driver.report(Stage.LANGUAGE, ReportKind.ENROLLED, provider_id="awo-kamen")
+
+    assert kinds(events) == ["input_ignored"]
+    assert isinstance(events[0], InputIgnored)
+    assert events[0].reason == IgnoredReason.WRONG_PROVIDER
+    assert driver.chain.state.referrals == before.referrals
+    assert driver.chain.state.stages == before.stages
+    assert driver.chain.open_tasks() == before.open_tasks(), "an impostor is no caseworker task"
+
+
+def test_completed_before_enrolled_is_refused_and_the_caseworker_asked(start: Start) -> None:
+    driver = referred_to_jik(start)
+    driver.report(Stage.LANGUAGE, ReportKind.ACCEPTED)
+
+    events = driver.report(Stage.LANGUAGE, ReportKind.COMPLETED)
+
+    assert kinds(events) == ["input_ignored", "task_opened"]
+    assert isinstance(events[0], InputIgnored)
+    assert events[0].reason == IgnoredReason.NOT_APPLICABLE
+    assert driver.referral(Stage.LANGUAGE).status == ReferralStatus.ACCEPTED
+    [task] = [t for t in driver.chain.open_tasks() if t.kind == TaskKind.REPORT_REFUSED]
+    assert task.message_de.startswith(
+        "Sprache: Der Träger meldet „abgeschlossen“, die Zuweisung ist aber „angenommen“."
+    )
+    assert driver.report(Stage.LANGUAGE, ReportKind.ENROLLED)[0].kind == "outcome_recorded"
+
+
+def test_the_caseworker_may_record_a_completion_the_provider_never_started(
+    start: Start,
+) -> None:
+    driver = referred_to_jik(start)
+    referral_id = driver.referral(Stage.LANGUAGE).referral_id
+    decision = RecordOutcome(
+        stage=Stage.LANGUAGE,
+        outcome=ReportKind.COMPLETED,
+        referral_id=referral_id,
+        caseworker_id=CASEWORKER,
+    )
+
+    driver.chain.decide(decision, driver.now)
+
+    assert driver.chain.state.progress(Stage.LANGUAGE).phase == StagePhase.COMPLETED
+
+
+def test_a_chain_recorded_before_the_patch_still_takes_completed_straight_away(
+    start: Start,
+) -> None:
+    driver = referred_to_jik(start)
+    driver.chain.state.behaviour = Behaviour(reports_follow_the_referral=False)
+
+    events = driver.report(Stage.LANGUAGE, ReportKind.COMPLETED, provider_id="someone-else")
+
+    assert "stage_completed" in kinds(events)

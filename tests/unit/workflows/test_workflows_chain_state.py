@@ -59,6 +59,7 @@ def test_a_restored_chain_continues_exactly_like_the_original(start: Start) -> N
     restored = Driver(Chain.from_json(original.chain.to_json()), original.now)
 
     for driver in (original, restored):
+        driver.report(Stage.LANGUAGE, ReportKind.ENROLLED, report_id="ce-enrolled")
         driver.report(Stage.LANGUAGE, ReportKind.COMPLETED, report_id="ce-completed")
         driver.chain.fire_due_timers(driver.later(days=200))
 

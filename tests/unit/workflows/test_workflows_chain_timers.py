@@ -17,6 +17,7 @@ from kette_workflows.domain.decisions import (
     ResumeCase,
 )
 from kette_workflows.domain.events import ChainEvent
+from kette_workflows.domain.state import Behaviour
 from kette_workflows.domain.vocabulary import (
     ChainStatus,
     CloseReason,
@@ -292,7 +293,7 @@ def test_a_chain_recorded_before_the_patch_keeps_its_timers_running_while_paused
     start: Start,
 ) -> None:
     driver = start()
-    driver.chain.state.pause_holds_timers = False  # what the workflow sets on an old history
+    driver.chain.state.behaviour = Behaviour(pause_holds_timers=False)  # an old history
     driver.propose(Stage.LANGUAGE, "jik")
     driver.confirm(Stage.LANGUAGE, "jik")
     answer_due = driver.referral(Stage.LANGUAGE).answer_due_at

@@ -90,9 +90,12 @@ class Driver:
     def report_on(
         self, referral_id: str, kind: ReportKind, report_id: str | None = None, **details: Any
     ) -> list[ChainEvent]:
-        """A provider report on any referral id, known or not."""
+        """A provider report on any referral id, known or not; by default from its holder."""
         self._reports += 1
+        referral = self.chain.state.referral(referral_id)
+        holder = referral.provider_id if referral else "vhs-unna"
         report = ProviderReport(
+            provider_id=details.pop("provider_id", holder),
             report_id=report_id or f"rep-{self._reports}",
             referral_id=referral_id,
             kind=kind,

@@ -29,7 +29,7 @@ nothing else, so every fact a payload needs travels on the event itself.
 | consent_given                    | sharing_resumed                                           |
 | case_closed                      | closed, then sharing_stopped (chain_closed)               |
 | case_handed_over                 | closed (handed_to_jobcenter), then sharing_stopped        |
-| input_ignored                    | nothing: see `INTERNAL_KINDS`                             |
+| input_ignored                    | input_ignored (reason, the input's own event id)          |
 | residence_status_recorded        | nothing: see `INTERNAL_KINDS`                             |
 
 Left out on purpose: the residence status and language level at entry on `chain_started`
@@ -61,8 +61,6 @@ from kette_workflows.domain.vocabulary import (
 )
 
 INTERNAL_KINDS: dict[str, str] = {
-    "input_ignored": "audit bookkeeping of unusable input: the input itself is on its own topic "
-    "and the chain's timeline query shows why it changed nothing",
     "residence_status_recorded": "an echo of intake's kette.participant.residence_status_changed."
     "v1; its effects go out as replanned or closed, so the sensitive status is not repeated",
 }
@@ -83,6 +81,7 @@ PUBLISHED_AS: dict[str, tuple[type[EventPayload], ...]] = {
     "stage_skipped": (contract.StageSkipped,),
     "job_started": (contract.JobStarted,),
     "follow_up_recorded": (contract.FollowUpRecorded,),
+    "input_ignored": (contract.InputIgnored,),
     "task_opened": (contract.TaskOpened,),
     "task_closed": (contract.TaskClosed,),
     "case_paused": (contract.ChainPaused,),
@@ -127,6 +126,7 @@ _TASK_KIND: dict[TaskKind, contract.TaskKind] = {
     TaskKind.PROGRAMME_HINT: contract.TaskKind.PROGRAMME_HINT,
     TaskKind.PLAN_COMPLETED: contract.TaskKind.PLAN_COMPLETED,
     TaskKind.ARRANGE_STAGE: contract.TaskKind.DECISION_NEEDED,
+    TaskKind.REPORT_REFUSED: contract.TaskKind.REPORT_REFUSED,
 }
 _CLOSURE_REASON: dict[CloseReason, contract.ClosureReason] = {
     CloseReason.MOVED_AWAY: contract.ClosureReason.MOVED_AWAY,
@@ -345,7 +345,17 @@ def to_contract(event: ChainEvent) -> list[EventPayload]:
             return [contract.SharingResumed(participant_id=participant_id)]
         case domain.CaseClosed() | domain.CaseHandedOver():
             return _closed(event)
-        case domain.InputIgnored() | domain.ResidenceStatusRecorded():
+        case domain.InputIgnored():
+            return [
+                contract.InputIgnored(
+                    participant_id=participant_id,
+                    input=event.input,
+                    reference=event.reference,
+                    reason=event.reason,
+                    input_event_id=event.report_id,
+                )
+            ]
+        case domain.ResidenceStatusRecorded():
             return []
         case _:
             assert_never(event)

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from kette_core.contracts.chain import ReplanReason
+from kette_core.contracts.chain import IgnoredReason, ReplanReason
 from kette_core.contracts.vocabulary import Stage
 from kette_workflows.domain import stages, timers
 from kette_workflows.domain.case import Case
@@ -30,14 +30,17 @@ from kette_workflows.domain.inputs import MatchResult, ProviderReport, Residence
 from kette_workflows.domain.planning import PlannedStage, plan_chain
 from kette_workflows.domain.profile import ParticipantProfile
 from kette_workflows.domain.programme import Programme, ResidenceEffect
-from kette_workflows.domain.referrals import OutcomeDetails, why_report_cannot_apply
-from kette_workflows.domain.state import ChainState
+from kette_workflows.domain.referrals import (
+    OutcomeDetails,
+    ask_about_refused_report,
+    why_report_cannot_apply,
+)
+from kette_workflows.domain.state import Behaviour, ChainState
 from kette_workflows.domain.tasks import Task, close_tasks, open_task
 from kette_workflows.domain.timers import ArmedTimer
 from kette_workflows.domain.vocabulary import (
     ChainStatus,
     CloseReason,
-    IgnoredReason,
     ReportSource,
     StagePhase,
     TaskKind,
@@ -75,7 +78,7 @@ class Chain:
         profile: ParticipantProfile,
         programme: Programme,
         now: datetime,
-        pause_holds_timers: bool = True,
+        behaviour: Behaviour | None = None,
     ) -> tuple[Chain, list[ChainEvent]]:
         """Plan and open the first stages; the events record who was in training or work."""
         if profile.programme_id != programme.programme_id:
@@ -95,7 +98,7 @@ class Chain:
             planned_on=plan.planned_on,
             started_at=now,
             review_due_at=now + timedelta(days=programme.deadlines.case_review_days),
-            pause_holds_timers=pause_holds_timers,
+            behaviour=behaviour or Behaviour(),
         )
         case = Case(state, now)
         case.emit(
@@ -154,6 +157,8 @@ class Chain:
         if reason is not None or referral is None:
             reason = reason or IgnoredReason.UNKNOWN_REFERRAL
             _ignore(case, "provider_report", report.referral_id, reason, report.report_id)
+            if reason == IgnoredReason.NOT_APPLICABLE and referral is not None:
+                ask_about_refused_report(case, referral, report)
             return case.events
         details = OutcomeDetails(
             source=ReportSource.PROVIDER,

@@ -267,7 +267,7 @@ class RecordOutcome(Decision):
                 f"referral {referral_id} does not exist for stage {self.stage.value}",
                 f"Die Zuweisung {referral_id} gibt es für diese Stufe nicht.",
             )
-        if not outcome_allowed(referral.status, self.outcome):
+        if not outcome_allowed(state, referral, self.outcome, ReportSource.CASEWORKER):
             reject(
                 "outcome",
                 f"outcome {self.outcome.value} is not possible for a referral that is "

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from kette_core.contracts.base import ActorId, Kommune, ParticipantId
 from kette_core.contracts.chain import (
+    IgnoredReason,
     PauseReason,
     PlannedStageStatus,
     PlanReason,
@@ -28,7 +29,6 @@ from kette_core.contracts.vocabulary import (
 from kette_workflows.domain.profile import EligibilityException
 from kette_workflows.domain.vocabulary import (
     CloseReason,
-    IgnoredReason,
     OfferChoice,
     ReorderReason,
     ReportKind,

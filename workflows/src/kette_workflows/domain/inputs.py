@@ -40,6 +40,9 @@ class ProviderReport(BaseModel):
 
     report_id: str
     referral_id: str
+    provider_id: ProviderId | None = Field(
+        default=None, description="Who reported: only the provider holding the referral counts."
+    )
     kind: ReportKind
     reported_on: date
     attendance_percent: int | None = Field(default=None, ge=0, le=100)

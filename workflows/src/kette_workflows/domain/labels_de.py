@@ -12,7 +12,7 @@ from kette_core.contracts.vocabulary import (
     Stage,
     VocationalQualification,
 )
-from kette_workflows.domain.vocabulary import StagePhase, TaskKind
+from kette_workflows.domain.vocabulary import ReferralStatus, ReportKind, StagePhase, TaskKind
 
 STAGE_DE: dict[Stage, str] = {
     Stage.LANGUAGE: "Sprache",
@@ -83,6 +83,24 @@ PHASE_DE: dict[StagePhase, str] = {
     StagePhase.MET_AT_ENTRY: "bei Eintritt erfüllt",
     StagePhase.NOT_ELIGIBLE: "nicht förderfähig",
 }
+REPORT_DE: dict[ReportKind, str] = {
+    ReportKind.ACCEPTED: "angenommen",
+    ReportKind.REJECTED: "abgelehnt",
+    ReportKind.ENROLLED: "eingetreten",
+    ReportKind.ATTENDANCE: "Anwesenheit",
+    ReportKind.EXAM_RESULT: "Prüfungsergebnis",
+    ReportKind.COMPLETED: "abgeschlossen",
+    ReportKind.DROPPED_OUT: "abgebrochen",
+}
+REFERRAL_STATUS_DE: dict[ReferralStatus, str] = {
+    ReferralStatus.SENT: "gesendet",
+    ReferralStatus.ACCEPTED: "angenommen",
+    ReferralStatus.ENROLLED: "eingetreten",
+    ReferralStatus.COMPLETED: "abgeschlossen",
+    ReferralStatus.REJECTED: "abgelehnt",
+    ReferralStatus.DROPPED_OUT: "abgebrochen",
+    ReferralStatus.WITHDRAWN: "zurückgezogen",
+}
 TASK_TEXT_DE: dict[TaskKind, str] = {
     TaskKind.PROVIDER_NO_RESPONSE: (
         "$stage: Der Träger hat nicht innerhalb von $days Tagen auf die Zuweisung geantwortet."
@@ -110,6 +128,10 @@ TASK_TEXT_DE: dict[TaskKind, str] = {
     ),
     TaskKind.PROGRAMME_HINT: "$hint",
     TaskKind.PLAN_COMPLETED: "Keine Stufe ist mehr offen: Fall abschließen oder Ziel ändern.",
+    TaskKind.REPORT_REFUSED: (
+        "$stage: Der Träger meldet „$report“, die Zuweisung ist aber „$status“. Die Meldung wurde "
+        "nicht übernommen: bitte mit dem Träger klären."
+    ),
     TaskKind.ARRANGE_STAGE: (
         "$stage: Dafür gibt es keinen Förderbaustein (z. B. Anerkennung des Abschlusses). Selbst "
         "in die Wege leiten, ein eigenes Angebot wählen oder das Ergebnis eintragen."

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from kette_core.contracts.base import ActorId
-from kette_core.contracts.chain import OfferChoice
+from kette_core.contracts.chain import IgnoredReason, OfferChoice
 from kette_core.contracts.vocabulary import LanguageLevel, Module, Stage, language_rank
 from kette_workflows.domain.events import (
     OutcomeRecorded,
@@ -19,9 +19,9 @@ from kette_workflows.domain.events import (
     ReferralWithdrawn,
 )
 from kette_workflows.domain.inputs import ProviderReport
+from kette_workflows.domain.labels_de import REFERRAL_STATUS_DE, REPORT_DE
 from kette_workflows.domain.tasks import DECISION_TASKS, close_tasks, has_open_task, open_task
 from kette_workflows.domain.vocabulary import (
-    IgnoredReason,
     ReferralStatus,
     ReportKind,
     ReportSource,
@@ -46,11 +46,17 @@ OUTCOMES_BY_STATUS: dict[ReportKind, frozenset[ReferralStatus]] = {
     ReportKind.ENROLLED: frozenset({_SENT, _ACCEPTED}),
     ReportKind.ATTENDANCE: frozenset({_ENROLLED}),
     ReportKind.EXAM_RESULT: frozenset({_ENROLLED, ReferralStatus.COMPLETED}),
-    ReportKind.COMPLETED: frozenset({_SENT, _ACCEPTED, _ENROLLED}),
+    ReportKind.COMPLETED: frozenset({_ENROLLED}),
     ReportKind.DROPPED_OUT: frozenset({_ACCEPTED, _ENROLLED}),
 }
 """The transition table: the referral status each outcome may arrive in; one table for
 provider reports and caseworker entries alike."""
+CASEWORKER_MAY_ALSO: dict[ReportKind, frozenset[ReferralStatus]] = {
+    ReportKind.COMPLETED: frozenset({_SENT, _ACCEPTED}),
+}
+"""A caseworker knows when someone finished although the provider never reported the start;
+a provider must report the enrolment first (chains recorded before
+`Behaviour.reports_follow_the_referral` took this from providers too)."""
 
 STATUS_AFTER: dict[ReportKind, ReferralStatus] = {
     ReportKind.ACCEPTED: ReferralStatus.ACCEPTED,
@@ -112,9 +118,14 @@ class OutcomeDetails:
     decided_by: ActorId | None = None
 
 
-def outcome_allowed(status: ReferralStatus, outcome: ReportKind) -> bool:
-    """A report fits the referral's current status."""
-    return status in OUTCOMES_BY_STATUS[outcome]
+def outcome_allowed(
+    state: ChainState, referral: Referral, outcome: ReportKind, source: ReportSource
+) -> bool:
+    """An outcome fits the referral's current status."""
+    if referral.status in OUTCOMES_BY_STATUS[outcome]:
+        return True
+    lenient = source == ReportSource.CASEWORKER or not state.behaviour.reports_follow_the_referral
+    return lenient and referral.status in CASEWORKER_MAY_ALSO.get(outcome, frozenset())
 
 
 def refer(
@@ -212,13 +223,30 @@ def why_report_cannot_apply(state: ChainState, report: ProviderReport) -> Ignore
     referral = state.referral(report.referral_id)
     if referral is None:
         return IgnoredReason.UNKNOWN_REFERRAL
-    if outcome_allowed(referral.status, report.kind):
+    checks_provider = state.behaviour.reports_follow_the_referral
+    if checks_provider and report.provider_id != referral.provider_id:
+        return IgnoredReason.WRONG_PROVIDER
+    if outcome_allowed(state, referral, report.kind, ReportSource.PROVIDER):
         return None
     if STATUS_AFTER.get(report.kind) == referral.status:
         return IgnoredReason.DUPLICATE
     if not referral.is_open:
         return IgnoredReason.REFERRAL_CLOSED
     return IgnoredReason.NOT_APPLICABLE
+
+
+def ask_about_refused_report(case: Case, referral: Referral, report: ProviderReport) -> None:
+    """A report that does not fit the referral's state is not applied; a person must look."""
+    if not case.state.behaviour.reports_follow_the_referral:
+        return
+    open_task(
+        case,
+        TaskKind.REPORT_REFUSED,
+        referral.stage,
+        referral.referral_id,
+        report=REPORT_DE[report.kind],
+        status=REFERRAL_STATUS_DE[referral.status],
+    )
 
 
 def _warn_on_low_attendance(case: Case, referral: Referral) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field
 
 from kette_core.contracts.base import ActorId
-from kette_core.contracts.chain import PlannedStageStatus, ReplanReason, SkipReason
+from kette_core.contracts.chain import IgnoredReason, PlannedStageStatus, ReplanReason, SkipReason
 from kette_core.contracts.vocabulary import Activity, Module, Stage
 from kette_workflows.domain.conditions import holds
 from kette_workflows.domain.events import (
@@ -36,7 +36,6 @@ from kette_workflows.domain.tasks import ATTEMPT_TASKS, DECISION_TASKS, close_ta
 from kette_workflows.domain.vocabulary import (
     ChainStatus,
     CloseReason,
-    IgnoredReason,
     ReportKind,
     StagePhase,
     TaskKind,

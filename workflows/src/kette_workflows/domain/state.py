@@ -26,6 +26,26 @@ _RETIRED_FIELDS = ("handled_report_ids",)
 """Fields of states carried by older runs, dropped on load (redeliveries are the edge's job)."""
 
 
+class Behaviour(BaseModel):
+    """Rule changes a recorded history must not see: the workflow sets each from its patch,
+    a new chain has them all."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pause_holds_timers: bool = Field(
+        default=True, description="Provider deadlines and reviews hold while paused."
+    )
+    reports_follow_the_referral: bool = Field(
+        default=True,
+        description="A report counts only from the provider that holds the referral, and "
+        "'completed' only after 'enrolled'; a refused report asks the caseworker to look.",
+    )
+
+
+BEFORE_ANY_PATCH = Behaviour(pause_holds_timers=False, reports_follow_the_referral=False)
+"""How chains behaved before the first of these changes: a state carried without it loads so."""
+
+
 class PauseInfo(BaseModel):
     """Why and since when the case rests."""
 
@@ -51,11 +71,7 @@ class ChainState(BaseModel):
     tasks: list[Task] = Field(default_factory=list)
     plan_completed_task_opened: bool = False
     pause: PauseInfo | None = None
-    pause_holds_timers: bool = Field(
-        default=False,
-        description="Provider deadlines and reviews hold while paused (chains started since "
-        "the patch; older histories replay with the timers running on).",
-    )
+    behaviour: Behaviour = Field(default=BEFORE_ANY_PATCH)
     close_reason: CloseReason | None = None
     closed_at: AwareDatetime | None = None
     started_at: AwareDatetime

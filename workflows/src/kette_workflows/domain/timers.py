@@ -48,7 +48,7 @@ def armed_timers(state: ChainState) -> list[ArmedTimer]:
     if state.is_closed:
         return []
     timers = _provider_and_review(state) + _eligibility(state) + _residence_and_job(state)
-    if state.is_paused and state.pause_holds_timers:
+    if state.is_paused and state.behaviour.pause_holds_timers:
         timers = [timer for timer in timers if timer.kind not in HELD_WHILE_PAUSED]
     return sorted(timers, key=lambda timer: (timer.due_at, timer.kind.value))
 
@@ -61,7 +61,7 @@ def fire_due(case: Case) -> None:
 
 def push_back_held(case: Case, paused_since: datetime) -> None:
     """On resume, the held deadlines move by the length of the pause."""
-    if not case.state.pause_holds_timers:
+    if not case.state.behaviour.pause_holds_timers:
         return
     paused_for = case.now - paused_since
     for referral in case.state.referrals:

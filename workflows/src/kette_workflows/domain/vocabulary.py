@@ -61,18 +61,6 @@ class ReportKind(StrEnum):
     DROPPED_OUT = "dropped_out"
 
 
-class IgnoredReason(StrEnum):
-    """Why an input changed nothing; recorded, never raised, so a bad message cannot crash."""
-
-    UNKNOWN_REFERRAL = "unknown_referral"
-    DUPLICATE = "duplicate"
-    REFERRAL_CLOSED = "referral_closed"
-    NOT_APPLICABLE = "not_applicable"
-    UNKNOWN_REQUEST = "unknown_request"
-    CASE_CLOSED = "case_closed"
-    INCOMPLETE = "incomplete"
-
-
 class TaskKind(StrEnum):
     """Things the caseworker has to look at."""
 
@@ -88,6 +76,7 @@ class TaskKind(StrEnum):
     PROGRAMME_HINT = "programme_hint"
     PLAN_COMPLETED = "plan_completed"
     ARRANGE_STAGE = "arrange_stage"
+    REPORT_REFUSED = "report_refused"
 
 
 class ReorderReason(StrEnum):

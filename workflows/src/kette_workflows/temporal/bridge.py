@@ -89,6 +89,7 @@ def report_from(event_id: str, event: referrals.ProviderReport) -> ProviderRepor
     return ProviderReport(
         report_id=event_id,
         referral_id=event.referral_id,
+        provider_id=event.provider_id,
         kind=_REPORT_KINDS[type(event)],
         reported_on=event.occurred_on,
         attendance_percent=attendance,

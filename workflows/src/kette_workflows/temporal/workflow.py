@@ -12,6 +12,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from kette_workflows.domain import DECISION_TYPES, Chain, Decision, DecisionRejected
     from kette_workflows.domain.events import ChainEvent
+    from kette_workflows.domain.state import Behaviour
     from kette_workflows.domain.tasks import Task
     from kette_workflows.temporal import search_attributes as sa
     from kette_workflows.temporal.io import (
@@ -35,6 +36,7 @@ PUBLISH_RETRY = RetryPolicy(
 LINGER_AFTER_CLOSE = "linger-after-close"
 UPSERT_ONLY_CHANGES = "upsert-search-attributes-only-on-change"
 PAUSE_HOLDS_TIMERS = "pause-holds-provider-and-review-timers"
+REPORTS_FOLLOW_THE_REFERRAL = "reports-follow-the-referral"
 """Patch ids: histories recorded before these changes replay along the old path."""
 SEEN_INPUTS_KEPT = 1_000
 """Redeliveries come within minutes; remembering the last thousand signal ids is plenty."""
@@ -49,16 +51,19 @@ class IntegrationsketteWorkflow:
         """Build the chain before any signal or update can reach it."""
         self._unpublished: list[ChainEvent] = []
         self._search_values: tuple[str, str, str, bool] | None = None
-        pause_holds_timers = workflow.patched(PAUSE_HOLDS_TIMERS)
+        behaviour = Behaviour(
+            pause_holds_timers=workflow.patched(PAUSE_HOLDS_TIMERS),
+            reports_follow_the_referral=workflow.patched(REPORTS_FOLLOW_THE_REFERRAL),
+        )
         if start.carried is not None:
             self._chain = Chain(start.carried.state.model_copy(deep=True))
-            self._chain.state.pause_holds_timers = pause_holds_timers
+            self._chain.state.behaviour = behaviour
             self._seen_inputs = list(start.carried.seen_input_ids)
             self._published_up_to = self._chain.state.last_sequence
         else:
             assert start.profile is not None and start.programme is not None  # ChainInput checks
             self._chain, self._unpublished = Chain.start(
-                start.profile, start.programme, workflow.now(), pause_holds_timers
+                start.profile, start.programme, workflow.now(), behaviour
             )
             self._seen_inputs = []
             self._published_up_to = 0

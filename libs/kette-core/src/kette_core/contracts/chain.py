@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from pydantic.config import JsonValue
@@ -185,6 +185,7 @@ class TaskKind(StrEnum):
     CONSENT_WITHDRAWN = "consent_withdrawn"
     PROGRAMME_HINT = "programme_hint"
     PLAN_COMPLETED = "plan_completed"
+    REPORT_REFUSED = "report_refused"
 
 
 class TaskResolution(StrEnum):
@@ -578,6 +579,40 @@ class OffersReceived(ChainEvent):
     stage: Stage = Field(description="Stage the offers are for.")
     offer_ids: tuple[Identifier, ...] = Field(
         min_length=1, description="Offers not yet tried for the stage, best first."
+    )
+
+
+class IgnoredReason(StrEnum):
+    """Why the chain took no effect from an input; a closed list, so nothing personal slips in."""
+
+    UNKNOWN_REFERRAL = "unknown_referral"
+    WRONG_PROVIDER = "wrong_provider"
+    DUPLICATE = "duplicate"
+    REFERRAL_CLOSED = "referral_closed"
+    NOT_APPLICABLE = "not_applicable"
+    UNKNOWN_REQUEST = "unknown_request"
+    CASE_CLOSED = "case_closed"
+    INCOMPLETE = "incomplete"
+
+
+class InputIgnored(ChainEvent):
+    """A provider report or match result reached the chain and changed nothing: operators and
+    the figures count these (a provider reporting out of order, on a stranger's referral)."""
+
+    event_type: ClassVar[str] = "kette.chain.input_ignored.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        input="provider_report",
+        reference=EXAMPLE_REFERRAL,
+        reason="not_applicable",
+        input_event_id="9b2f7c1e-4a4d-4c8e-9f0e-2d3b5a6c7d8e",
+    )
+
+    input: Literal["provider_report", "match_result"] = Field(description="What arrived.")
+    reference: Identifier = Field(description="The referral or match request it named.")
+    reason: IgnoredReason = Field(description="Why it changed nothing.")
+    input_event_id: Identifier | None = Field(
+        default=None, description="ce_id of the input's own event, where there is one."
     )
 
 
