@@ -1,7 +1,6 @@
 """Secure mode: SCRAM principals and ACLs keep each provider to its own topics."""
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,33 +12,11 @@ from aiokafka.errors import (
 )
 
 from kette_devstack import topics
-from kette_devstack.kafka import KafkaConfig, KafkaNode
+from kette_devstack.kafka import KafkaNode
 from kette_devstack.kafka_admin import KafkaConnection
 from kette_devstack.kafka_security import provider_principal
-from kette_devstack.part import TESTS_OWNER
-from kette_devstack.ports import free_port
-from kette_devstack.settings import StackSettings
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def secure_kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaNode]:
-    """A second broker in SCRAM mode on its own ports and state dir, for this module."""
-    config = KafkaConfig(
-        state_dir=tmp_path_factory.mktemp("secure-stack"),
-        libs_dir=StackSettings().kafka_libs_dir,
-        port=free_port(),
-        controller_port=free_port(),
-        security="scram",
-        seed_providers=("alpha", "beta"),
-    )
-    node = KafkaNode(config)
-    node.start(owner=TESTS_OWNER)
-    try:
-        yield node
-    finally:
-        node.stop()
 
 
 async def _produce(connection: KafkaConnection, topic: str, value: bytes) -> None:

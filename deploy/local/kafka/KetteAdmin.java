@@ -30,12 +30,15 @@ import org.apache.kafka.common.resource.ResourceType;
  *
  * <p>Usage: java -cp 'libs/*' KetteAdmin admin.properties plan.tsv
  *
- * <p>Plan lines (tab separated): {@code scram <user> <password>} and {@code acl <principal>
+ * <p>Plan lines (tab separated): {@code scram <user> <password>} (SHA-256 and SHA-512) and {@code acl <principal>
  * <resourceType> <name> <patternType> <operation>}. ACLs of the principals named in the plan
  * that the plan no longer lists are removed, so the plan is the single source of truth.
  */
 public final class KetteAdmin {
   private static final int SCRAM_ITERATIONS = 8192;
+  private static final ScramMechanism[] MECHANISMS = {
+    ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512
+  };
 
   private KetteAdmin() {}
 
@@ -48,7 +51,7 @@ public final class KetteAdmin {
     try (FileInputStream in = new FileInputStream(args[0])) {
       config.load(in);
     }
-    List<UserScramCredentialAlteration> users = new ArrayList<>();
+    List<String[]> users = new ArrayList<>();
     Set<AclBinding> wanted = new HashSet<>();
     Set<String> principals = new HashSet<>();
     for (String line : Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8)) {
@@ -57,8 +60,7 @@ public final class KetteAdmin {
       }
       String[] f = line.split("\t");
       switch (f[0]) {
-        case "scram" -> users.add(new UserScramCredentialUpsertion(
-            f[1], new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), f[2]));
+        case "scram" -> users.add(f);
         case "acl" -> {
           principals.add(f[1]);
           wanted.add(new AclBinding(
@@ -70,8 +72,17 @@ public final class KetteAdmin {
       }
     }
     try (Admin admin = Admin.create(config)) {
-      if (!users.isEmpty()) {
-        admin.alterUserScramCredentials(users).all().get();
+      // Both mechanisms, one request each (a request may alter a user only once):
+      // librdkafka clients (kcat, confluent-kafka) are often set up with SHA-256.
+      for (ScramMechanism mechanism : MECHANISMS) {
+        List<UserScramCredentialAlteration> upserts = new ArrayList<>();
+        for (String[] user : users) {
+          upserts.add(new UserScramCredentialUpsertion(
+              user[1], new ScramCredentialInfo(mechanism, SCRAM_ITERATIONS), user[2]));
+        }
+        if (!upserts.isEmpty()) {
+          admin.alterUserScramCredentials(upserts).all().get();
+        }
       }
       Collection<AclBinding> existing = admin.describeAcls(AclBindingFilter.ANY).values().get();
       List<AclBindingFilter> stale = new ArrayList<>();

@@ -6,6 +6,10 @@ from pathlib import Path
 
 from kette_devstack.settings import LOOPBACK, KafkaSecurity
 
+# Every SCRAM mechanism a client may choose: aiokafka here uses SHA-512, librdkafka clients
+# (kcat, confluent-kafka) are often set up with SHA-256; each user has credentials for both.
+CLIENT_MECHANISMS = ("SCRAM-SHA-256", "SCRAM-SHA-512")
+
 _COMMON = {
     "process.roles": "broker,controller",
     "node.id": "1",
@@ -40,8 +44,9 @@ def server_properties(
 
 
 def _secure_properties(admin_password: str) -> dict[str, str]:
-    """SCRAM for clients; PLAIN for the controller listener, since KRaft keeps SCRAM
-    credentials in the metadata log the controller is still loading."""
+    """SCRAM (SHA-256 and SHA-512, as clients choose) for clients; PLAIN for the controller
+    listener, since KRaft keeps SCRAM credentials in the metadata log the controller is still
+    loading."""
     scram = (
         "org.apache.kafka.common.security.scram.ScramLoginModule required "
         f'username="admin" password="{admin_password}";'
@@ -54,9 +59,9 @@ def _secure_properties(admin_password: str) -> dict[str, str]:
         "listener.security.protocol.map": "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
         "sasl.mechanism.inter.broker.protocol": "SCRAM-SHA-512",
         "sasl.mechanism.controller.protocol": "PLAIN",
-        "listener.name.client.sasl.enabled.mechanisms": "SCRAM-SHA-512",
+        "listener.name.client.sasl.enabled.mechanisms": ",".join(CLIENT_MECHANISMS),
         "listener.name.controller.sasl.enabled.mechanisms": "PLAIN",
-        "listener.name.client.scram-sha-512.sasl.jaas.config": scram,
+        **{f"listener.name.client.{m.lower()}.sasl.jaas.config": scram for m in CLIENT_MECHANISMS},
         "listener.name.controller.plain.sasl.jaas.config": plain,
         "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
         "super.users": "User:admin",
