@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -37,6 +38,11 @@ ProviderId = Annotated[
 ]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2099, 12, 31)
+EventDate = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
+"""A calendar day within the programme's plausible range: a typo of a century is refused."""
+
 ActorId = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z]{2,12}-[0-9a-z-]{3,64}$"),

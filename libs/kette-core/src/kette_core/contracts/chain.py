@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import ClassVar, Literal
 
@@ -18,6 +17,7 @@ from kette_core.contracts.base import (
     EXAMPLE_PROVIDER,
     EXAMPLE_REFERRAL,
     EXAMPLE_REQUEST,
+    EventDate,
     EventPayload,
     Identifier,
     Kommune,
@@ -300,7 +300,7 @@ class ReferralRequested(ChainEvent):
     current_language_level: LanguageLevel = Field(description="German level now.")
     kommune: Kommune
     constraints: Constraints = Field(description="Constraints that rule offers in or out.")
-    earliest_start: date | None = Field(default=None, description="Earliest useful start day.")
+    earliest_start: EventDate | None = Field(default=None, description="Earliest useful start day.")
     accompanying_modules: tuple[Module, ...] = Field(
         default=(), description="Further modules foreseen alongside, e.g. F1 coaching."
     )
@@ -338,7 +338,7 @@ class ReferralConfirmed(ChainEvent):
     provider_id: ProviderId
     stage: Stage = Field(description="Stage the referral serves.")
     module: Module = Field(description="Support module of the offer.")
-    response_due: date = Field(description="Day by which the provider should answer.")
+    response_due: EventDate = Field(description="Day by which the provider should answer.")
     confirmed_by: Actor = Field(description="Caseworker who decided.")
     offer_choice: OfferChoice | None = Field(
         default=None, description="Offer proposed by matching, or found by the caseworker."
@@ -389,8 +389,8 @@ class OutcomeRecorded(ChainEvent):
     certificate_obtained: SchoolCertificate | None = Field(
         default=None, description="School certificate obtained, for school outcomes."
     )
-    recorded_on: date = Field(description="Day the outcome was recorded.")
-    occurred_on: date | None = Field(
+    recorded_on: EventDate = Field(description="Day the outcome was recorded.")
+    occurred_on: EventDate | None = Field(
         default=None, description="Day the reported fact happened, where the report says."
     )
     attendance_percent: int | None = Field(
@@ -410,7 +410,7 @@ class StageCompleted(ChainEvent):
     )
 
     stage: Stage = Field(description="Stage completed.")
-    completed_on: date = Field(description="Day the stage was completed.")
+    completed_on: EventDate = Field(description="Day the stage was completed.")
     activity_after: Activity | None = Field(
         default=None, description="Activity the person moved into, e.g. apprenticeship or work."
     )
@@ -466,8 +466,10 @@ class ChainPaused(ChainEvent):
     )
 
     reason: PauseReason = Field(description="Pause category.")
-    paused_on: date = Field(description="First day of the pause.")
-    expected_resume_on: date | None = Field(default=None, description="Expected end, if known.")
+    paused_on: EventDate = Field(description="First day of the pause.")
+    expected_resume_on: EventDate | None = Field(
+        default=None, description="Expected end, if known."
+    )
     paused_by: Actor | None = Field(default=None, description="Caseworker who decided.")
 
 
@@ -477,7 +479,7 @@ class ChainResumed(ChainEvent):
     event_type: ClassVar[str] = "kette.chain.resumed.v1"
     model_config = example_config(participant_id=EXAMPLE_PARTICIPANT, resumed_on="2024-06-03")
 
-    resumed_on: date = Field(description="Day the chain continued.")
+    resumed_on: EventDate = Field(description="Day the chain continued.")
     resumed_by: Actor | None = Field(default=None, description="Caseworker who decided.")
 
 
@@ -496,7 +498,7 @@ class TaskOpened(ChainEvent):
 
     task_id: Identifier = Field(description="Id of the task.")
     kind: TaskKind = Field(description="What the task is about.")
-    due_on: date | None = Field(default=None, description="Day the task should be done by.")
+    due_on: EventDate | None = Field(default=None, description="Day the task should be done by.")
     stage: Stage | None = Field(default=None, description="Stage concerned, if any.")
     referral_id: Identifier | None = Field(default=None, description="Referral concerned, if any.")
 
@@ -549,7 +551,7 @@ class ChainClosed(ChainEvent):
     )
 
     reason: ClosureReason = Field(description="Why the chain ended.")
-    closed_on: date = Field(description="Day the chain ended.")
+    closed_on: EventDate = Field(description="Day the chain ended.")
     last_stage: Stage | None = Field(default=None, description="Stage reached last, if any.")
     activity_at_exit: Activity = Field(description="Training or work at exit, for the figures.")
     closed_by: Actor | None = Field(
@@ -640,8 +642,8 @@ class JobStarted(ChainEvent):
         participant_id=EXAMPLE_PARTICIPANT, started_on="2025-09-01", follow_up_due_on="2026-03-01"
     )
 
-    started_on: date = Field(description="First day of the job.")
-    follow_up_due_on: date = Field(description="Day the follow-up on sustained work is due.")
+    started_on: EventDate = Field(description="First day of the job.")
+    follow_up_due_on: EventDate = Field(description="Day the follow-up on sustained work is due.")
 
 
 class FollowUpRecorded(ChainEvent):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import ClassVar
 
@@ -14,6 +13,7 @@ from kette_core.contracts.base import (
     EXAMPLE_PARTICIPANT,
     EXAMPLE_PROVIDER,
     EXAMPLE_REQUEST,
+    EventDate,
     EventPayload,
     Identifier,
     Kommune,
@@ -67,7 +67,7 @@ class Proposal(ContractModel):
     provider_id: ProviderId
     module: Module = Field(description="Support module of the offer.")
     score: float = Field(ge=0.0, le=1.0, description="Fit between 0 and 1, higher is better.")
-    starts_on: date | None = Field(default=None, description="Next start, if scheduled.")
+    starts_on: EventDate | None = Field(default=None, description="Next start, if scheduled.")
     reasons: tuple[MatchReason, ...] = Field(default=(), description="Why it scored so.")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import ClassVar, Self
 
@@ -13,6 +12,7 @@ from kette_core.contracts.base import (
     EXAMPLE_CASEWORKER,
     EXAMPLE_CONSTRAINTS,
     EXAMPLE_PARTICIPANT,
+    EventDate,
     EventPayload,
     Kommune,
     ParticipantId,
@@ -97,14 +97,14 @@ class ParticipantRegistered(ParticipantEvent):
     ki_id: Slug = Field(description="Kommunales Integrationszentrum that runs the case.")
     kommune: Kommune
     programme_id: Slug = Field(description="Programme the person is enrolled in (data, not code).")
-    registered_on: date = Field(description="Day of enrolment.")
+    registered_on: EventDate = Field(description="Day of enrolment.")
     age_band: AgeBand = Field(description="Age band at enrolment.")
-    eligibility_ends_on: date = Field(
+    eligibility_ends_on: EventDate = Field(
         description="Last day of the month in which the person turns 27 (not the birth date)."
     )
     gender: Gender = Field(description="Gender category, for women's participation figures.")
     residence_status: ResidenceStatus = Field(description="Residence status class at entry.")
-    residence_status_expires_on: date | None = Field(
+    residence_status_expires_on: EventDate | None = Field(
         default=None, description="Expiry of the current Duldung or permit, if any."
     )
     language_level: LanguageLevel = Field(description="Assessed German level at entry.")
@@ -121,6 +121,19 @@ class ParticipantRegistered(ParticipantEvent):
         description="Consent to share data with providers was given at registration."
     )
     registered_by: Actor = Field(description="Who registered the person.")
+
+    @model_validator(mode="after")
+    def _eligibility_fits_the_age_band(self) -> Self:
+        """The month of the 27th birthday lies after enrolment and within the ten years an
+        adult (18 or older) can have until then."""
+        if self.eligibility_ends_on < self.registered_on:
+            raise ValueError("eligibility_ends_on lies before registered_on: the person is past 27")
+        if self.eligibility_ends_on > self.registered_on.replace(year=self.registered_on.year + 10):
+            raise ValueError(
+                "eligibility_ends_on lies more than ten years after registered_on: "
+                "the person would be younger than 17"
+            )
+        return self
 
 
 class ParticipantApproached(ParticipantEvent):
@@ -142,7 +155,7 @@ class ParticipantApproached(ParticipantEvent):
 
     ki_id: Slug = Field(description="Kommunales Integrationszentrum that made the contact.")
     kommune: Kommune
-    approached_on: date = Field(description="Day of the first contact.")
+    approached_on: EventDate = Field(description="Day of the first contact.")
     channel: ApproachChannel = Field(description="How the contact came about.")
     age_band: AgeBand | None = Field(default=None, description="Age band, if known.")
     gender: Gender = Field(default=Gender.UNSPECIFIED, description="Gender category, if known.")
@@ -172,11 +185,13 @@ class ResidenceStatusChanged(ParticipantEvent):
     permit_basis: PermitBasis | None = Field(
         default=None, description="Legal basis of the new status, where relevant."
     )
-    expires_on: date | None = Field(default=None, description="Expiry of the new status, if any.")
+    expires_on: EventDate | None = Field(
+        default=None, description="Expiry of the new status, if any."
+    )
     removal_ordered: bool = Field(
         default=False, description="The person is to be removed (Abschiebung); closes the chain."
     )
-    changed_on: date = Field(description="Day the new status took effect.")
+    changed_on: EventDate = Field(description="Day the new status took effect.")
     recorded_by: Actor = Field(description="Who recorded the change.")
 
 
@@ -192,7 +207,7 @@ class ConsentGiven(ParticipantEvent):
     )
 
     scope: ConsentScope = Field(description="What the consent covers.")
-    given_on: date = Field(description="Day the consent was signed.")
+    given_on: EventDate = Field(description="Day the consent was signed.")
     recorded_by: Actor = Field(description="Who recorded the consent.")
 
 
@@ -208,7 +223,7 @@ class ConsentWithdrawn(ParticipantEvent):
     )
 
     scope: ConsentScope = Field(description="What the withdrawn consent covered.")
-    withdrawn_on: date = Field(description="Day the consent was withdrawn.")
+    withdrawn_on: EventDate = Field(description="Day the consent was withdrawn.")
     recorded_by: Actor = Field(description="Who recorded the withdrawal.")
 
 
@@ -223,7 +238,7 @@ class ProfileUpdated(ParticipantEvent):
         updated_by=EXAMPLE_CASEWORKER,
     )
 
-    updated_on: date = Field(description="Day the change became known.")
+    updated_on: EventDate = Field(description="Day the change became known.")
     age_band: AgeBand | None = Field(default=None, description="New age band.")
     language_level: LanguageLevel | None = Field(default=None, description="New German level.")
     school_certificate: SchoolCertificate | None = Field(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import ClassVar, Self
 
@@ -15,6 +14,7 @@ from kette_core.contracts.base import (
     EXAMPLE_PARTICIPANT,
     EXAMPLE_PROVIDER,
     EXAMPLE_REFERRAL,
+    EventDate,
     EventPayload,
     Identifier,
     ParticipantId,
@@ -66,7 +66,7 @@ class ReferralIssued(ReferralEvent):
     stage: Stage = Field(description="Stage the referral serves.")
     language_level: LanguageLevel = Field(description="German level, for placement.")
     childcare_needed: bool = Field(description="Participation needs childcare.")
-    response_due: date = Field(description="Day by which the provider should answer.")
+    response_due: EventDate = Field(description="Day by which the provider should answer.")
     contact_details_available: bool = Field(
         description="Consent allows the provider to fetch contact details from the gateway."
     )
@@ -92,7 +92,7 @@ class ProviderReport(EventPayload):
     referral_id: Identifier = Field(description="Referral the report is about.")
     participant_id: ParticipantId
     provider_id: ProviderId
-    occurred_on: date = Field(description="Day the reported fact happened.")
+    occurred_on: EventDate = Field(description="Day the reported fact happened.")
 
 
 class RejectionReason(StrEnum):
@@ -135,7 +135,7 @@ class ReferralAccepted(ProviderReport):
         **_EXAMPLE_REPORT_IDS, occurred_on="2024-03-11", starts_on="2024-04-08"
     )
 
-    starts_on: date | None = Field(default=None, description="Planned start, if known.")
+    starts_on: EventDate | None = Field(default=None, description="Planned start, if known.")
 
 
 class ReferralRejected(ProviderReport):
@@ -157,7 +157,11 @@ class ParticipantEnrolled(ProviderReport):
         **_EXAMPLE_REPORT_IDS, occurred_on="2024-04-08", planned_end_on="2024-10-04"
     )
 
-    planned_end_on: date | None = Field(default=None, description="Planned end of the offer.")
+    planned_end_on: EventDate | None = Field(default=None, description="Planned end of the offer.")
+
+
+MAX_PERIOD_HOURS = 2000.0
+"""More teaching hours than a full year of full-time courses in one report is not a fact."""
 
 
 class AttendanceReported(ProviderReport):
@@ -173,16 +177,23 @@ class AttendanceReported(ProviderReport):
         planned_hours=60.0,
     )
 
-    period_start: date = Field(description="First day of the period.")
-    period_end: date = Field(description="Last day of the period.")
-    attended_hours: float = Field(ge=0, description="Teaching hours attended.")
-    planned_hours: float = Field(gt=0, description="Teaching hours planned.")
+    period_start: EventDate = Field(description="First day of the period.")
+    period_end: EventDate = Field(description="Last day of the period.")
+    attended_hours: float = Field(
+        ge=0, le=MAX_PERIOD_HOURS, allow_inf_nan=False, description="Teaching hours attended."
+    )
+    planned_hours: float = Field(
+        gt=0, le=MAX_PERIOD_HOURS, allow_inf_nan=False, description="Teaching hours planned."
+    )
 
     @model_validator(mode="after")
-    def _period_in_order(self) -> Self:
-        """A period that ends before it starts is a provider bug, not a fact."""
+    def _period_and_hours_fit(self) -> Self:
+        """A period that ends before it starts, or more hours attended than planned, is a
+        provider bug, not a fact."""
         if self.period_end < self.period_start:
             raise ValueError("period_end must not be before period_start")
+        if self.attended_hours > self.planned_hours:
+            raise ValueError("attended_hours must not exceed planned_hours")
         return self
 
 
