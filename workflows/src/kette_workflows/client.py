@@ -18,9 +18,6 @@ from kette_workflows.temporal.io import WORKFLOW_NAME, DecisionResult, chain_wor
 from kette_workflows.temporal.views import ChainStateView
 from kette_workflows.temporal.workflow import IntegrationsketteWorkflow
 
-_NO_STAGE = "none"
-"""What the workflow writes to KetteStage while no stage runs (closed, or between stages)."""
-
 
 class ChainNotFound(LookupError):
     """No chain answers for this participant: never registered, or long finished."""
@@ -156,7 +153,7 @@ def _entry(execution: WorkflowExecution) -> CaseloadEntry:
     return CaseloadEntry(
         participant_id=execution.id.removeprefix(chain_workflow_id("")),
         kommune=attributes.get(sa.KOMMUNE) or "",
-        stage=None if stage in (None, _NO_STAGE) else Stage(stage),
+        stage=None if stage in (None, sa.NO_STAGE) else Stage(stage),
         status=attributes.get(sa.STATUS) or "",
         open_task=bool(attributes.get(sa.OPEN_TASK)),
     )

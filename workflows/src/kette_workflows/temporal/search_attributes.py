@@ -13,6 +13,8 @@ STATUS = SearchAttributeKey.for_keyword("KetteStatus")
 OPEN_TASK = SearchAttributeKey.for_bool("KetteOpenTask")
 
 ALL = (STAGE, KOMMUNE, STATUS, OPEN_TASK)
+NO_STAGE = "none"
+"""KetteStage while no stage runs (closed, or between stages)."""
 
 
 async def register(client: Client, namespace: str = "default") -> None:

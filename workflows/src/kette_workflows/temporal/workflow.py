@@ -150,7 +150,7 @@ class IntegrationsketteWorkflow:
         """Caseloads are listed by these; an unchanged value is not written again."""
         stages = chain.current_stages()
         values = (
-            stages[0].value if stages and not chain.state.is_closed else "none",
+            stages[0].value if stages and not chain.state.is_closed else sa.NO_STAGE,
             chain.state.profile.kommune,
             chain.status.value,
             bool(chain.open_tasks()),
