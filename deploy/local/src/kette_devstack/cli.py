@@ -158,6 +158,8 @@ def _follow(files: list[Path]) -> None:
     offsets = {path: path.stat().st_size if path.is_file() else 0 for path in files}
     while True:
         for path in files:
+            if path.is_file() and path.stat().st_size < offsets[path]:
+                offsets[path] = 0  # rotated: the log starts anew
             if path.is_file() and path.stat().st_size > offsets[path]:
                 with path.open("rb") as handle:
                     handle.seek(offsets[path])

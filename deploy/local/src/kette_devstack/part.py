@@ -71,7 +71,6 @@ class Part(ABC):
                 self.pid_file.remove()
                 self._preflight(progress)
                 progress(f"starting {self.name}")
-                rotate_log(self.log_file)
                 pid, marker = self._spawn()
                 self.pid_file.write(PidRecord(pid, marker, owner, self.mode))
                 try:
@@ -175,12 +174,6 @@ class Part(ABC):
     @abstractmethod
     def _probe(self) -> tuple[bool, str]:
         """Protocol-level health check of a running server, with its reason."""
-
-
-def rotate_log(log_file: Path, max_bytes: int = 20_000_000) -> None:
-    """Keep one previous log, so logs of a long-lived checkout stay small."""
-    if log_file.is_file() and log_file.stat().st_size > max_bytes:
-        log_file.replace(log_file.with_suffix(".log.1"))
 
 
 def last_error_line(log_file: Path, max_bytes: int = 64_000) -> str:

@@ -5,10 +5,13 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from kette_devstack.settings import StackSettings
 
 _children: dict[int, subprocess.Popen[bytes]] = {}
 
@@ -87,13 +90,24 @@ def spawn(
     cwd: Path | None = None,
     user: str | None = None,
 ) -> int:
-    """Start argv in its own session with output appended to log_path; returns its pid."""
+    """Start argv in its own session, its output piped into log_path by a log pump that
+    rotates by size; returns the pid of argv."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("ab") as log:
+    settings = StackSettings()
+    rotation = [str(log_path), str(settings.log_max_bytes), str(settings.log_backups)]
+    pump = subprocess.Popen(
+        [sys.executable, "-m", "kette_devstack.log_pump", *rotation],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    assert pump.stdin is not None  # stdin=PIPE
+    try:
         child = subprocess.Popen(
             list(argv),
             stdin=subprocess.DEVNULL,
-            stdout=log,
+            stdout=pump.stdin,
             stderr=subprocess.STDOUT,
             env=dict(env) if env is not None else None,
             cwd=cwd,
@@ -102,6 +116,9 @@ def spawn(
             group=user,
             extra_groups=[] if user else None,
         )
+    finally:
+        pump.stdin.close()  # the child holds the only writer: its exit ends the pump
+    _children[pump.pid] = pump
     _children[child.pid] = child
     return child.pid
 
@@ -130,7 +147,8 @@ def _wait_gone(pid: int, timeout: float) -> bool:
 
 
 def _reap(pid: int) -> None:
-    """Collect our own exited children so they do not linger as zombies."""
-    child = _children.get(pid)
-    if child is not None and child.poll() is not None:
-        del _children[pid]
+    """Collect our own exited children (and log pumps) so they do not linger as zombies."""
+    for known in [pid, *_children]:
+        child = _children.get(known)
+        if child is not None and child.poll() is not None:
+            del _children[known]

@@ -50,6 +50,10 @@ class StackSettings(BaseSettings):
         default=True,
         description="When root and initdb is missing, install Debian's postgresql package.",
     )
+    log_max_bytes: int = Field(
+        default=10_000_000, ge=10_000, description="Size at which a part's log is rotated."
+    )
+    log_backups: int = Field(default=3, ge=0, description="Rotated logs kept per part.")
     start_timeout_seconds: float = Field(default=120.0, description="Wait limit per part.")
 
     @field_validator("state_dir", "kafka_libs_dir")
