@@ -65,7 +65,14 @@ def as_kafka_record(row: OutboxRecord) -> KafkaRecord:
 
 
 class OutboxRelay:
-    """Sends unsent rows in id order and marks them; at-least-once, consumers de-duplicate."""
+    """Sends unsent rows in id order and marks them; at-least-once, consumers de-duplicate.
+
+    A record is re-sent only if the relay crashes between the broker's acknowledgement and
+    the commit that marks its batch, or if a send failed although the broker wrote it. The
+    sender's producer must be idempotent (`build_broker`), so its own retries add no copy;
+    after a failed send the relay probes with one row until a send succeeds, so an outage
+    re-sends at most one record per attempt instead of a batch.
+    """
 
     def __init__(
         self,
@@ -81,19 +88,30 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._error_backoff = error_backoff
+        self._probing = False
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
+    @property
+    def claim_limit(self) -> int:
+        """Rows the next attempt claims: one while probing after a failed send."""
+        return 1 if self._probing else self._batch_size
+
     async def relay_once(self) -> int:
-        """Send and mark one batch; returns how many rows were sent."""
+        """Send one batch and mark it in the same transaction; returns how many were sent."""
         async with self._sessions() as session, session.begin():
             if not await self._holds_relay_lock(session):
                 return 0
-            rows = await self._claim_unsent(session)
+            rows = await self._claim_unsent(session, self.claim_limit)
             if not rows:
                 return 0
-            await self._sender.send_records([as_kafka_record(row) for row in rows])
+            try:
+                await self._sender.send_records([as_kafka_record(row) for row in rows])
+            except Exception:
+                self._probing = True
+                raise
+            self._probing = False
             await self._mark_sent(session, rows)
         log.info("outbox.relayed", count=len(rows), last_id=rows[-1].id)
         return len(rows)
@@ -105,13 +123,13 @@ class OutboxRelay:
         result = await session.exec(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_KEY)))
         return bool(result.one())
 
-    async def _claim_unsent(self, session: AsyncSession) -> Sequence[OutboxRecord]:
+    async def _claim_unsent(self, session: AsyncSession, limit: int) -> Sequence[OutboxRecord]:
         """Oldest unsent rows, locked (FOR UPDATE SKIP LOCKED on PostgreSQL)."""
         statement = (
             select(OutboxRecord)
             .where(col(OutboxRecord.sent_at).is_(None))
             .order_by(col(OutboxRecord.id))
-            .limit(self._batch_size)
+            .limit(limit)
             .with_for_update(skip_locked=True)
         )
         return (await session.exec(statement)).all()
@@ -149,13 +167,14 @@ class OutboxRelay:
         log.info("outbox.relay_started")
         while not self._stopping.is_set():
             self._wake.clear()
+            limit = self.claim_limit
             try:
                 sent = await self.relay_once()
             except Exception:
                 log.exception("outbox.relay_failed")
                 await self._pause(self._error_backoff)
                 continue
-            if sent < self._batch_size:
+            if sent < limit:
                 await self._pause(self._poll_interval)
         log.info("outbox.relay_stopped")
 
