@@ -1,0 +1,157 @@
+"""The composition root: settings, logging, database, outbox relay and HTTP in one process.
+
+Nothing connects at import time; `create_app()` builds, its lifespan connects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import uvicorn
+from alembic import command
+from alembic.config import Config
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kette_core.db import create_engine, session_factory
+from kette_core.kafka import build_broker
+from kette_core.logging import configure_logging
+from kette_core.outbox import OutboxRelay, RecordSender
+from kette_intake.auth import endpoints as auth_endpoints
+from kette_intake.auth.tokens import TokenSigner
+from kette_intake.crypto import BlindIndex, PersonalDataSealer
+from kette_intake.errors import install_error_handlers
+from kette_intake.messaging import KafkaSender
+from kette_intake.ops import endpoints as ops_endpoints
+from kette_intake.ops.metrics import Metrics
+from kette_intake.ops.readiness import Check, Readiness, database_check
+from kette_intake.ops.temporal import TemporalConnection
+from kette_intake.participants import endpoints as participant_endpoints
+from kette_intake.participants.eligibility import Rules
+from kette_intake.participants.service import ParticipantService, Topics
+from kette_intake.settings import IntakeSettings, decode_key
+from kette_intake.wiring import Intake
+from kette_workflows.programmes import load_programme
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass(frozen=True)
+class Ports:
+    """What a component test replaces: the way to Kafka, the readiness checks, the clock."""
+
+    sender: RecordSender | None = None
+    checks: dict[str, Check] = field(default_factory=dict)
+    today: Callable[[], date] | None = None
+
+
+def create_app(settings: IntakeSettings | None = None, ports: Ports | None = None) -> FastAPI:
+    """The FastAPI app; its lifespan opens the database, Kafka and the relay."""
+    settings = settings or IntakeSettings()  # keys come from KETTE_*
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            app.state.intake = await _start(settings, ports or Ports(), metrics, stack)
+            yield
+
+    app = FastAPI(title="Kette intake", version="0.1.0", lifespan=lifespan)
+    install_error_handlers(app)
+    app.middleware("http")(metrics.middleware)
+    for module in (ops_endpoints, auth_endpoints, participant_endpoints):
+        app.include_router(module.router)
+    return app
+
+
+async def _start(
+    settings: IntakeSettings, ports: Ports, metrics: Metrics, stack: AsyncExitStack
+) -> Intake:
+    """Connect everything in order; the exit stack closes it in reverse."""
+    url = settings.resolved_database_url()
+    if settings.migrate_on_start:
+        await migrate(url)
+    engine = create_engine(url)
+    stack.push_async_callback(engine.dispose)
+    sessions = session_factory(engine)
+    checks: dict[str, Check] = {"database": database_check(engine)}
+    sender = ports.sender
+    if sender is None:
+        kafka = KafkaSender(build_broker(settings))
+        stack.push_async_callback(kafka.close)
+        checks["kafka"] = kafka.check
+        sender = kafka
+    checks["temporal"] = TemporalConnection(settings.temporal_address).check
+    checks.update(ports.checks)
+    relay = OutboxRelay(sessions, sender, poll_interval=1.0)
+    relay.start()
+    stack.push_async_callback(relay.stop)
+    return Intake(
+        sessions=sessions,
+        participants=_participant_service(settings, sessions, relay.wake, ports.today),
+        signer=TokenSigner(
+            decode_key(settings.token_secret), timedelta(minutes=settings.token_minutes)
+        ),
+        readiness=Readiness(checks),
+        metrics=metrics,
+    )
+
+
+def _participant_service(
+    settings: IntakeSettings,
+    sessions: async_sessionmaker[AsyncSession],
+    wake: Callable[[], None],
+    today: Callable[[], date] | None,
+) -> ParticipantService:
+    programme = load_programme(settings.programme_id)
+    rules = Rules(
+        ki_id=settings.ki_id,
+        kommunen=tuple(settings.ki_kommunen),
+        programme_id=programme.programme_id,
+        eligible_statuses=tuple(programme.eligible_residence_statuses),
+    )
+    options = {"today": today} if today is not None else {}
+    return ParticipantService(
+        sessions,
+        rules,
+        PersonalDataSealer(decode_key(settings.key_encryption_key), settings.key_encryption_key_id),
+        BlindIndex(decode_key(settings.blind_index_key), settings.ki_id),
+        Topics(participants=settings.participants_topic, access=settings.access_topic),
+        settings.event_source,
+        wake,
+        **options,
+    )
+
+
+async def migrate(url: str) -> None:
+    """Upgrade the database to the newest revision (Alembic runs its own loop in a thread)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    await asyncio.to_thread(command.upgrade, config, "head")
+
+
+def new_key() -> str:
+    """A fresh base64 key for the KETTE_* key settings."""
+    return base64.b64encode(os.urandom(32)).decode()
+
+
+def main() -> None:
+    """`python -m kette_intake`: logging first, then serve."""
+    settings = IntakeSettings()
+    configure_logging(settings)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+    )

@@ -1,0 +1,1 @@
+"""Caseworker accounts, bearer tokens and who may see which participant."""

@@ -1,0 +1,40 @@
+"""POST /api/token: username and password in, a signed bearer token out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from kette_intake.auth.accounts import authenticate
+from kette_intake.errors import ErrorBody, Refused
+from kette_intake.wiring import Intake, intake
+
+router = APIRouter(prefix="/api", tags=["auth"])
+
+
+class Login(BaseModel):
+    """A caseworker's credentials."""
+
+    username: str = Field(min_length=1, max_length=120)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class TokenAnswer(BaseModel):
+    """A bearer token for the Authorization header."""
+
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int = Field(description="Seconds until the token expires.")
+
+
+@router.post("/token", responses={401: {"model": ErrorBody}})
+async def issue_token(login: Login, parts: Annotated[Intake, Depends(intake)]) -> TokenAnswer:
+    """Log in; a wrong name and a wrong password are refused alike."""
+    async with parts.sessions() as session:
+        principal = await authenticate(session, login.username, login.password)
+    if principal is None:
+        raise Refused.one(401, "password", "unknown username or wrong password")
+    token = parts.signer.issue(principal)
+    return TokenAnswer(access_token=token, expires_in=int(parts.signer.lifetime.total_seconds()))

@@ -1,0 +1,62 @@
+"""Every refusal names the field and the reason, in one JSON shape for all endpoints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+
+class Problem(BaseModel):
+    """One thing wrong with a request."""
+
+    field: str = Field(description="Dotted path of the field, e.g. 'personal.birth_date'.")
+    reason: str = Field(description="Why it was refused, in English.")
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx answer."""
+
+    errors: list[Problem]
+
+
+@dataclass
+class Refused(Exception):
+    """A rule refused the request; nothing was saved."""
+
+    status_code: int
+    problems: list[Problem]
+
+    @classmethod
+    def one(cls, status_code: int, field: str, reason: str) -> Refused:
+        """The usual case: one field, one reason."""
+        return cls(status_code, [Problem(field=field, reason=reason)])
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Validation errors lose the echoed input (it may be personal data) and gain field names."""
+    app.add_exception_handler(Refused, _refused)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
+
+
+async def _refused(_: Request, error: Refused) -> JSONResponse:
+    return JSONResponse(ErrorBody(errors=error.problems).model_dump(), error.status_code)
+
+
+async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+    problems = [
+        Problem(field=_field(detail.get("loc", ())), reason=str(detail.get("msg", "invalid")))
+        for detail in error.errors()
+    ]
+    return JSONResponse(ErrorBody(errors=problems).model_dump(), 422)
+
+
+def _field(location: tuple[object, ...] | list[object]) -> str:
+    """('body', 'personal', 'birth_date') -> 'personal.birth_date'; headers keep their name."""
+    parts = [str(part) for part in location]
+    if parts and parts[0] in ("body", "query", "path"):
+        parts = parts[1:]
+    return ".".join(parts) or "body"

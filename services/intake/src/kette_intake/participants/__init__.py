@@ -1,0 +1,1 @@
+"""Registering participants and reading their personal data."""

@@ -1,0 +1,31 @@
+"""What the endpoints reach through `request.app.state`: built once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kette_intake.auth.tokens import TokenSigner
+from kette_intake.ops.metrics import Metrics
+from kette_intake.ops.readiness import Readiness
+from kette_intake.participants.service import ParticipantService
+
+
+@dataclass(frozen=True)
+class Intake:
+    """The running service's parts."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    participants: ParticipantService
+    signer: TokenSigner
+    readiness: Readiness
+    metrics: Metrics
+
+
+def intake(request: Request) -> Intake:
+    """The parts of the app serving this request (a FastAPI dependency)."""
+    parts: Intake = request.app.state.intake
+    return parts
