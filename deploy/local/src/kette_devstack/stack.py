@@ -4,14 +4,15 @@ from dataclasses import dataclass
 
 from kette_devstack.chain_worker import ChainWorker
 from kette_devstack.health import Health
+from kette_devstack.intake_service import IntakeServer
 from kette_devstack.kafka import KafkaConfig, KafkaNode
 from kette_devstack.part import Part
 from kette_devstack.postgres import PostgresConfig, PostgresServer
 from kette_devstack.settings import StackSettings
 from kette_devstack.temporal import TemporalConfig, TemporalServer
 
-PART_NAMES = ("kafka", "temporal", "postgres", "workflows")
-DEFAULT_UP = ("kafka", "temporal", "workflows")  # PostgreSQL is for tests only
+PART_NAMES = ("kafka", "temporal", "postgres", "workflows", "intake")
+DEFAULT_UP = ("kafka", "temporal", "workflows", "intake")  # PostgreSQL is for tests only
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Stack:
     temporal: TemporalServer
     postgres: PostgresServer
     workflows: ChainWorker
+    intake: IntakeServer
 
     @classmethod
     def from_settings(cls, settings: StackSettings | None = None) -> "Stack":
@@ -34,6 +36,7 @@ class Stack:
             temporal=temporal,
             postgres=PostgresServer(PostgresConfig.from_settings(settings), timeout),
             workflows=ChainWorker(settings.state_dir, temporal.address, kafka, timeout),
+            intake=IntakeServer(settings.state_dir, temporal.address, kafka, timeout),
         )
 
     def parts(self, names: tuple[str, ...] = PART_NAMES) -> list[Part]:
@@ -43,6 +46,7 @@ class Stack:
             "temporal": self.temporal,
             "postgres": self.postgres,
             "workflows": self.workflows,
+            "intake": self.intake,
         }
         return [by_name[name] for name in PART_NAMES if name in names]
 
