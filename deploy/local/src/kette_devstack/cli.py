@@ -135,7 +135,27 @@ def _status(stack: Stack, args: argparse.Namespace) -> int:
         table.add_row(health.part, state, pid, health.reason)
         sick = sick or (not health.healthy and health.pid is not None)
     out.print(table)
+    if stack.kafka.is_running():
+        sick = _print_consumer_groups(stack) or sick
     return 1 if args.check and sick else 0
+
+
+def _print_consumer_groups(stack: Stack) -> bool:
+    """The consumer groups' lag; True if one makes no progress while records wait."""
+    try:
+        with out.status("reading consumer groups (two readings a few seconds apart)"):
+            groups = stack.kafka.consumer_groups()
+    except Exception as exc:
+        out.print(f"consumer groups: cannot read them: {type(exc).__name__}: {exc}")
+        return True
+    table = Table(title="Consumer groups")
+    for column in ("group", "state", "lag", "reason"):
+        table.add_column(column)
+    for group in groups:
+        state = "[red]stalled[/]" if group.stalled else "[green]ok[/]"
+        table.add_row(group.group, state, str(group.lag), group.reason)
+    out.print(table if groups else "consumer groups: none yet")
+    return any(group.stalled for group in groups)
 
 
 def _logs(stack: Stack, args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kette_devstack import kafka_admin, topics
 from kette_devstack.blocking import run_blocking
+from kette_devstack.consumer_lag import GROUP_PREFIXES, GroupVerdict, LagMonitor
 from kette_devstack.errors import StackError
 from kette_devstack.kafka_admin import KafkaConnection, TopicSpec
 from kette_devstack.kafka_admin_tool import apply_security_plan, write_private
@@ -89,6 +90,15 @@ class KafkaNode(Part):
         if self.security == "plaintext":
             return KafkaConnection(self.bootstrap)
         return KafkaConnection(self.bootstrap, principal, self.credentials.password(principal))
+
+    def consumer_groups(self) -> list[GroupVerdict]:
+        """Lag of each kette./provider. consumer group and where it makes no progress."""
+        connection = self.connection()
+        monitor = LagMonitor(
+            self.state_dir / "run" / "consumer-lag.json",
+            lambda: run_blocking(lambda: kafka_admin.group_readings(connection, GROUP_PREFIXES)),
+        )
+        return monitor.check()
 
     def providers(self) -> list[str]:
         """Seed providers plus every provider added with `kette-stack provider add`."""

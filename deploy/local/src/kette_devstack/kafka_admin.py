@@ -6,6 +6,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kette_devstack.consumer_lag import GroupReading
+
 if TYPE_CHECKING:
     from aiokafka.admin import AIOKafkaAdminClient
 
@@ -114,6 +116,52 @@ async def topic_configs(conn: KafkaConnection, names: Iterable[str]) -> dict[str
         for _code, _message, _type, name, entries in response.resources:
             result[name] = {entry[0]: entry[1] for entry in entries}
     return result
+
+
+async def group_readings(
+    conn: KafkaConnection, prefixes: tuple[str, ...]
+) -> dict[str, GroupReading]:
+    """Committed and end offsets of every group named with one of the prefixes; a partition
+    the group never committed counts from the log's start (groups start at the earliest)."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    async with admin_client(conn) as admin:
+        listed = await admin.list_consumer_groups()
+        groups = sorted({str(row[0]) for row in listed if str(row[0]).startswith(prefixes)})
+        offsets = {group: await admin.list_consumer_group_offsets(group) for group in groups}
+        topics = sorted({tp.topic for committed in offsets.values() for tp in committed})
+        described = await admin.describe_topics(topics) if topics else []
+    partitions = [
+        TopicPartition(topic["topic"], partition["partition"])
+        for topic in described
+        for partition in topic["partitions"]
+    ]
+    if not partitions:
+        return {}
+    reader = AIOKafkaConsumer(**conn.client_kwargs(), enable_auto_commit=False)
+    await reader.start()
+    try:
+        start = await reader.beginning_offsets(partitions)
+        end = await reader.end_offsets(partitions)
+    finally:
+        await reader.stop()
+    readings = {}
+    for group, committed in offsets.items():
+        read = {tp.topic for tp in committed}
+        mine = [tp for tp in partitions if tp.topic in read]
+        if not mine:
+            continue  # its topics were deleted (a test's): nothing can wait for it
+        readings[group] = GroupReading(
+            committed={
+                _name(tp): committed[tp].offset if tp in committed else start[tp] for tp in mine
+            },
+            end={_name(tp): end[tp] for tp in mine},
+        )
+    return readings
+
+
+def _name(partition: Any) -> str:
+    return f"{partition.topic}:{partition.partition}"
 
 
 def _topic_errors(response: Any) -> Iterator[tuple[str, int, str | None]]:
