@@ -1,1 +1,1 @@
-"""Kette matching service; its business logic arrives with its own issue."""
+"""Kette matching: the offers catalogue and ranked, explained answers to referral requests."""

@@ -1,0 +1,69 @@
+"""The coordinators' catalogue API: parse, call the service, answer; refusals name field, reason."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, status
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kette_core.contracts.vocabulary import Module, Stage
+from kette_matching.catalogue import repository, service
+from kette_matching.catalogue.models import Offer, Provider
+from kette_matching.catalogue.region import Region
+from kette_matching.catalogue.rules import OfferDraft
+
+
+def catalogue_router(sessions: async_sessionmaker[AsyncSession], region: Region) -> APIRouter:
+    """Providers, offers and the region's Kommunen."""
+    router = APIRouter(tags=["catalogue"])
+
+    @router.get("/kommunen")
+    async def kommunen() -> Region:
+        """The towns offers may run in, and the distances between them."""
+        return region
+
+    @router.get("/providers")
+    async def list_providers() -> list[Provider]:
+        """Every provider."""
+        async with sessions() as session:
+            return await repository.providers(session)
+
+    @router.put("/providers/{provider_id}")
+    async def put_provider(provider_id: str, provider: Provider) -> Provider:
+        """Create or replace a provider."""
+        _same_id(provider_id, provider.provider_id, "provider_id")
+        return await service.put_provider(sessions, provider, region)
+
+    @router.get("/offers")
+    async def list_offers(
+        module: Module | None = None, stage: Stage | None = None, kommune: str | None = None
+    ) -> list[Offer]:
+        """Offers, optionally by module, stage and Kommune."""
+        async with sessions() as session:
+            return await repository.offers(session, module, stage, kommune)
+
+    @router.get("/offers/{offer_id}")
+    async def get_offer(offer_id: str) -> Offer:
+        """One offer."""
+        async with sessions() as session:
+            found = await repository.offer(session, offer_id)
+        if found is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Angebot nicht gefunden")
+        return found
+
+    @router.put("/offers/{offer_id}")
+    async def put_offer(offer_id: str, draft: OfferDraft) -> Offer:
+        """Create or replace an offer; 422 with every problem when the rules refuse it."""
+        _same_id(offer_id, draft.offer_id, "offer_id")
+        return await service.put_offer(sessions, draft, region)
+
+    return router
+
+
+def _same_id(in_path: str, in_body: str, field: str) -> None:
+    """The path names the entry; a body for another one is a mistake, not a rename."""
+    if in_path != in_body:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            [{"field": field, "reason": "differs_from_path", "message_de": "Id passt nicht."}],
+        )

@@ -1,0 +1,49 @@
+"""Catalogue use cases: each checks by the rules, then stores in one transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kette_matching.catalogue import repository
+from kette_matching.catalogue.models import Offer, Provider
+from kette_matching.catalogue.region import Region
+from kette_matching.catalogue.rules import OfferDraft, check_offer, check_provider
+from kette_matching.catalogue.seed import Catalogue
+
+
+async def put_provider(
+    sessions: async_sessionmaker[AsyncSession], value: Provider, region: Region
+) -> Provider:
+    """Create or replace a provider; `Refused` if its seat is not in the region."""
+    checked = check_provider(value, region)
+    async with sessions() as session, session.begin():
+        await repository.save_provider(session, checked)
+    return checked
+
+
+async def put_offer(
+    sessions: async_sessionmaker[AsyncSession], draft: OfferDraft, region: Region
+) -> Offer:
+    """Create or replace an offer; `Refused` with every problem, nothing stored then."""
+    async with sessions() as session, session.begin():
+        providers = {p.provider_id: p for p in await repository.providers(session)}
+        existing = await repository.offer(session, draft.offer_id)
+        taken = existing.places_taken if existing is not None else 0
+        offer = check_offer(draft, region, providers, places_taken=taken)
+        await repository.save_offer(session, offer)
+    return offer
+
+
+async def load_seed(sessions: async_sessionmaker[AsyncSession], catalogue: Catalogue) -> int:
+    """Add what the database lacks; a coordinator's changes to seeded entries stay."""
+    added = 0
+    async with sessions() as session, session.begin():
+        for provider in catalogue.providers:
+            if await repository.provider(session, provider.provider_id) is None:
+                await repository.save_provider(session, provider)
+        for offer in catalogue.offers:
+            if await repository.offer(session, offer.offer_id) is None:
+                await repository.save_offer(session, offer)
+                added += 1
+    return added

@@ -1,0 +1,33 @@
+"""Matching's settings: the shared KETTE_* ones plus its topics, HTTP port and score weights."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from kette_core.contracts import topics
+from kette_core.settings import KetteSettings
+from kette_matching.matching.weights import MatchingRules
+
+
+class MatchingSettings(KetteSettings):
+    """One process: API, consumer and relay; nested rules as KETTE_RULES__TRAVEL_WEIGHT=…"""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KETTE_", extra="ignore", env_nested_delimiter="__"
+    )
+
+    service: str = "matching"
+    http_host: str = Field(default="127.0.0.1", description="Address the API binds to.")
+    http_port: int = Field(default=8020, ge=1, le=65535, description="Port of the API.")
+    chain_topic: str = Field(default=topics.CHAIN, description="Where referral requests arrive.")
+    matching_topic: str = Field(default=topics.MATCHING, description="Where answers go.")
+    deadletter_topic: str = Field(default=topics.DEADLETTER, description="Unreadable requests.")
+    group_id: str = Field(
+        default="kette.matching.requests", description="Consumer group; ACLs want kette.matching*."
+    )
+    migrate_on_start: bool = Field(default=True, description="Run Alembic to head at start.")
+    seed_catalogue: bool = Field(
+        default=False, description="Load the Kreis Unna seed catalogue at start (demo, tests)."
+    )
+    rules: MatchingRules = Field(default_factory=lambda: MatchingRules())

@@ -1,0 +1,33 @@
+"""The matching service on FastStream's in-memory broker and a SQLite file, seeded."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+from matching_component_support import Harness
+
+from kette_matching.app import build, prepare
+from kette_matching.settings import MatchingSettings
+
+
+@pytest.fixture
+async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+    """Consumer and relay running; the test publishes requests and reads answers."""
+    settings = MatchingSettings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'matching.db'}", seed_catalogue=True
+    )
+    broker = KafkaBroker()
+    matching = build(settings, broker)
+    harness = Harness(matching)
+    await prepare(matching)
+    async with TestKafkaBroker(broker) as test_broker:
+        harness.broker = test_broker
+        matching.relay.start()
+        try:
+            yield harness
+        finally:
+            await matching.relay.stop()
+    await matching.engine.dispose()
