@@ -89,16 +89,25 @@ class IntakeUnderTest:
         raise AssertionError(f"the relay sent {len(self.sent.of_type(ce_type))} {ce_type}")
 
 
+def recorded_ports(**checks: Any) -> Ports:
+    """Kafka replaced by a recorder, Temporal assumed ready, a fixed calendar day."""
+    return Ports(
+        sender=RecordingSender(), checks={"temporal": always_ready, **checks}, today=lambda: TODAY
+    )
+
+
 @asynccontextmanager
-async def running_intake(settings: IntakeSettings, **checks: Any) -> AsyncIterator[IntakeUnderTest]:
-    """The app through its lifespan, as uvicorn would run it, on a fixed calendar day."""
-    sender = RecordingSender()
-    ports = Ports(sender=sender, checks={"temporal": always_ready, **checks}, today=lambda: TODAY)
+async def running_intake(
+    settings: IntakeSettings, ports: Ports | None = None
+) -> AsyncIterator[IntakeUnderTest]:
+    """The app through its lifespan, as uvicorn would run it (recorded ports by default)."""
+    ports = ports or recorded_ports()
     app = create_app(settings, ports)
+    sent = ports.sender if isinstance(ports.sender, RecordingSender) else RecordingSender()
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://intake") as http:
-            yield IntakeUnderTest(app.state.intake, http, sender)
+            yield IntakeUnderTest(app.state.intake, http, sent)
 
 
 def registration(**changes: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from intake_support import (
     fields_of,
     intake_settings,
     payload,
+    recorded_ports,
     registration,
     running_intake,
 )
@@ -139,7 +140,7 @@ async def test_readiness_names_the_dependency_that_does_not_answer(tmp_path: Pat
         raise httpx.ConnectError("connection refused")
 
     settings = intake_settings(f"sqlite+aiosqlite:///{tmp_path}/ready.db")
-    async with running_intake(settings, kafka=kafka_down) as service:
+    async with running_intake(settings, recorded_ports(kafka=kafka_down)) as service:
         ready = await service.http.get("/readyz")
 
     assert ready.status_code == 503
