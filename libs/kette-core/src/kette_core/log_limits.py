@@ -14,6 +14,7 @@ import structlog
 
 DEFAULT_WINDOW_SECONDS = 10.0
 MAX_KEYS = 1024
+_LEVELS = {name.lower(): number for name, number in logging.getLevelNamesMapping().items()}
 REPEATED = "repeated"
 """Field on the line that ends a quiet window: how many identical lines were dropped before it."""
 
@@ -54,8 +55,7 @@ def limit_structlog_repeats(
     """A processor, before the time stamp: drops a warning or error identical to a recent one."""
 
     def processor(_: Any, method_name: str, event_dict: structlog.types.EventDict) -> Any:
-        level = logging.getLevelNamesMapping().get(str(event_dict.get("level", "")).upper(), 0)
-        if level < min_level:
+        if _LEVELS.get(str(event_dict.get("level")), 0) < min_level:
             return event_dict
         suppressed = limiter.admit(_identity(event_dict))
         if suppressed is None:
