@@ -43,6 +43,7 @@ from kette_devstack.kafka_admin import KafkaConnection, TopicSpec
 from kette_devstack.settings import StackSettings
 from kette_devstack.stack import Stack
 
+DEFAULT_EVENTS = 20_000
 VERSIONS = ("faststream", "aiokafka", "cloudevents", "pydantic")
 console = Console(highlight=False)
 if not console.is_terminal:  # a log file or CI: room for the table instead of 80 columns
@@ -137,9 +138,9 @@ class Display:
 
 
 async def run_benchmarks(
-    benchmarks: Sequence[Benchmark], events: int, repeat: int, stack: Stack
+    benchmarks: Sequence[Benchmark], events: int | None, repeat: int, stack: Stack
 ) -> list[Summary]:
-    """Each benchmark `repeat` times; the step bars show where the time goes."""
+    """Each benchmark `repeat` times, at `events` or else its own N; bars show where time goes."""
     kafka = stack.kafka.connection()
     temporal = stack.temporal.address if stack.temporal.is_running() else None
     summaries: list[Summary] = []
@@ -165,7 +166,7 @@ async def run_benchmarks(
                     step=display.step,
                 )
                 try:
-                    runs.append(await bench.run(ctx, events))
+                    runs.append(await bench.run(ctx, events or bench.events or DEFAULT_EVENTS))
                 finally:
                     await topics.delete_all()
                 progress.advance(overall)
@@ -191,7 +192,7 @@ def results_table(summaries: Sequence[Summary], events: int, repeat: int) -> Tab
         f"{name} {metadata.version(name)}" for name in VERSIONS
     )
     table = Table(
-        title=f"Kette vs bare clients: {events:,} events per side, median of {repeat}",
+        title=f"Kette vs bare clients: median of {repeat} (--events {events:,} unless a row says)",
         caption=f"{legend}\n{machine}",
         caption_justify="left",
     )
@@ -245,7 +246,10 @@ def write_json(path: Path, summaries: Sequence[Summary], events: int, repeat: in
 def _parser(names: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
-        "--events", type=int, default=20_000, metavar="N", help="timed events per side"
+        "--events",
+        type=int,
+        metavar="N",
+        help=f"timed events per side (default {DEFAULT_EVENTS:,}; replay: its own million)",
     )
     parser.add_argument(
         "--only",
@@ -267,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for bench in registry.values():
             console.print(f"{bench.name:<20} {bench.summary}  (needs {', '.join(bench.needs)})")
         return 0
-    if args.events < 1 or args.repeat < 1:
+    if (args.events is not None and args.events < 1) or args.repeat < 1:
         console.print("[red]error:[/] --events and --repeat must be at least 1")
         return 2
     chosen = [registry[name] for name in (args.only or registry)]
@@ -281,9 +285,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # As a service's composition root does; WARNING keeps FastStream's start-up lines quiet.
     configure_logging(KetteSettings(service="bench", log_level="WARNING"))
     summaries = asyncio.run(run_benchmarks(chosen, args.events, args.repeat, stack))
-    console.print(results_table(summaries, args.events, args.repeat))
+    events = args.events or DEFAULT_EVENTS
+    console.print(results_table(summaries, events, args.repeat))
     if args.json:
-        write_json(args.json, summaries, args.events, args.repeat)
+        write_json(args.json, summaries, events, args.repeat)
         console.print(f"figures written to {args.json}")
     return 0
 

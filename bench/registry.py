@@ -76,20 +76,24 @@ class Benchmark:
     summary: str
     run: RunFunction
     needs: tuple[str, ...] = ("kafka",)
+    events: int | None = None
+    """Its own N when `--events` is not given (`replay`: a topic of a million events)."""
 
 
 BENCHMARKS: dict[str, Benchmark] = {}
 
 
 def benchmark(
-    name: str, summary: str, *, needs: tuple[str, ...] = ("kafka",)
+    name: str, summary: str, *, needs: tuple[str, ...] = ("kafka",), events: int | None = None
 ) -> Callable[[RunFunction], RunFunction]:
     """Register a benchmark function under a unique name."""
 
     def register(run: RunFunction) -> RunFunction:
         if name in BENCHMARKS:
             raise ValueError(f"benchmark {name!r} is registered twice")
-        BENCHMARKS[name] = Benchmark(name=name, summary=summary, run=run, needs=needs)
+        BENCHMARKS[name] = Benchmark(
+            name=name, summary=summary, run=run, needs=needs, events=events
+        )
         return run
 
     return register
