@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from intake_support import TODAY, IntakeUnderTest, fields_of, payload, registration
 
@@ -146,6 +148,21 @@ async def test_a_retried_submit_with_the_same_idempotency_key_creates_one_partic
     assert fields_of(other) == ["Idempotency-Key"]
     assert len(await intake.rows("participants")) == 1
     assert len(await intake.rows("outbox")) == 1
+
+
+async def test_a_double_click_sending_two_submits_at_once_creates_one_participant(
+    intake: IntakeUnderTest,
+) -> None:
+    caseworker = await intake.login_as(ActorRole.CASEWORKER, ["Kamen"])
+    headers = {**caseworker, "Idempotency-Key": "double-click-1"}
+
+    answers = await asyncio.gather(
+        *(intake.http.post("/api/participants", json=registration(), headers=headers) for _ in "ab")
+    )
+
+    assert sorted(answer.status_code for answer in answers) == [200, 201]
+    assert answers[0].json() == answers[1].json()
+    assert len(await intake.rows("participants")) == 1
 
 
 async def test_the_same_name_and_birth_date_in_the_ki_warns_of_a_duplicate(

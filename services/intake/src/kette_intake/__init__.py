@@ -1,1 +1,1 @@
-"""Kette intake service; its business logic arrives with its own issue."""
+"""Kette intake: the caseworkers' door, and the only place personal data lives."""

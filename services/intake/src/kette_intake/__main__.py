@@ -1,5 +1,7 @@
-"""`python -m kette_intake` serves the API with the outbox relay."""
+"""`python -m kette_intake` serves the API with the outbox relay; see `--help`."""
 
-from kette_intake.app import main
+import sys
 
-main()
+from kette_intake.cli import main
+
+sys.exit(main())

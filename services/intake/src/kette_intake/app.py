@@ -144,9 +144,8 @@ def new_key() -> str:
     return base64.b64encode(os.urandom(32)).decode()
 
 
-def main() -> None:
-    """`python -m kette_intake`: logging first, then serve."""
-    settings = IntakeSettings()
+def serve(settings: IntakeSettings) -> None:
+    """The process: logging first, then the app under uvicorn until stopped."""
     configure_logging(settings)
     uvicorn.run(
         create_app(settings),

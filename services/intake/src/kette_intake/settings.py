@@ -17,18 +17,23 @@ KREIS_UNNA = (
 )  # fmt: skip
 
 
-class IntakeSettings(KetteSettings):
-    """Where intake listens, which KI it serves, and the keys that guard personal data."""
+class KiSettings(KetteSettings):
+    """Which KI this intake serves and where its database is: enough to manage accounts."""
 
     service: str = "intake"
-    http_host: str = Field(default="127.0.0.1", description="Address the HTTP API binds to.")
-    http_port: int = Field(default=8100, description="Port of the HTTP API.")
     ki_id: str = Field(default="ki-kreis-unna", description="The KI this instance serves.")
     ki_kommunen: list[str] = Field(
         default_factory=lambda: list(KREIS_UNNA),
         description="Kommunen of the KI; registrations elsewhere are refused.",
     )
     programme_id: str = Field(default="durchstarten", description="Programme people enrol in.")
+
+
+class IntakeSettings(KiSettings):
+    """Where intake listens, and the keys that guard personal data."""
+
+    http_host: str = Field(default="127.0.0.1", description="Address the HTTP API binds to.")
+    http_port: int = Field(default=8100, description="Port of the HTTP API.")
     key_encryption_key: SecretStr = Field(
         description="Base64 of 32 random bytes; wraps each participant's data key (AES-GCM)."
     )
