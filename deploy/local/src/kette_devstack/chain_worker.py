@@ -2,7 +2,6 @@
 
 import asyncio
 import hashlib
-import os
 import sys
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from kette_devstack.health import StartOutcome
 from kette_devstack.kafka import KafkaNode
 from kette_devstack.part import CLI_OWNER, Part, Progress, no_progress
 from kette_devstack.process import spawn
+from kette_devstack.service_env import service_env
 
 TASK_QUEUE = "kette-chain"
 PRINCIPAL = "workflows"
@@ -47,19 +47,7 @@ class ChainWorker(Part):
         """Kafka and Temporal start first (stack order); nothing else to check."""
 
     def _spawn(self) -> tuple[int, str]:
-        env = dict(os.environ)
-        connection = self.kafka.connection(PRINCIPAL)
-        env.update(
-            KETTE_TEMPORAL_ADDRESS=self.temporal_address,
-            KETTE_KAFKA_BOOTSTRAP=connection.bootstrap,
-            KETTE_LOG_FORMAT="json",
-        )
-        if connection.username is not None and connection.password is not None:
-            env.update(
-                KETTE_KAFKA_SASL_MECHANISM="SCRAM-SHA-512",
-                KETTE_KAFKA_SASL_USERNAME=connection.username,
-                KETTE_KAFKA_SASL_PASSWORD=connection.password,
-            )
+        env = service_env(self.kafka, PRINCIPAL, self.temporal_address)
         argv = [sys.executable, "-m", "kette_workflows", "all"]
         return spawn(argv, self.log_file, env=env), "kette_workflows"
 

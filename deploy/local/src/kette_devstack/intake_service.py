@@ -16,6 +16,7 @@ from kette_devstack.kafka import KafkaNode
 from kette_devstack.part import Part, Progress
 from kette_devstack.ports import require_free_ports
 from kette_devstack.process import spawn
+from kette_devstack.service_env import service_env
 from kette_devstack.settings import LOOPBACK
 
 PRINCIPAL = "intake"
@@ -65,24 +66,13 @@ class IntakeServer(Part):
         self._local_secrets()
 
     def _spawn(self) -> tuple[int, str]:
-        env = dict(os.environ)
-        keys = {f"KETTE_{name.upper()}": value for name, value in self._local_secrets().items()}
-        connection = self.kafka.connection(PRINCIPAL)
+        env = service_env(self.kafka, PRINCIPAL, self.temporal_address)
         env.update(
-            keys,
+            {f"KETTE_{name.upper()}": value for name, value in self._local_secrets().items()},
             KETTE_HTTP_HOST=LOOPBACK,
             KETTE_HTTP_PORT=str(self.port),
             KETTE_DATABASE_URL=f"sqlite+aiosqlite:///{self.state_dir / 'data' / 'intake.db'}",
-            KETTE_TEMPORAL_ADDRESS=self.temporal_address,
-            KETTE_KAFKA_BOOTSTRAP=connection.bootstrap,
-            KETTE_LOG_FORMAT="json",
         )
-        if connection.username is not None and connection.password is not None:
-            env.update(
-                KETTE_KAFKA_SASL_MECHANISM="SCRAM-SHA-512",
-                KETTE_KAFKA_SASL_USERNAME=connection.username,
-                KETTE_KAFKA_SASL_PASSWORD=connection.password,
-            )
         argv = [sys.executable, "-m", "kette_intake"]
         return spawn(argv, self.log_file, env=env), "kette_intake"
 
