@@ -6,12 +6,13 @@ from kette_devstack.chain_worker import ChainWorker
 from kette_devstack.health import Health
 from kette_devstack.intake_service import IntakeServer
 from kette_devstack.kafka import KafkaConfig, KafkaNode
+from kette_devstack.matching_service import MatchingServer
 from kette_devstack.part import Part
 from kette_devstack.postgres import PostgresConfig, PostgresServer
 from kette_devstack.settings import StackSettings
 from kette_devstack.temporal import TemporalConfig, TemporalServer
 
-PART_NAMES = ("kafka", "temporal", "postgres", "workflows", "intake")
+PART_NAMES = ("kafka", "temporal", "postgres", "workflows", "intake", "matching")
 DEFAULT_UP = ("kafka", "temporal", "workflows", "intake")  # PostgreSQL is for tests only
 
 
@@ -24,6 +25,7 @@ class Stack:
     postgres: PostgresServer
     workflows: ChainWorker
     intake: IntakeServer
+    matching: MatchingServer
 
     @classmethod
     def from_settings(cls, settings: StackSettings | None = None) -> "Stack":
@@ -37,6 +39,7 @@ class Stack:
             postgres=PostgresServer(PostgresConfig.from_settings(settings), timeout),
             workflows=ChainWorker(settings.state_dir, temporal.address, kafka, timeout),
             intake=IntakeServer(settings.state_dir, temporal.address, kafka, timeout),
+            matching=MatchingServer(settings.state_dir, kafka, timeout),
         )
 
     def parts(self, names: tuple[str, ...] = PART_NAMES) -> list[Part]:
@@ -47,6 +50,7 @@ class Stack:
             "postgres": self.postgres,
             "workflows": self.workflows,
             "intake": self.intake,
+            "matching": self.matching,
         }
         return [by_name[name] for name in PART_NAMES if name in names]
 

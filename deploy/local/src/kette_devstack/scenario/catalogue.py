@@ -1,4 +1,4 @@
-"""A small Kreis Unna offer catalogue and the matching rules the player answers requests with."""
+"""The stand-in's view of matching's Kreis Unna seed and the simple rules the player plays."""
 
 from __future__ import annotations
 
@@ -14,19 +14,10 @@ from kette_core.contracts.matching import (
     Proposal,
 )
 from kette_core.contracts.vocabulary import Module, Stage
+from kette_matching.catalogue.seed import kreis_unna_region, seed_catalogue
 
-KREIS_UNNA_TOWNS = (
-    "Bergkamen",
-    "Bönen",
-    "Fröndenberg/Ruhr",
-    "Holzwickede",
-    "Kamen",
-    "Lünen",
-    "Schwerte",
-    "Selm",
-    "Unna",
-    "Werne",
-)
+KREIS_UNNA_TOWNS = kreis_unna_region().kommunen
+"""The ten towns, from matching's seed catalogue (the one copy of the data)."""
 
 NEIGHBOURS: dict[str, frozenset[str]] = {
     "Bergkamen": frozenset({"Kamen", "Werne", "Lünen"}),
@@ -60,160 +51,25 @@ class Offer:
     starts_in_days: int = 14
 
 
-CATALOGUE: tuple[Offer, ...] = (
-    # Sprache: Jugendintegrationskurse and courses up to B1/B2 (F4), at the town VHS
-    Offer("vhs-unna.jik", "vhs-unna", Module.F4, Stage.LANGUAGE, "Jugendintegrationskurs", "Unna"),
-    Offer(
-        "vhs-luenen.jik", "vhs-luenen", Module.F4, Stage.LANGUAGE, "Jugendintegrationskurs", "Lünen"
-    ),
-    Offer(
-        "vhs-kamen-boenen.deutsch-b1",
-        "vhs-kamen-boenen",
-        Module.F4,
-        Stage.LANGUAGE,
-        "Deutsch A2 bis B1",
-        "Kamen",
-        starts_in_days=30,
-    ),
-    Offer(
-        "vhs-schwerte.jik",
-        "vhs-schwerte",
-        Module.F4,
-        Stage.LANGUAGE,
-        "Jugendintegrationskurs",
-        "Schwerte",
-    ),
-    Offer(
-        "vhs-bergkamen.deutsch-b2",
-        "vhs-bergkamen",
-        Module.F4,
-        Stage.LANGUAGE,
-        "Deutsch B1 bis B2",
-        "Bergkamen",
-        starts_in_days=45,
-    ),
-    Offer(
-        "vhs-werne.jik", "vhs-werne", Module.F4, Stage.LANGUAGE, "Jugendintegrationskurs", "Werne"
-    ),
-    Offer(
-        "awo-unna.sprachkurs-kita",
-        "awo-unna",
-        Module.F4,
-        Stage.LANGUAGE,
-        "Sprachkurs mit Kinderbetreuung",
-        None,
-        childcare=True,
-        starts_in_days=21,
-    ),
-    # Sprache alongside work or an apprenticeship (F2)
-    Offer(
-        "werkstatt-unna.berufssprache",
-        "werkstatt-unna",
-        Module.F2,
-        Stage.LANGUAGE,
-        "Berufsbegleitende Sprachförderung",
-    ),
-    Offer(
-        "bk-hellweg-unna.sprache-azubi",
-        "bk-hellweg-unna",
-        Module.F2,
-        Stage.LANGUAGE,
-        "Sprachförderung für Auszubildende",
-        "Unna",
-    ),
-    # Schulabschluss (F3)
-    Offer(
-        "bk-hellweg-unna.esa-teilzeit",
-        "bk-hellweg-unna",
-        Module.F3,
-        Stage.SCHOOL,
-        "Erster Schulabschluss in Teilzeit",
-        "Unna",
-        starts_in_days=60,
-    ),
-    Offer(
-        "bk-lippe-luenen.esa",
-        "bk-lippe-luenen",
-        Module.F3,
-        Stage.SCHOOL,
-        "Erster Schulabschluss mit Sprachförderung",
-        "Lünen",
-        starts_in_days=45,
-    ),
-    Offer("vhs-unna.esa", "vhs-unna", Module.F3, Stage.SCHOOL, "Schulabschlusskurs", "Unna"),
-    Offer(
-        "werkstatt-unna.esa-f3",
-        "werkstatt-unna",
-        Module.F3,
-        Stage.SCHOOL,
-        "Erster Schulabschluss (F3)",
-        None,
-        starts_in_days=30,
-    ),
-    # Ausbildung: preparation and Einstiegsqualifizierung (F4)
-    Offer(
-        "kh-hellweg-lippe.eq-handwerk",
-        "kh-hellweg-lippe",
-        Module.F4,
-        Stage.APPRENTICESHIP,
-        "Einstiegsqualifizierung Handwerk",
-    ),
-    Offer(
-        "werkstatt-unna.eq-logistik",
-        "werkstatt-unna",
-        Module.F4,
-        Stage.APPRENTICESHIP,
-        "Einstiegsqualifizierung Lager und Logistik",
-        None,
-        starts_in_days=21,
-    ),
-    Offer(
-        "bk-werne.ausbildungsvorbereitung",
-        "bk-werne",
-        Module.F4,
-        Stage.APPRENTICESHIP,
-        "Ausbildungsvorbereitung",
-        "Werne",
-        starts_in_days=40,
-    ),
-    # Arbeit: placements with job coaching (F1) by the welfare organisations and employers
-    Offer(
-        "caritas-unna.job-logistik-boenen",
-        "caritas-unna",
-        Module.F1,
-        Stage.JOB,
-        "Lagerhelfer mit Jobcoaching",
-        "Bönen",
-        starts_in_days=7,
-    ),
-    Offer(
-        "diakonie-ruhr-hellweg.job-pflege",
-        "diakonie-ruhr-hellweg",
-        Module.F1,
-        Stage.JOB,
-        "Pflegehilfe mit Jobcoaching",
-        "Schwerte",
-        starts_in_days=14,
-    ),
-    Offer(
-        "awo-unna.job-gastro",
-        "awo-unna",
-        Module.F1,
-        Stage.JOB,
-        "Küchenhilfe mit Jobcoaching",
-        "Unna",
-        starts_in_days=7,
-    ),
-    Offer(
-        "metallbau-werne.produktion",
-        "metallbau-werne",
-        Module.F1,
-        Stage.JOB,
-        "Produktionshelfer (Arbeitgeber)",
-        "Werne",
-        starts_in_days=10,
-    ),
-)
+def _from_seed() -> tuple[Offer, ...]:
+    """Matching's seed offers, as much of them as the stand-in's rules read."""
+    today = date.today()
+    return tuple(
+        Offer(
+            offer.offer_id,
+            offer.provider_id,
+            offer.module,
+            offer.stage,
+            offer.title,
+            offer.kommune,
+            offer.childcare,
+            (offer.starts_on - today).days if offer.starts_on else 0,
+        )
+        for offer in seed_catalogue(today).offers
+    )
+
+
+CATALOGUE: tuple[Offer, ...] = _from_seed()
 
 OFFERS_BY_ID = {offer.offer_id: offer for offer in CATALOGUE}
 

@@ -1,0 +1,98 @@
+"""The matching service (`python -m kette_matching`) as a part of the local stack."""
+
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kette_devstack.kafka import KafkaNode
+from kette_devstack.part import Part, Progress
+from kette_devstack.ports import require_free_ports
+from kette_devstack.process import spawn
+from kette_devstack.settings import LOOPBACK
+
+PRINCIPAL = "matching"
+"""Matching's Kafka principal (secure mode): reads kette.chain.v1, writes kette.matching.v1."""
+PROBE_SECONDS = 5.0
+
+
+class MatchingPartSettings(BaseSettings):
+    """Where the local matching API listens (kept apart from the stack's shared settings)."""
+
+    model_config = SettingsConfigDict(env_prefix="KETTE_", extra="ignore")
+
+    matching_port: int = Field(default=8110, description="HTTP port of the local matching API.")
+
+
+class MatchingServer(Part):
+    """Seeded with the Kreis Unna catalogue; healthy when /readyz says database and Kafka answer."""
+
+    name = "matching"
+
+    def __init__(
+        self, state_dir: Path, kafka: KafkaNode, start_timeout: float, port: int | None = None
+    ) -> None:
+        super().__init__(state_dir, start_timeout)
+        self.kafka = kafka
+        self.port = port if port is not None else MatchingPartSettings().matching_port
+
+    @property
+    def url(self) -> str:
+        """Base URL of the API; /docs shows the OpenAPI document."""
+        return f"http://{LOOPBACK}:{self.port}"
+
+    def _preflight(self, progress: Progress) -> None:
+        require_free_ports(self.name, {"HTTP": self.port}, "KETTE_MATCHING_PORT")
+
+    def _spawn(self) -> tuple[int, str]:
+        env = dict(os.environ)
+        connection = self.kafka.connection(PRINCIPAL)
+        env.update(
+            KETTE_HTTP_HOST=LOOPBACK,
+            KETTE_HTTP_PORT=str(self.port),
+            KETTE_DATABASE_URL=f"sqlite+aiosqlite:///{self.state_dir / 'data' / 'matching.db'}",
+            KETTE_KAFKA_BOOTSTRAP=connection.bootstrap,
+            KETTE_SEED_CATALOGUE="true",
+            KETTE_LOG_FORMAT="json",
+        )
+        if connection.username is not None and connection.password is not None:
+            env.update(
+                KETTE_KAFKA_SASL_MECHANISM="SCRAM-SHA-512",
+                KETTE_KAFKA_SASL_USERNAME=connection.username,
+                KETTE_KAFKA_SASL_PASSWORD=connection.password,
+            )
+        argv = [sys.executable, "-m", "kette_matching"]
+        return spawn(argv, self.log_file, env=env), "kette_matching"
+
+    def _converge(self, progress: Progress) -> None:
+        """Nothing: the service migrates and seeds itself at start."""
+
+    def _wait_ready(self, pid: int, progress: Progress) -> None:
+        progress(f"waiting for matching to answer {self.url}/readyz")
+        self._wait_until(pid, lambda: self._probe()[0], "answering /readyz")
+
+    def _probe(self) -> tuple[bool, str]:
+        failing = readiness_failures(f"{self.url}/readyz")
+        if failing:
+            return False, f"{self.url} not ready: {failing}"
+        return True, f"API on {self.url} (docs {self.url}/docs); database and Kafka ready"
+
+
+def readiness_failures(url: str) -> str | None:
+    """What a service's /readyz names as failing (`{checks: {name: {ok, detail}}}`), or None."""
+    try:
+        with urllib.request.urlopen(url, timeout=PROBE_SECONDS) as answer:
+            body = json.load(answer)
+    except urllib.error.HTTPError as error:
+        body = json.load(error)
+    except (OSError, ValueError) as error:
+        return f"{url} does not answer: {error}"
+    failing = [
+        f"{name}: {check['detail']}" for name, check in body["checks"].items() if not check["ok"]
+    ]
+    return "; ".join(failing) or None

@@ -1,0 +1,112 @@
+"""The catalogue and the answers are stored alike on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kette_core.contracts.base import EXAMPLE_PARTICIPANT, example_for
+from kette_core.contracts.chain import ReferralRequested
+from kette_core.contracts.vocabulary import Constraints, Module, Stage
+from kette_core.db import create_engine, session_factory
+from kette_core.envelope import ReceivedEvent
+from kette_core.inbox import Inbox
+from kette_core.tables import OutboxRecord
+from kette_matching.app import migrate
+from kette_matching.catalogue import repository
+from kette_matching.catalogue.rules import OfferDraft
+from kette_matching.catalogue.seed import kreis_unna_region, seed_catalogue
+from kette_matching.catalogue.service import load_seed, put_offer
+from kette_matching.matching.handler import RequestHandler, answer_event_id
+from kette_matching.matching.tables import AnswerRow
+from kette_matching.matching.weights import MatchingRules
+
+pytestmark = pytest.mark.integration
+
+TODAY = date(2026, 3, 2)
+REGION = kreis_unna_region()
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A migrated matching database with the seed loaded."""
+    await migrate(database_url)
+    engine = create_engine(database_url)
+    factory = session_factory(engine)
+    await load_seed(factory, seed_catalogue(TODAY))
+    yield factory
+    await engine.dispose()
+
+
+async def test_the_seed_loads_once_and_a_coordinators_change_survives_a_reload(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        seeded = await repository.offer(session, "vhs-unna.jik")
+    assert seeded is not None
+    changed = OfferDraft.model_validate(
+        {**seeded.model_dump(exclude={"places_taken"}), "capacity": 7}
+    )
+
+    await put_offer(sessions, changed, REGION)
+    added_again = await load_seed(sessions, seed_catalogue(TODAY))
+
+    async with sessions() as session:
+        stored = await repository.offer(session, "vhs-unna.jik")
+        language_f4 = await repository.offers(session, Module.F4, Stage.LANGUAGE)
+    assert added_again == 0
+    assert stored == seeded.model_copy(update={"capacity": 7})
+    assert len(language_f4) == 7
+
+
+async def test_the_database_itself_refuses_a_negative_capacity(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    with pytest.raises(IntegrityError):
+        async with sessions() as session, session.begin():
+            await session.exec(
+                sa.update(sa.table("offer", sa.column("capacity"), sa.column("offer_id")))
+                .where(sa.column("offer_id") == "vhs-unna.jik")
+                .values(capacity=-1)
+            )
+
+
+async def test_an_answer_and_its_event_commit_with_the_inbox_and_only_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    request = example_for(ReferralRequested).model_copy(
+        update={
+            "participant_id": EXAMPLE_PARTICIPANT,
+            "kommune": "Unna",
+            "earliest_start": TODAY,
+            "constraints": Constraints(childcare_needed=False, employment_ban=False),
+        }
+    )
+    event = ReceivedEvent(
+        id="ce-1",
+        type=request.event_type,
+        source="/kette/workflows",
+        time=datetime(2026, 3, 2, 9, tzinfo=UTC),
+        subject=request.participant_id,
+        payload=request,
+    )
+    handler = RequestHandler(REGION, MatchingRules(), "/kette/matching", "kette.matching.v1")
+    inbox = Inbox(sessions, consumer="matching.test")
+
+    assert await inbox.apply_once(event, handler) is True
+    assert await inbox.apply_once(event, handler) is False
+
+    async with sessions() as session:
+        answer = await session.get(AnswerRow, request.request_id)
+        outbox = (await session.exec(select(OutboxRecord))).all()
+        count = (await session.exec(select(func.count()).select_from(AnswerRow))).one()
+    assert answer is not None and count == 1
+    assert [row.ce_id for row in outbox] == [answer_event_id(request)]
+    assert answer.explained["proposals"][0]["explanation_de"].startswith("führt zu B1")
