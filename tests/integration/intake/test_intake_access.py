@@ -7,6 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 from intake_support import (
+    PASSWORD,
     IntakeUnderTest,
     fields_of,
     intake_settings,
@@ -100,6 +101,23 @@ async def test_requests_without_a_valid_token_are_refused(intake: IntakeUnderTes
     )
     assert fields_of(missing) == ["Authorization"]
     assert await intake.rows("participants") == []
+
+
+async def test_repeated_wrong_passwords_lock_the_login_even_for_the_right_one(
+    intake: IntakeUnderTest,
+) -> None:
+    await intake.login_as(ActorRole.CASEWORKER, ["Kamen"])
+    [account] = await intake.rows("accounts")
+    login = {"username": account["username"]}
+
+    wrong = [
+        await intake.http.post("/api/token", json={**login, "password": "guess"}) for _ in range(5)
+    ]
+    locked = await intake.http.post("/api/token", json={**login, "password": PASSWORD})
+
+    assert [answer.status_code for answer in wrong] == [401] * 5
+    assert locked.status_code == 429
+    assert fields_of(locked) == ["username"]
 
 
 async def test_the_database_holds_personal_data_only_as_ciphertext(

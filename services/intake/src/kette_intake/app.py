@@ -26,6 +26,7 @@ from kette_core.kafka import build_broker
 from kette_core.logging import configure_logging
 from kette_core.outbox import OutboxRelay, RecordSender
 from kette_intake.auth import endpoints as auth_endpoints
+from kette_intake.auth.throttle import LoginThrottle
 from kette_intake.auth.tokens import TokenSigner
 from kette_intake.crypto import BlindIndex, PersonalDataSealer
 from kette_intake.errors import install_error_handlers
@@ -100,6 +101,7 @@ async def _start(
         signer=TokenSigner(
             decode_key(settings.token_secret), timedelta(minutes=settings.token_minutes)
         ),
+        throttle=LoginThrottle(),
         readiness=Readiness(checks),
         metrics=metrics,
     )

@@ -8,6 +8,7 @@ from fastapi import Request
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kette_intake.auth.throttle import LoginThrottle
 from kette_intake.auth.tokens import TokenSigner
 from kette_intake.ops.metrics import Metrics
 from kette_intake.ops.readiness import Readiness
@@ -21,6 +22,7 @@ class Intake:
     sessions: async_sessionmaker[AsyncSession]
     participants: ParticipantService
     signer: TokenSigner
+    throttle: LoginThrottle
     readiness: Readiness
     metrics: Metrics
 

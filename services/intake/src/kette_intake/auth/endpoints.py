@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -29,12 +30,18 @@ class TokenAnswer(BaseModel):
     expires_in: int = Field(description="Seconds until the token expires.")
 
 
-@router.post("/token", responses={401: {"model": ErrorBody}})
+@router.post("/token", responses={401: {"model": ErrorBody}, 429: {"model": ErrorBody}})
 async def issue_token(login: Login, parts: Annotated[Intake, Depends(intake)]) -> TokenAnswer:
-    """Log in; a wrong name and a wrong password are refused alike."""
+    """Log in; a wrong name and a wrong password are refused alike, repeated guesses throttled."""
+    wait = parts.throttle.retry_after(login.username)
+    if wait > 0:
+        reason = f"too many failed logins; try again in {math.ceil(wait / 60)} minute(s)"
+        raise Refused.one(429, "username", reason)
     async with parts.sessions() as session:
         principal = await authenticate(session, login.username, login.password)
     if principal is None:
+        parts.throttle.failed(login.username)
         raise Refused.one(401, "password", "unknown username or wrong password")
+    parts.throttle.succeeded(login.username)
     token = parts.signer.issue(principal)
     return TokenAnswer(access_token=token, expires_in=int(parts.signer.lifetime.total_seconds()))
