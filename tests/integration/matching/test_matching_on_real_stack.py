@@ -1,4 +1,4 @@
-"""Registration to proposals on real Kafka and Temporal: the chain asks, matching answers."""
+"""Registration to a held place on real Kafka and Temporal: the chain asks, matching answers."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from kette_core.publishing import EventPublisher
 from kette_devstack.scenario.player import ScenarioSettings
 from kette_matching.catalogue.seed import seed_file
 from kette_matching.matching.handler import answer_event_id
+from kette_workflows.api import ConfirmOffer
 from kette_workflows.temporal.connect import connect_temporal
 from tests.integration.workflows.chain_stack_support import (
     ChainProcess,
@@ -86,7 +87,7 @@ async def stack_with_matching(
             await client.get_workflow_handle(execution.id).terminate("test finished")
 
 
-async def test_a_registered_learner_receives_matchings_explained_offers_from_the_seed(
+async def test_a_registered_learner_gets_explained_offers_and_the_confirmed_one_holds_a_place(
     stack_with_matching: tuple[ChainStack, MatchingProcess, TopicRecorder],
 ) -> None:
     stack, matching, answers = stack_with_matching
@@ -119,3 +120,15 @@ async def test_a_registered_learner_receives_matchings_explained_offers_from_the
     status, explained = await matching.get(f"/answers/{request.request_id}")
     assert status == 200
     assert all(p["explanation_de"] for p in explained["proposals"])
+
+    chosen = offers.offer_ids[0]
+    _, before = await matching.get(f"/offers/{chosen}")
+    await stack.chains.decide(
+        participant_id, ConfirmOffer(stage=offers.stage, offer_id=chosen, caseworker_id="cw-4b1d2c")
+    )
+
+    async def place_held() -> bool:
+        _, offer = await matching.get(f"/offers/{chosen}")
+        return bool(offer["places_taken"] == before["places_taken"] + 1)
+
+    await eventually(place_held, "the confirmed referral to hold a place")

@@ -27,6 +27,8 @@ from kette_matching.catalogue.service import load_seed, put_offer
 from kette_matching.matching.handler import RequestHandler, answer_event_id
 from kette_matching.matching.tables import AnswerRow
 from kette_matching.matching.weights import MatchingRules
+from kette_matching.places.ledger import hold, release
+from kette_matching.places.rules import HoldState
 
 pytestmark = pytest.mark.integration
 
@@ -110,3 +112,33 @@ async def test_an_answer_and_its_event_commit_with_the_inbox_and_only_once(
     assert answer is not None and count == 1
     assert [row.ce_id for row in outbox] == [answer_event_id(request)]
     assert answer.explained["proposals"][0]["explanation_de"].startswith("führt zu B1")
+
+
+async def test_the_last_free_place_goes_to_one_referral_and_its_release_frees_it(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    offer_id = "metallbau-werne.produktion"  # two places
+    async with sessions() as session, session.begin():
+        states = [
+            await hold(session, ref, offer_id, EXAMPLE_PARTICIPANT) for ref in ("a", "b", "c")
+        ]
+    async with sessions() as session, session.begin():
+        freed = await release(session, "a", EXAMPLE_PARTICIPANT, "dropped_out")
+    async with sessions() as session:
+        offer = await repository.offer(session, offer_id)
+
+    assert states == [HoldState.HELD, HoldState.HELD, HoldState.OVERBOOKED]
+    assert freed is True
+    assert offer is not None and offer.places_taken == 1
+
+
+async def test_the_database_itself_refuses_more_places_taken_than_capacity(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    with pytest.raises(IntegrityError):
+        async with sessions() as session, session.begin():
+            await session.exec(
+                sa.update(sa.table("offer", sa.column("places_taken"), sa.column("offer_id")))
+                .where(sa.column("offer_id") == "metallbau-werne.produktion")
+                .values(places_taken=3)
+            )

@@ -24,7 +24,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import kette_matching.migrations
 from kette_core.consuming import DeadLetters, EventConsumer, EventHandlers, subscribe
-from kette_core.contracts.chain import ReferralRequested
+from kette_core.contracts.chain import (
+    OutcomeRecorded,
+    ReferralConfirmed,
+    ReferralRequested,
+    ReferralWithdrawn,
+    SharingStopped,
+)
 from kette_core.db import create_engine, session_factory
 from kette_core.envelope import ReceivedEvent
 from kette_core.inbox import Inbox
@@ -40,6 +46,7 @@ from kette_matching.health import Check, health_router
 from kette_matching.matching.endpoints import matching_router
 from kette_matching.matching.handler import RequestHandler
 from kette_matching.metrics import Metrics
+from kette_matching.places import handler as places
 from kette_matching.settings import MatchingSettings
 
 INBOX_CONSUMER = "matching.referral_requests"
@@ -81,6 +88,10 @@ def build(settings: MatchingSettings, broker: KafkaBroker | None = None) -> Matc
 
     handlers = EventHandlers()
     handlers.add(ReferralRequested, on_request)
+    handlers.add(ReferralConfirmed, inbox.wrap(places.on_confirmed))
+    handlers.add(ReferralWithdrawn, inbox.wrap(places.on_withdrawn))
+    handlers.add(OutcomeRecorded, inbox.wrap(places.on_outcome))
+    handlers.add(SharingStopped, inbox.wrap(places.on_sharing_stopped))
     dead_letters = DeadLetters(publisher, settings.event_source, settings.deadletter_topic)
     consumer = EventConsumer(handlers, dead_letters, group_id=settings.group_id)
     subscribe(broker, settings.chain_topic, consumer=consumer)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -52,10 +53,16 @@ async def save_provider(session: AsyncSession, value: Provider) -> None:
 
 
 async def save_offer(session: AsyncSession, value: Offer) -> None:
-    """Insert or replace; the caller checked it against the rules."""
+    """Insert, or replace all but `places_taken`, which only referrals move (`places.ledger`)."""
     fields = value.model_dump(mode="python")
     fields["age_bands"] = [band.value for band in value.age_bands]
-    await session.merge(OfferRow(**fields))
+    if await session.get(OfferRow, value.offer_id) is None:
+        session.add(OfferRow(**fields))
+        await session.flush()
+        return
+    del fields["places_taken"]
+    table = OfferRow.__table__  # type: ignore[attr-defined]
+    await session.exec(sa.update(table).where(table.c.offer_id == value.offer_id).values(**fields))
 
 
 def _provider(row: ProviderRow) -> Provider:

@@ -1,0 +1,55 @@
+"""The chain's referral facts as place changes; each runs inside the inbox's transaction."""
+
+from __future__ import annotations
+
+import structlog
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kette_core.contracts.chain import (
+    OutcomeRecorded,
+    ReferralConfirmed,
+    ReferralWithdrawn,
+    SharingStopped,
+)
+from kette_core.envelope import ReceivedEvent
+from kette_matching.places.ledger import hold, release
+from kette_matching.places.rules import RELEASING_OUTCOMES
+
+log = structlog.get_logger(__name__)
+
+
+async def on_confirmed(session: AsyncSession, event: ReceivedEvent[ReferralConfirmed]) -> None:
+    """The caseworker chose an offer: the referral takes one of its places."""
+    fact = event.payload
+    state = await hold(session, fact.referral_id, fact.offer_id, fact.participant_id)
+    if state is not None:
+        log.info(
+            "matching.place_held", referral_id=fact.referral_id, offer_id=fact.offer_id, state=state
+        )
+
+
+async def on_withdrawn(session: AsyncSession, event: ReceivedEvent[ReferralWithdrawn]) -> None:
+    """A withdrawn referral (including a provider's missed deadline) frees its place."""
+    fact = event.payload
+    await _release(session, fact.referral_id, fact.participant_id, fact.reason.value)
+
+
+async def on_outcome(session: AsyncSession, event: ReceivedEvent[OutcomeRecorded]) -> None:
+    """Rejection, no-show, drop-out and the end of the course free the place."""
+    fact = event.payload
+    if fact.referral_id is not None and fact.outcome in RELEASING_OUTCOMES:
+        await _release(session, fact.referral_id, fact.participant_id, fact.outcome.value)
+
+
+async def on_sharing_stopped(session: AsyncSession, event: ReceivedEvent[SharingStopped]) -> None:
+    """Referrals withdrawn with the consent free their places too."""
+    fact = event.payload
+    for referral_id in fact.withdrawn_referral_ids:
+        await _release(session, referral_id, fact.participant_id, fact.reason.value)
+
+
+async def _release(
+    session: AsyncSession, referral_id: str, participant_id: str, reason: str
+) -> None:
+    if await release(session, referral_id, participant_id, reason):
+        log.info("matching.place_released", referral_id=referral_id, reason=reason)
