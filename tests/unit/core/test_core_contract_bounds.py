@@ -87,3 +87,11 @@ def test_an_overflowing_attendance_record_is_invalid_with_the_field_named() -> N
         decode(headers, json.dumps(value).encode())
 
     assert invalid.value.where == "payload field attended_hours"
+
+
+def test_a_registration_on_29_february_is_checked_like_any_other_day() -> None:
+    data = with_changes(
+        ParticipantRegistered, registered_on="2028-02-29", eligibility_ends_on="2037-02-28"
+    )
+
+    assert ParticipantRegistered.model_validate(data).registered_on == date(2028, 2, 29)

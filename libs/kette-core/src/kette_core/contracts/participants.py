@@ -128,7 +128,8 @@ class ParticipantRegistered(ParticipantEvent):
         adult (18 or older) can have until then."""
         if self.eligibility_ends_on < self.registered_on:
             raise ValueError("eligibility_ends_on lies before registered_on: the person is past 27")
-        if self.eligibility_ends_on > self.registered_on.replace(year=self.registered_on.year + 10):
+        ends, registered = self.eligibility_ends_on, self.registered_on
+        if (ends.year - registered.year) * 12 + ends.month - registered.month > 120:
             raise ValueError(
                 "eligibility_ends_on lies more than ten years after registered_on: "
                 "the person would be younger than 17"
