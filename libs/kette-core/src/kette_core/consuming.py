@@ -156,12 +156,18 @@ class EventConsumer:
 
     async def consume(self, record: RawRecord) -> None:
         """Handler errors propagate, so the record is redelivered; invalid input does not."""
-        try:
-            event = decode_record(record)
-        except InvalidEvent as invalid:
-            await self._dead_letters.record(record, self.group_id, invalid)
-            return
-        await self._handlers.dispatch(event)
+        await self.consume_batch((record,))
+
+    async def consume_batch(self, records: Sequence[RawRecord]) -> None:
+        """`consume` each record in order, without a coroutine per record around the handler."""
+        dispatch = self._handlers.dispatch
+        for record in records:
+            try:
+                event = decode_record(record)
+            except InvalidEvent as invalid:
+                await self._dead_letters.record(record, self.group_id, invalid)
+                continue
+            await dispatch(event)
 
 
 def subscribe(
@@ -191,8 +197,7 @@ def subscribe(
     )
 
     async def consume(records: Any) -> None:  # `Any`: FastStream injects nothing, no thread hop
-        for record in cast(tuple[RawRecord, ...], records):
-            await consumer.consume(record)
+        await consumer.consume_batch(cast(tuple[RawRecord, ...], records))
 
     subscriber(consume)
     return subscriber
