@@ -31,6 +31,7 @@ from kette_core.contracts.chain import (
     ReferralWithdrawn,
     SharingStopped,
 )
+from kette_core.contracts.participants import ParticipantRegistered, ProfileUpdated
 from kette_core.db import create_engine, session_factory
 from kette_core.envelope import ReceivedEvent
 from kette_core.inbox import Inbox
@@ -46,6 +47,7 @@ from kette_matching.health import Check, health_router
 from kette_matching.matching.endpoints import matching_router
 from kette_matching.matching.handler import RequestHandler
 from kette_matching.metrics import Metrics
+from kette_matching.participants import handler as participants
 from kette_matching.places import handler as places
 from kette_matching.settings import MatchingSettings
 
@@ -92,9 +94,11 @@ def build(settings: MatchingSettings, broker: KafkaBroker | None = None) -> Matc
     handlers.add(ReferralWithdrawn, inbox.wrap(places.on_withdrawn))
     handlers.add(OutcomeRecorded, inbox.wrap(places.on_outcome))
     handlers.add(SharingStopped, inbox.wrap(places.on_sharing_stopped))
+    handlers.add(ParticipantRegistered, inbox.wrap(participants.on_registered))
+    handlers.add(ProfileUpdated, inbox.wrap(participants.on_profile_updated))
     dead_letters = DeadLetters(publisher, settings.event_source, settings.deadletter_topic)
     consumer = EventConsumer(handlers, dead_letters, group_id=settings.group_id)
-    subscribe(broker, settings.chain_topic, consumer=consumer)
+    subscribe(broker, settings.chain_topic, settings.participants_topic, consumer=consumer)
     return Matching(settings, engine, sessions, broker, relay, region, metrics)
 
 

@@ -21,6 +21,9 @@ class MatchingSettings(KetteSettings):
     http_host: str = Field(default="127.0.0.1", description="Address the API binds to.")
     http_port: int = Field(default=8020, ge=1, le=65535, description="Port of the API.")
     chain_topic: str = Field(default=topics.CHAIN, description="Where referral requests arrive.")
+    participants_topic: str = Field(
+        default=topics.PARTICIPANTS, description="Registrations: age band and gender category."
+    )
     matching_topic: str = Field(default=topics.MATCHING, description="Where answers go.")
     deadletter_topic: str = Field(default=topics.DEADLETTER, description="Unreadable requests.")
     group_id: str = Field(

@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_core.contracts.chain import ReferralRequested
 from kette_core.contracts.matching import OffersProposed
+from kette_core.contracts.vocabulary import AgeBand, Gender
 from kette_core.envelope import ReceivedEvent, new_event
 from kette_core.ids import stable_event_id
 from kette_core.outbox import add_to_outbox
@@ -19,6 +20,7 @@ from kette_matching.matching.match import MatchResult, answer, match
 from kette_matching.matching.need import Need
 from kette_matching.matching.tables import AnswerRow
 from kette_matching.matching.weights import MatchingRules
+from kette_matching.participants.tables import ParticipantFactsRow
 
 log = structlog.get_logger(__name__)
 
@@ -45,7 +47,13 @@ class RequestHandler:
     ) -> None:
         request = event.payload
         offers = await repository.offers(session, module=request.module, stage=request.stage)
-        result = match(Need.of(request), offers, self._region, self._rules, event.time.date())
+        facts = await session.get(ParticipantFactsRow, request.participant_id)
+        need = (
+            Need.of(request, AgeBand(facts.age_band), Gender(facts.gender))
+            if facts is not None
+            else Need.of(request)
+        )
+        result = match(need, offers, self._region, self._rules, event.time.date())
         payload = answer(request, result)
         outgoing = new_event(payload, source=self._source, event_id=answer_event_id(request))
         await add_to_outbox(session, outgoing, self._topic)

@@ -7,11 +7,19 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from kette_core.contracts.chain import ReferralRequested
-from kette_core.contracts.vocabulary import AgeBand, LanguageLevel, Module, Stage
+from kette_core.contracts.vocabulary import AgeBand, Gender, LanguageLevel, Module, Stage
+
+WOMAN: dict[Gender, bool | None] = {
+    Gender.FEMALE: True,
+    Gender.MALE: False,
+    Gender.DIVERSE: None,
+    Gender.UNSPECIFIED: None,
+}
+"""Who a women-only offer shuts out: only men; diverse and unspecified stay open."""
 
 
 class Need(BaseModel):
-    """The request's facts; `age_band` and `woman` arrive later from kette.participants.v1."""
+    """The request's facts; `age_band` and `woman` come from kette.participants.v1 when known."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -28,8 +36,13 @@ class Need(BaseModel):
     woman: bool | None = None
 
     @classmethod
-    def of(cls, request: ReferralRequested) -> Need:
-        """The need a referral request states."""
+    def of(
+        cls,
+        request: ReferralRequested,
+        age_band: AgeBand | None = None,
+        gender: Gender | None = None,
+    ) -> Need:
+        """The need a referral request states, with the person's facts where matching has them."""
         return cls(
             stage=request.stage,
             module=request.module,
@@ -40,4 +53,6 @@ class Need(BaseModel):
             employment_ban=request.constraints.employment_ban,
             earliest_start=request.earliest_start,
             excluded_offer_ids=frozenset(request.excluded_offer_ids),
+            age_band=age_band,
+            woman=None if gender is None else WOMAN.get(gender),
         )

@@ -1,0 +1,1 @@
+"""The few pseudonymous facts about a person that offers' limits need (age band, gender)."""
