@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from faststream.kafka import KafkaBroker, TestKafkaBroker
@@ -14,10 +15,18 @@ from kette_matching.settings import MatchingSettings
 
 
 @pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+def settings_overrides() -> dict[str, Any]:
+    """Settings a test module changes by overriding this fixture."""
+    return {}
+
+
+@pytest.fixture
+async def harness(tmp_path: Path, settings_overrides: dict[str, Any]) -> AsyncIterator[Harness]:
     """Consumer and relay running; the test publishes requests and reads answers."""
     settings = MatchingSettings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'matching.db'}", seed_catalogue=True
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'matching.db'}",
+        seed_catalogue=True,
+        **settings_overrides,
     )
     broker = KafkaBroker()
     matching = build(settings, broker)

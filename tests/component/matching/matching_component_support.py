@@ -45,9 +45,11 @@ class Harness:
     async def _dead_letter(self, event: ReceivedEvent[DeadLetterRecorded]) -> None:
         self.dead_letters.append(event)
 
-    async def request(self, request: ReferralRequested, event_id: str | None = None) -> str:
-        """Publish as a chain activity would; returns the ce_id."""
-        event = new_event(request, source="/kette/workflows", event_id=event_id)
+    async def request(
+        self, request: EventPayload, event_id: str | None = None, time: datetime | None = None
+    ) -> str:
+        """Publish as a chain activity (or intake) would; returns the ce_id."""
+        event = new_event(request, source="/kette/workflows", event_id=event_id, time=time)
         await EventPublisher(self.broker).publish(event)
         return event.id
 

@@ -110,6 +110,8 @@ def _print_endpoints(stack: Stack) -> None:
         out.print(f"  PostgreSQL       127.0.0.1:{stack.postgres.config.port}")
     if stack.intake.is_running():
         out.print(f"  Intake API       {stack.intake.url} (docs {stack.intake.url}/docs)")
+    if stack.matching.is_running():
+        out.print(f"  Matching API     {stack.matching.url} (docs {stack.matching.url}/docs)")
 
 
 def _down(stack: Stack, args: argparse.Namespace) -> int:

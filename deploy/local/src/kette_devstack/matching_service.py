@@ -1,17 +1,21 @@
 """The matching service (`python -m kette_matching`) as a part of the local stack."""
 
+import hashlib
+import importlib.util
 import json
 import os
 import sys
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kette_devstack.health import StartOutcome
 from kette_devstack.kafka import KafkaNode
-from kette_devstack.part import Part, Progress
+from kette_devstack.part import CLI_OWNER, Part, Progress, no_progress
 from kette_devstack.ports import require_free_ports
 from kette_devstack.process import spawn
 from kette_devstack.settings import LOOPBACK
@@ -42,6 +46,19 @@ class MatchingServer(Part):
         self.port = port if port is not None else MatchingPartSettings().matching_port
 
     @property
+    def mode(self) -> str:
+        """The code it runs: a service started before the code changed is replaced on `up`."""
+        return source_fingerprint("kette_matching", "kette_core")
+
+    def start(self, owner: str = CLI_OWNER, progress: Progress = no_progress) -> StartOutcome:
+        """Like every part, but a service running older code is restarted, not reused."""
+        record = self.pid_file.live_record()
+        if record is not None and record.mode != self.mode:
+            progress("matching's code changed since it started: restarting it")
+            self.stop()
+        return super().start(owner, progress)
+
+    @property
     def url(self) -> str:
         """Base URL of the API; /docs shows the OpenAPI document."""
         return f"http://{LOOPBACK}:{self.port}"
@@ -58,6 +75,7 @@ class MatchingServer(Part):
             KETTE_DATABASE_URL=f"sqlite+aiosqlite:///{self.state_dir / 'data' / 'matching.db'}",
             KETTE_KAFKA_BOOTSTRAP=connection.bootstrap,
             KETTE_SEED_CATALOGUE="true",
+            KETTE_ANSWER_REQUESTS_SINCE=self._answering_since(),
             KETTE_LOG_FORMAT="json",
         )
         if connection.username is not None and connection.password is not None:
@@ -68,6 +86,16 @@ class MatchingServer(Part):
             )
         argv = [sys.executable, "-m", "kette_matching"]
         return spawn(argv, self.log_file, env=env), "kette_matching"
+
+    def _answering_since(self) -> str:
+        """When this stack's matching database began: earlier requests had the scenario's
+        stand-in answer them, so a new database must not answer them a second time."""
+        database = self.state_dir / "data" / "matching.db"
+        since = self.state_dir / "data" / "matching.answers-since"
+        if not database.exists() or not since.exists():
+            since.parent.mkdir(parents=True, exist_ok=True)
+            since.write_text(datetime.now(UTC).isoformat())
+        return since.read_text().strip()
 
     def _converge(self, progress: Progress) -> None:
         """Nothing: the service migrates and seeds itself at start."""
@@ -96,3 +124,17 @@ def readiness_failures(url: str) -> str | None:
         f"{name}: {check['detail']}" for name, check in body["checks"].items() if not check["ok"]
     ]
     return "; ".join(failing) or None
+
+
+def source_fingerprint(*packages: str) -> str:
+    """A short hash of the packages' .py and .json files, found without importing them."""
+    digest = hashlib.sha256()
+    for package in packages:
+        spec = importlib.util.find_spec(package)
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            root = Path(location)
+            for path in sorted(root.rglob("*")):
+                if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+                    digest.update(f"{package}/{path.relative_to(root).as_posix()}".encode())
+                    digest.update(path.read_bytes())
+    return f"code-{digest.hexdigest()[:12]}"

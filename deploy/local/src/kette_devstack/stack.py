@@ -13,7 +13,8 @@ from kette_devstack.settings import StackSettings
 from kette_devstack.temporal import TemporalConfig, TemporalServer
 
 PART_NAMES = ("kafka", "temporal", "postgres", "workflows", "intake", "matching")
-DEFAULT_UP = ("kafka", "temporal", "workflows", "intake")  # PostgreSQL is for tests only
+# PostgreSQL is for tests only
+DEFAULT_UP = ("kafka", "temporal", "workflows", "intake", "matching")
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,13 @@ def build(settings: MatchingSettings, broker: KafkaBroker | None = None) -> Matc
     region = kreis_unna_region()
     metrics = Metrics()
     inbox = Inbox(sessions, consumer=INBOX_CONSUMER)
-    effect = RequestHandler(region, settings.rules, settings.event_source, settings.matching_topic)
+    effect = RequestHandler(
+        region,
+        settings.rules,
+        settings.event_source,
+        settings.matching_topic,
+        answer_since=settings.answer_requests_since,
+    )
 
     async def on_request(event: ReceivedEvent[ReferralRequested]) -> None:
         first_time = await inbox.apply_once(event, effect)

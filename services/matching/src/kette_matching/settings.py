@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 from pydantic_settings import SettingsConfigDict
 
 from kette_core.contracts import topics
@@ -28,6 +28,11 @@ class MatchingSettings(KetteSettings):
     deadletter_topic: str = Field(default=topics.DEADLETTER, description="Unreadable requests.")
     group_id: str = Field(
         default="kette.matching.requests", description="Consumer group; ACLs want kette.matching*."
+    )
+    answer_requests_since: AwareDatetime | None = Field(
+        default=None,
+        description="Requests made earlier are recorded, not answered (a dev stack whose "
+        "older requests a stand-in answered); unset in production: every request counts.",
     )
     migrate_on_start: bool = Field(default=True, description="Run Alembic to head at start.")
     seed_catalogue: bool = Field(

@@ -61,6 +61,17 @@ def _ui_url() -> str:
     return DEFAULT_UI_URL
 
 
+def _matching_service() -> str | None:
+    """The URL of the stack's matching service if it runs healthy; then it answers requests."""
+    with contextlib.suppress(Exception):
+        from kette_devstack.stack import Stack
+
+        matching = Stack.from_settings().matching
+        if matching.health().healthy:
+            return matching.url
+    return None
+
+
 async def _main(args: argparse.Namespace, console: Console) -> int:
     settings = ScenarioSettings()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 10**6)
@@ -87,8 +98,14 @@ async def _main(args: argparse.Namespace, console: Console) -> int:
             f"Kohorte: {len(cohort.members)} Teilnehmende, seed {seed} "
             f"(weiterspielen: --seed {seed} --no-register)"
         )
+        service = _matching_service()
+        console.print(
+            f"Matching: Dienst unter {service}" if service else "Matching: Platzhalter im Szenario"
+        )
         rules = PlayRules(
-            drop_out_rate=args.drop_out_rate, backdate_job_start=not args.real_follow_up
+            drop_out_rate=args.drop_out_rate,
+            backdate_job_start=not args.real_follow_up,
+            answers_requests=service is None,
         )
         player = ScenarioPlayer(
             settings,

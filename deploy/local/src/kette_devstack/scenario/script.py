@@ -58,6 +58,8 @@ class PlayRules:
     """Share of (participant, stage) pairs whose first referral ends in a drop-out."""
     backdate_job_start: bool = True
     """Report a job start as long enough ago that the follow-up is due now (demo time-lapse)."""
+    answers_requests: bool = True
+    """Stand in for matching; off while the matching service answers (`kette-stack up`)."""
 
     def drops_out(self, participant_id: str, stage: Stage) -> bool:
         """Chance by hash, so a restarted player decides the same."""
@@ -94,7 +96,8 @@ def next_actions(view: ChainView, rules: PlayRules) -> list[Action]:
     if view.is_closed:
         return []
     actions: list[Action] = []
-    actions.extend(_matching(view))
+    if rules.answers_requests:
+        actions.extend(_matching(view))
     actions.extend(_provider_reports(view, rules))
     actions.extend(_caseworker(view))
     return actions

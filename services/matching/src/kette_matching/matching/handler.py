@@ -36,16 +36,27 @@ def answer_event_id(request: ReferralRequested) -> str:
 class RequestHandler:
     """Runs inside the inbox's transaction, so effect, answer and ce_id commit together."""
 
-    def __init__(self, region: Region, rules: MatchingRules, source: str, topic: str) -> None:
+    def __init__(
+        self,
+        region: Region,
+        rules: MatchingRules,
+        source: str,
+        topic: str,
+        answer_since: datetime | None = None,
+    ) -> None:
         self._region = region
         self._rules = rules
         self._source = source
         self._topic = topic
+        self._answer_since = answer_since
 
     async def __call__(
         self, session: AsyncSession, event: ReceivedEvent[ReferralRequested]
     ) -> None:
         request = event.payload
+        if self._answer_since is not None and event.time < self._answer_since:
+            log.info("matching.request_before_start", request_id=request.request_id)
+            return
         offers = await repository.offers(session, module=request.module, stage=request.stage)
         facts = await session.get(ParticipantFactsRow, request.participant_id)
         need = (
