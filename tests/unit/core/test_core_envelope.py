@@ -235,3 +235,12 @@ def test_headers_that_are_not_ours_are_ignored() -> None:
     received = decode(headers, valid_record().value)
 
     assert received.id == "evt-1"
+
+
+def test_headers_given_as_a_one_pass_iterator_are_judged_like_a_list() -> None:
+    record = valid_record()
+    headers = with_header(record, "ce_subject", "p-someone-else-0000")
+
+    problem = refusal(iter(headers), record.value)  # type: ignore[arg-type]
+
+    assert problem.reason == "ce_subject: does not match participant_id"

@@ -135,6 +135,8 @@ def decode(
     offset: int | None = None,
 ) -> ReceivedEvent[EventPayload]:
     """Parse and validate a binary-mode record; raise InvalidEvent naming what is wrong."""
+    if not isinstance(headers, list | tuple):
+        headers = tuple(headers)  # read twice when the hot path hands the record on
     event = _decode_usual(headers, value, topic, partition, offset)
     if event is not None:
         return event
