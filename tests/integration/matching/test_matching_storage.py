@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_core.contracts.base import EXAMPLE_PARTICIPANT, example_for
 from kette_core.contracts.chain import ReferralRequested
-from kette_core.contracts.vocabulary import Constraints, Module, Stage
+from kette_core.contracts.vocabulary import Constraints, LanguageLevel, Module, Stage
 from kette_core.db import create_engine, session_factory
 from kette_core.envelope import ReceivedEvent
 from kette_core.inbox import Inbox
@@ -24,6 +24,7 @@ from kette_matching.catalogue import repository
 from kette_matching.catalogue.rules import OfferDraft
 from kette_matching.catalogue.seed import kreis_unna_region, seed_catalogue
 from kette_matching.catalogue.service import load_seed, put_offer
+from kette_matching.gaps.tables import GapRow
 from kette_matching.matching.handler import RequestHandler, answer_event_id
 from kette_matching.matching.tables import AnswerRow
 from kette_matching.matching.weights import MatchingRules
@@ -142,3 +143,36 @@ async def test_the_database_itself_refuses_more_places_taken_than_capacity(
                 .where(sa.column("offer_id") == "metallbau-werne.produktion")
                 .values(places_taken=3)
             )
+
+
+async def test_an_unmet_request_is_kept_as_a_gap_for_the_report(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    request = example_for(ReferralRequested).model_copy(
+        update={
+            "request_id": "req-gap",
+            "stage": Stage.SCHOOL,
+            "module": Module.F3,
+            "kommune": "Selm",
+            "current_language_level": LanguageLevel.A1,
+            "target_language_level": None,
+            "earliest_start": TODAY,
+        }
+    )
+    event = ReceivedEvent(
+        id="ce-gap",
+        type=request.event_type,
+        source="/kette/workflows",
+        time=datetime(2026, 3, 2, 9, tzinfo=UTC),
+        subject=request.participant_id,
+        payload=request,
+    )
+    handler = RequestHandler(REGION, MatchingRules(), "/kette/matching", "kette.matching.v1")
+
+    await Inbox(sessions, consumer="matching.test").apply_once(event, handler)
+
+    async with sessions() as session:
+        gap = await session.get(GapRow, "req-gap")
+    assert gap is not None
+    assert (gap.requested_on, gap.kommune, gap.module) == (date(2026, 3, 2), "Selm", "F3")
+    assert gap.gap_reasons == ["language_level_mismatch"]

@@ -43,6 +43,7 @@ from kette_matching.catalogue.region import Region
 from kette_matching.catalogue.rules import Refused
 from kette_matching.catalogue.seed import kreis_unna_region, seed_catalogue
 from kette_matching.catalogue.service import load_seed
+from kette_matching.gaps.endpoints import gaps_router
 from kette_matching.health import Check, health_router
 from kette_matching.matching.endpoints import matching_router
 from kette_matching.matching.handler import RequestHandler
@@ -158,6 +159,7 @@ def create_app(matching: Matching) -> FastAPI:
     }
     app.include_router(health_router(checks, matching.metrics))
     app.include_router(catalogue_router(matching.sessions, matching.region))
+    app.include_router(gaps_router(matching.sessions))
     app.include_router(
         matching_router(matching.sessions, matching.region, matching.settings.rules, matching.today)
     )

@@ -9,13 +9,14 @@ import structlog
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_core.contracts.chain import ReferralRequested
-from kette_core.contracts.matching import OffersProposed
-from kette_core.contracts.vocabulary import AgeBand, Gender
+from kette_core.contracts.matching import NoOfferFound, OffersProposed
+from kette_core.contracts.vocabulary import AgeBand, Gender, LanguageLevel
 from kette_core.envelope import ReceivedEvent, new_event
 from kette_core.ids import stable_event_id
 from kette_core.outbox import add_to_outbox
 from kette_matching.catalogue import repository
 from kette_matching.catalogue.region import Region
+from kette_matching.gaps.tables import GapRow
 from kette_matching.matching.match import MatchResult, answer, match
 from kette_matching.matching.need import Need
 from kette_matching.matching.tables import AnswerRow
@@ -78,6 +79,18 @@ class RequestHandler:
                 explained=explained(result),
             )
         )
+        if isinstance(payload, NoOfferFound):
+            await session.merge(
+                GapRow(
+                    request_id=request.request_id,
+                    requested_on=event.time.date(),
+                    kommune=request.kommune,
+                    module=request.module.value,
+                    stage=request.stage.value,
+                    target_language_level=_value(request.target_language_level),
+                    gap_reasons=[reason.value for reason in payload.gap_reasons],
+                )
+            )
         proposed = len(payload.proposals) if isinstance(payload, OffersProposed) else 0
         log.info(
             "matching.answered",
@@ -104,3 +117,7 @@ def explained(result: MatchResult) -> dict[str, Any]:
         "rejected": [r.model_dump(mode="json") for r in result.rejected],
         "gap_reasons": [gap.value for gap in result.gap_reasons],
     }
+
+
+def _value(level: LanguageLevel | None) -> str | None:
+    return None if level is None else level.value

@@ -1,0 +1,1 @@
+"""Angebotslücken: the needs no offer met, counted by Kommune, module and month."""
