@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from matching_component_support import Harness
 
-from kette_matching.app import build, prepare
+from kette_matching.app import build, create_app, prepare
 from kette_matching.settings import MatchingSettings
 
 
@@ -40,3 +41,11 @@ async def harness(tmp_path: Path, settings_overrides: dict[str, Any]) -> AsyncIt
         finally:
             await matching.relay.stop()
     await matching.engine.dispose()
+
+
+@pytest.fixture
+async def api(harness: Harness) -> AsyncIterator[httpx.AsyncClient]:
+    """HTTP straight into the app (no lifespan: the harness runs consumer and relay)."""
+    transport = httpx.ASGITransport(app=create_app(harness.matching))
+    async with httpx.AsyncClient(transport=transport, base_url="http://matching") as client:
+        yield client

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from matching_component_support import Harness
-
-from kette_matching.app import create_app
 
 pytestmark = pytest.mark.component
-
-
-@pytest.fixture
-async def api(harness: Harness) -> AsyncIterator[httpx.AsyncClient]:
-    """HTTP straight into the app; the harness already runs consumer and relay."""
-    transport = httpx.ASGITransport(app=create_app(harness.matching))
-    async with httpx.AsyncClient(transport=transport, base_url="http://matching") as client:
-        yield client
 
 
 def offer_body(**overrides: Any) -> dict[str, Any]:

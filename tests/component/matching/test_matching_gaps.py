@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import httpx
 import pytest
 from matching_component_support import Harness, eventually, referral_request
 
-from kette_matching.app import create_app
-
 pytestmark = pytest.mark.component
-
-
-@pytest.fixture
-async def api(harness: Harness) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create_app(harness.matching))
-    async with httpx.AsyncClient(transport=transport, base_url="http://matching") as client:
-        yield client
 
 
 async def test_an_unmet_request_is_counted_as_a_gap_of_its_kommune_and_module(

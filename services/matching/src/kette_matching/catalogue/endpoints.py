@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_core.contracts.vocabulary import Module, Stage
 from kette_matching.catalogue import repository, service
+from kette_matching.catalogue.csv_io import offers_to_csv
 from kette_matching.catalogue.models import Offer, Provider
 from kette_matching.catalogue.region import Region
 from kette_matching.catalogue.rules import OfferDraft
@@ -41,6 +42,24 @@ def catalogue_router(sessions: async_sessionmaker[AsyncSession], region: Region)
         """Offers, optionally by module, stage and Kommune."""
         async with sessions() as session:
             return await repository.offers(session, module, stage, kommune)
+
+    @router.get("/offers.csv", response_class=Response)
+    async def export_offers() -> Response:
+        """Every offer as a semicolon CSV that `POST /offers.csv` reads back unchanged."""
+        async with sessions() as session:
+            body = offers_to_csv(await repository.offers(session))
+        return Response(
+            body,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="angebote.csv"'},
+        )
+
+    @router.post("/offers.csv")
+    async def import_offers(request: Request) -> service.ImportReport:
+        """Import a CSV (UTF-8, `;` or `,`): good rows stored, each bad one named by line,
+        column and reason; importing the same file again changes nothing."""
+        text = (await request.body()).decode("utf-8-sig", errors="replace")
+        return await service.import_offers(sessions, text, region)
 
     @router.get("/offers/{offer_id}")
     async def get_offer(offer_id: str) -> Offer:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_matching.catalogue import repository
+from kette_matching.catalogue.csv_io import RowProblem, read_offers_csv
 from kette_matching.catalogue.models import Offer, Provider
 from kette_matching.catalogue.region import Region
-from kette_matching.catalogue.rules import OfferDraft, check_offer, check_provider
+from kette_matching.catalogue.rules import OfferDraft, Refused, check_offer, check_provider
 from kette_matching.catalogue.seed import Catalogue
 
 
@@ -47,3 +49,43 @@ async def load_seed(sessions: async_sessionmaker[AsyncSession], catalogue: Catal
                 await repository.save_offer(session, offer)
                 added += 1
     return added
+
+
+class ImportReport(BaseModel):
+    """What a CSV import did, row by row: good rows stored, bad rows named with the reason."""
+
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    problems: list[RowProblem] = Field(default_factory=list)
+
+
+async def import_offers(
+    sessions: async_sessionmaker[AsyncSession], text: str, region: Region
+) -> ImportReport:
+    """Store every good row in one transaction; the same file again changes nothing."""
+    drafts, problems = read_offers_csv(text)
+    report = ImportReport(problems=problems)
+    async with sessions() as session, session.begin():
+        providers = {p.provider_id: p for p in await repository.providers(session)}
+        for line, draft in drafts:
+            existing = await repository.offer(session, draft.offer_id)
+            taken = existing.places_taken if existing is not None else 0
+            try:
+                offer = check_offer(draft, region, providers, places_taken=taken)
+            except Refused as refused:
+                report.problems.extend(
+                    RowProblem(line=line, column=p.field, reason=p.reason, message_de=p.message_de)
+                    for p in refused.problems
+                )
+                continue
+            if offer == existing:
+                report.unchanged += 1
+                continue
+            await repository.save_offer(session, offer)
+            if existing is None:
+                report.created += 1
+            else:
+                report.changed += 1
+    report.problems.sort(key=lambda p: (p.line, p.column))
+    return report
