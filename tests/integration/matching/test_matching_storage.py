@@ -37,6 +37,18 @@ TODAY = date(2026, 3, 2)
 REGION = kreis_unna_region()
 
 
+def as_received(request: ReferralRequested, ce_id: str) -> ReceivedEvent[ReferralRequested]:
+    """The request as the consumer hands it over, published on TODAY at nine."""
+    return ReceivedEvent(
+        id=ce_id,
+        type=request.event_type,
+        source="/kette/workflows",
+        time=datetime(2026, 3, 2, 9, tzinfo=UTC),
+        subject=request.participant_id,
+        payload=request,
+    )
+
+
 @pytest.fixture
 async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """A migrated matching database with the seed loaded."""
@@ -92,14 +104,7 @@ async def test_an_answer_and_its_event_commit_with_the_inbox_and_only_once(
             "constraints": Constraints(childcare_needed=False, employment_ban=False),
         }
     )
-    event = ReceivedEvent(
-        id="ce-1",
-        type=request.event_type,
-        source="/kette/workflows",
-        time=datetime(2026, 3, 2, 9, tzinfo=UTC),
-        subject=request.participant_id,
-        payload=request,
-    )
+    event = as_received(request, "ce-1")
     handler = RequestHandler(REGION, MatchingRules(), "/kette/matching", "kette.matching.v1")
     inbox = Inbox(sessions, consumer="matching.test")
 
@@ -159,14 +164,7 @@ async def test_an_unmet_request_is_kept_as_a_gap_for_the_report(
             "earliest_start": TODAY,
         }
     )
-    event = ReceivedEvent(
-        id="ce-gap",
-        type=request.event_type,
-        source="/kette/workflows",
-        time=datetime(2026, 3, 2, 9, tzinfo=UTC),
-        subject=request.participant_id,
-        payload=request,
-    )
+    event = as_received(request, "ce-gap")
     handler = RequestHandler(REGION, MatchingRules(), "/kette/matching", "kette.matching.v1")
 
     await Inbox(sessions, consumer="matching.test").apply_once(event, handler)
