@@ -136,31 +136,6 @@ async def test_a_known_type_without_handler_is_skipped_not_dead_lettered() -> No
     assert harness.dead_letters == []
 
 
-async def test_a_failing_handler_is_not_dead_lettered_so_the_record_is_retried() -> None:
-    broker = KafkaBroker()
-    handlers = EventHandlers()
-    dead_letters: list[object] = []
-
-    @handlers.on(StageStarted)
-    async def fail(event: ReceivedEvent[StageStarted]) -> None:
-        raise RuntimeError("database unavailable")
-
-    class RecordingDeadLetters(DeadLetters):
-        async def record(self, *args: Any) -> None:
-            dead_letters.append(args)
-
-    consumer = EventConsumer(
-        handlers, RecordingDeadLetters(EventPublisher(broker), SOURCE), group_id="g"
-    )
-    subscribe(broker, topics.CHAIN, consumer=consumer)
-
-    async with TestKafkaBroker(broker) as test_broker:
-        with pytest.raises(RuntimeError, match="database unavailable"):
-            await EventPublisher(test_broker).publish(new_event(stage_started(), source=SOURCE))
-
-    assert dead_letters == []
-
-
 def test_one_type_cannot_have_two_handlers() -> None:
     handlers = EventHandlers()
 

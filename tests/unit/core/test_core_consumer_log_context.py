@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import structlog
+from core_consumer_records import record_of
 
 from kette_core.consuming import EventConsumer, EventHandlers
 from kette_core.contracts.base import example_for
 from kette_core.contracts.chain import StageStarted
 from kette_core.contracts.deadletter import DeadLetterRecorded
-from kette_core.envelope import ReceivedEvent, encode, new_event
+from kette_core.envelope import ReceivedEvent
 
 pytestmark = pytest.mark.unit
-
-
-@dataclass
-class Record:
-    topic: str
-    partition: int
-    offset: int
-    value: bytes | None
-    headers: list[tuple[str, bytes]]
-
-
-def record_of(payload: Any, event_id: str) -> Record:
-    encoded = encode(new_event(payload, source="/kette/test", event_id=event_id))
-    headers = [(name, text.encode()) for name, text in encoded.headers.items()]
-    return Record(encoded.topic, 0, 0, encoded.value, headers)
 
 
 async def test_the_handler_sees_the_event_and_participant_ids_bound_then_the_old_context() -> None:

@@ -1,4 +1,11 @@
-"""Typed FastStream subscribers: valid events reach handlers, invalid records the dead letters."""
+"""Typed FastStream subscribers: valid events reach handlers, invalid records the dead letters.
+
+A handler's failure is permanent (`PermanentFailure`, a `ValidationError`, an
+`ArithmeticError`: trying again gives the same result) or transient (anything else: a
+broker, database or Temporal that does not answer). A permanent one is dead-lettered like
+an invalid record and the consumer moves on; a transient one rewinds the partitions to the
+records not yet handled and tries again after a growing pause (`kette_core.retrying`).
+"""
 
 # No `from __future__ import annotations`: FastStream resolves the subscriber's parameter types.
 
@@ -9,17 +16,27 @@ from contextvars import ContextVar
 from typing import Any, Literal, Protocol, TypeVar, cast
 
 import structlog
+from aiokafka import TopicPartition
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.subscriber.usecase import BatchSubscriber
 from faststream.message import StreamMessage
+from pydantic import ValidationError
 from structlog.contextvars import bind_contextvars, reset_contextvars
 
 from kette_core.contracts.base import EventPayload
 from kette_core.contracts.deadletter import DeadLetterRecorded
-from kette_core.envelope import InvalidEvent, ReceivedEvent, decode, new_event, readable_header
+from kette_core.envelope import (
+    InvalidEvent,
+    ReceivedEvent,
+    decode,
+    new_event,
+    readable_header,
+    validation_problem,
+)
 from kette_core.ids import stable_event_id
 from kette_core.publishing import EventPublisher
+from kette_core.retrying import Backoff, Retrying
 
 log = structlog.get_logger(__name__)
 
@@ -36,6 +53,41 @@ _EVENT_ID, _PARTICIPANT_ID = _log_context_variables()
 P = TypeVar("P", bound=EventPayload)
 Handler = Callable[[ReceivedEvent[P]], Awaitable[None]]
 MAX_REASON_LENGTH = 2000
+
+
+class PermanentFailure(Exception):
+    """A handler's verdict that no retry can help (an unknown reference, a broken rule)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+PERMANENT_FAILURES: tuple[type[Exception], ...] = (
+    PermanentFailure,
+    ValidationError,
+    ArithmeticError,
+)
+"""What a handler raises on input that will fail the same way every time."""
+
+
+def failure_reason(error: Exception) -> InvalidEvent:
+    """A handler's permanent failure in dead-letter words: fields and rules, never values."""
+    if isinstance(error, PermanentFailure):
+        return InvalidEvent("handler", error.reason)
+    if isinstance(error, ValidationError):
+        field_name, problem = validation_problem(error)
+        return InvalidEvent("handler", f"{error.title} field {field_name}: {problem}")
+    return InvalidEvent("handler", f"{type(error).__name__}: {error}")
+
+
+class BatchInterrupted(Exception):
+    """A transient failure at `records[index]`; the records before it were dealt with."""
+
+    def __init__(self, index: int, error: Exception) -> None:
+        super().__init__(f"record {index} of the batch: {type(error).__name__}: {error}")
+        self.index = index
+        self.error = error
 
 
 class RawRecord(Protocol):
@@ -149,25 +201,44 @@ class DeadLetters:
 class EventConsumer:
     """Decode, dead-letter or dispatch one record; plain logic, no FastStream inside."""
 
-    def __init__(self, handlers: EventHandlers, dead_letters: DeadLetters, group_id: str) -> None:
+    def __init__(
+        self,
+        handlers: EventHandlers,
+        dead_letters: DeadLetters,
+        group_id: str,
+        *,
+        permanent: tuple[type[Exception], ...] = PERMANENT_FAILURES,
+    ) -> None:
         self._handlers = handlers
         self._dead_letters = dead_letters
+        self._permanent = permanent
         self.group_id = group_id
 
     async def consume(self, record: RawRecord) -> None:
-        """Handler errors propagate, so the record is redelivered; invalid input does not."""
-        await self.consume_batch((record,))
+        """A transient handler error propagates, so the record is redelivered; nothing else."""
+        try:
+            await self.consume_batch((record,))
+        except BatchInterrupted as interrupted:
+            raise interrupted.error from None
 
     async def consume_batch(self, records: Sequence[RawRecord]) -> None:
-        """`consume` each record in order, without a coroutine per record around the handler."""
+        """Deal with each record in order: dispatched, or dead-lettered if it can never be.
+
+        A transient failure raises `BatchInterrupted` naming the record it stopped at.
+        """
         dispatch = self._handlers.dispatch
-        for record in records:
+        for index, record in enumerate(records):
             try:
                 event = decode_record(record)
             except InvalidEvent as invalid:
                 await self._dead_letters.record(record, self.group_id, invalid)
                 continue
-            await dispatch(event)
+            try:
+                await dispatch(event)
+            except self._permanent as error:
+                await self._dead_letters.record(record, self.group_id, failure_reason(error))
+            except Exception as error:
+                raise BatchInterrupted(index, error) from error
 
 
 def subscribe(
@@ -176,13 +247,15 @@ def subscribe(
     consumer: EventConsumer,
     auto_offset_reset: Literal["earliest", "latest", "none"] = "earliest",
     max_records: int = 500,
+    backoff: Backoff | None = None,
 ) -> BatchSubscriber:
     """Attach a consumer to topics, a batch at a time.
 
-    Offsets are committed once per batch, after every record in it was dealt with. If a
-    handler fails, each partition is rewound to the batch's first record there and the
-    batch comes again: records already handled are recognised by the inbox (or the
-    workflow's signal ids), so nothing is lost and no effect happens twice.
+    Offsets are committed once per batch, after every record in it was dealt with (handled,
+    skipped or dead-lettered). If a handler fails transiently, each partition is rewound to
+    its first record not yet dealt with, and the batch comes again after `backoff`'s pause:
+    records already handled are recognised by the inbox (or the workflow's signal ids), so
+    nothing is lost and no effect happens twice.
     """
     subscriber = broker.subscriber(
         *topics,
@@ -193,14 +266,38 @@ def subscribe(
         max_records=max_records,
         batch_timeout_ms=100,
         parser=_batch_parser,
-        decoder=_raw_records,
+        decoder=_batch_and_consumer,
     )
+    retrying = Retrying(consumer.group_id, backoff)
 
-    async def consume(records: Any) -> None:  # `Any`: FastStream injects nothing, no thread hop
-        await consumer.consume_batch(cast(tuple[RawRecord, ...], records))
+    async def consume(batch: Any) -> None:  # `Any`: FastStream injects nothing, no thread hop
+        records, kafka = cast(tuple[tuple[RawRecord, ...], _Seeking], batch)
+        try:
+            await consumer.consume_batch(records)
+        except BatchInterrupted as interrupted:
+            _rewind(kafka, records[interrupted.index :])
+            await retrying.failed(interrupted.error)
+        else:
+            retrying.succeeded()
 
     subscriber(consume)
     return subscriber
+
+
+class _Seeking(Protocol):
+    """The part of the aiokafka consumer a rewind needs (FastStream's message carries it)."""
+
+    def seek(self, partition: Any, offset: int) -> None: ...
+
+
+def _rewind(kafka: _Seeking, unhandled: Sequence[RawRecord]) -> None:
+    """Point each partition at its first record not yet dealt with; the ack commits that."""
+    first: dict[tuple[str, int], int] = {}
+    for record in unhandled:
+        where = (record.topic, record.partition)
+        first[where] = min(record.offset, first.get(where, record.offset))
+    for (topic, partition), offset in first.items():
+        kafka.seek(TopicPartition(topic, partition), offset)
 
 
 async def _batch_parser(
@@ -229,9 +326,20 @@ async def _batch_parser(
     return message
 
 
-async def _raw_records(message: StreamMessage[Any]) -> Any:
-    """Hand the untouched records on; `decode` judges each one and names the problem."""
-    return message.raw_message
+async def _batch_and_consumer(message: StreamMessage[Any]) -> Any:
+    """The untouched records (`decode` judges each one) and the consumer that can rewind them."""
+    consumer = getattr(message, "consumer", None)
+    return message.raw_message, consumer if hasattr(consumer, "seek") else _NOT_SEEKING
+
+
+class _NotSeeking:
+    """A consumer that cannot rewind (FastStream's test broker redelivers nothing anyway)."""
+
+    def seek(self, partition: Any, offset: int) -> None:
+        """Nothing to rewind."""
+
+
+_NOT_SEEKING = _NotSeeking()
 
 
 def _is_utf8(raw: bytes) -> bool:

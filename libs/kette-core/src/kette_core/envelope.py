@@ -354,12 +354,18 @@ def validate_payload(model: type[P], data: object, raw: bytes | None) -> P:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        first, *others = error.errors(include_input=False, include_url=False)
-        problem = "; ".join(
-            [first["msg"]]
-            + [f"field {_location(e['loc'])}: {e['msg']}" for e in others[: _MAX_ERRORS - 1]]
-        )
-        raise InvalidEvent(f"payload field {_location(first['loc'])}", problem) from None
+        field_name, problem = validation_problem(error)
+        raise InvalidEvent(f"payload field {field_name}", problem) from None
+
+
+def validation_problem(error: ValidationError) -> tuple[str, str]:
+    """The first field and the problems, never the values (they may be personal data)."""
+    first, *others = error.errors(include_input=False, include_url=False)
+    problem = "; ".join(
+        [first["msg"]]
+        + [f"field {_location(e['loc'])}: {e['msg']}" for e in others[: _MAX_ERRORS - 1]]
+    )
+    return _location(first["loc"]), problem
 
 
 def _location(loc: tuple[int | str, ...]) -> str:
