@@ -9,8 +9,11 @@ from datetime import UTC, datetime
 import pytest
 from chain_stack_support import ChainStack, TopicRecorder, member, send_raw
 
+from kette_core.contracts.base import example_for
 from kette_core.contracts.deadletter import DeadLetterRecorded
 from kette_core.contracts.participants import ParticipantRegistered
+from kette_core.contracts.referrals import ReferralAccepted
+from kette_core.envelope import new_event
 
 pytestmark = pytest.mark.integration
 
@@ -99,5 +102,70 @@ async def test_malformed_records_go_to_the_dead_letter_topic_and_the_bridge_move
         assert by_topic[settings.matching_topic].original_ce_id == bad_match_id
         assert "payload field" in by_topic[settings.matching_topic].reason
         assert isinstance(after.registration, ParticipantRegistered)
+    finally:
+        await dead_letters.stop()
+
+
+async def test_a_registration_naming_no_programme_is_dead_lettered_and_the_partition_moves_on(
+    chain_stack: ChainStack,
+) -> None:
+    """The poison record and the registrations after it share the test topic's one partition."""
+    settings = chain_stack.settings
+    dead_letters = TopicRecorder(settings.kafka_bootstrap, settings.deadletter_topic)
+    await dead_letters.start()
+    try:
+        poison = member("a1_learner")
+        registration = poison.registration.model_copy(update={"programme_id": "no-such-programme"})
+        await chain_stack.register(registration)
+        after = [member("gestattung"), member("trained_worker"), member("eu_citizen")]
+        for person in after:
+            await chain_stack.register(person.registration)
+
+        def all_started() -> bool:
+            return all(STARTED in chain_stack.chain.types_of(p.participant_id) for p in after)
+
+        await chain_stack.wait_for(all_started, "every registration after the poison one to start")
+
+        def ours() -> list[DeadLetterRecorded]:
+            return [
+                record.event.payload
+                for record in dead_letters.records
+                if record.event is not None
+                and isinstance(record.event.payload, DeadLetterRecorded)
+                and record.event.payload.consumer_group == settings.bridge_group_id
+            ]
+
+        await chain_stack.wait_for(lambda: len(ours()) == 1, "the poison record's dead letter")
+        [letter] = ours()
+        assert letter.original_topic == settings.participants_topic
+        assert "no-such-programme" in letter.reason
+        assert STARTED not in chain_stack.chain.types_of(poison.participant_id)
+    finally:
+        await dead_letters.stop()
+
+
+async def test_a_report_for_a_participant_without_a_chain_is_dead_lettered(
+    chain_stack: ChainStack,
+) -> None:
+    settings = chain_stack.settings
+    dead_letters = TopicRecorder(settings.kafka_bootstrap, settings.deadletter_topic)
+    await dead_letters.start()
+    try:
+        stranger = member("a1_learner").participant_id
+        report = example_for(ReferralAccepted).model_copy(update={"participant_id": stranger})
+        event = new_event(report, source="/kette/provider-gateway/vhs-unna")
+        await chain_stack.publisher.publish(event, settings.provider_status_topic)
+
+        def ours() -> list[DeadLetterRecorded]:
+            return [
+                record.event.payload
+                for record in dead_letters.records
+                if record.event is not None
+                and isinstance(record.event.payload, DeadLetterRecorded)
+                and record.event.payload.original_ce_id == event.id
+            ]
+
+        await chain_stack.wait_for(lambda: len(ours()) == 1, "the report's dead letter")
+        assert "no running chain" in ours()[0].reason
     finally:
         await dead_letters.stop()

@@ -10,6 +10,7 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from kette_core.consuming import PermanentFailure
 from kette_core.contracts import matching, participants, referrals
 from kette_core.envelope import ReceivedEvent
 from kette_workflows.domain.inputs import (
@@ -20,7 +21,7 @@ from kette_workflows.domain.inputs import (
 )
 from kette_workflows.domain.profile import ParticipantProfile
 from kette_workflows.domain.vocabulary import ReportKind
-from kette_workflows.programmes import load_programme
+from kette_workflows.programmes import AVAILABLE_PROGRAMMES, load_programme
 from kette_workflows.temporal.io import (
     TASK_QUEUE,
     WORKFLOW_NAME,
@@ -110,6 +111,11 @@ class Bridge:
     ) -> None:
         """Start the chain; a redelivered registration finds it started and does nothing."""
         profile = profile_from(event.payload)
+        if profile.programme_id not in AVAILABLE_PROGRAMMES:
+            raise PermanentFailure(
+                f"programme_id {profile.programme_id!r} is unknown; "
+                f"available: {', '.join(AVAILABLE_PROGRAMMES)}"
+            )
         chain_input = ChainInput(profile=profile, programme=load_programme(profile.programme_id))
         try:
             await self._client.start_workflow(
@@ -164,7 +170,8 @@ class Bridge:
         )
 
     async def _signal(self, event: ReceivedEvent[Any], name: str, argument: Any) -> None:
-        """A chain that does not exist (never started, or long closed) cannot take it: log it."""
+        """A chain that does not exist (never started, or long closed) cannot take it: the
+        record goes to the dead letters, where an operator sees it."""
         participant_id = event.payload.participant_id
         handle: WorkflowHandle[Any, Any] = self._client.get_workflow_handle(
             chain_workflow_id(participant_id)
@@ -174,4 +181,4 @@ class Bridge:
         except RPCError as error:
             if error.status != RPCStatusCode.NOT_FOUND:
                 raise
-            log.warning("bridge.chain_not_running", ce_type=event.type, signal=name)
+            raise PermanentFailure(f"no running chain for {event.type}: signal {name}") from None
