@@ -7,12 +7,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
+from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kette_core.consuming import DeadLetters, EventConsumer, EventHandlers, subscribe
 from kette_core.contracts.base import EventPayload
+from kette_core.contracts.deadletter import DeadLetterRecorded
 from kette_core.envelope import ReceivedEvent
+from kette_core.publishing import EventPublisher
 from kette_core.tables import OutboxRecord
 
 REPO = Path(__file__).resolve().parents[3]
@@ -54,3 +58,17 @@ async def eventually(condition: Callable[[], bool], what: str, attempts: int = 6
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"gave up waiting for {what}")
+
+
+def read_dead_letters(
+    broker: KafkaBroker, topic: str, group: str, into: list[DeadLetterRecorded]
+) -> None:
+    """Subscribe an operator's reader of the dead-letter topic that collects the payloads."""
+    operators = EventHandlers()
+
+    @operators.on(DeadLetterRecorded)
+    async def on_dead_letter(event: ReceivedEvent[DeadLetterRecorded]) -> None:
+        into.append(event.payload)
+
+    dead_letters = DeadLetters(EventPublisher(broker), "/kette/test", topic=topic)
+    subscribe(broker, topic, consumer=EventConsumer(operators, dead_letters, group_id=group))

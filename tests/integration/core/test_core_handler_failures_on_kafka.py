@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 import pytest
-from core_integration_support import eventually
+from core_integration_support import eventually, read_dead_letters
 from faststream.kafka import KafkaBroker
 from structlog.testing import capture_logs
 
@@ -57,17 +57,7 @@ class Pipeline:
         backoff = Backoff(first=0.05, cap=0.2, log_window=3600.0)
         consumer = EventConsumer(handlers, dead_letters, group_id=group)
         subscribe(self.broker, topic, consumer=consumer, backoff=backoff)
-        operators = EventHandlers()
-
-        @operators.on(DeadLetterRecorded)
-        async def on_dead_letter(event: ReceivedEvent[DeadLetterRecorded]) -> None:
-            self.dead.append(event.payload)
-
-        subscribe(
-            self.broker,
-            dead_letter_topic,
-            consumer=EventConsumer(operators, dead_letters, group_id=f"{group}-operators"),
-        )
+        read_dead_letters(self.broker, dead_letter_topic, f"{group}-operators", self.dead)
 
 
 async def publish_for_one_participant(bootstrap: str, topic: str, attempts: list[int]) -> list[str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kette_core.consuming import DeadLetters, RawRecord
 from kette_core.contracts.base import EventPayload
-from kette_core.envelope import encode, new_event
+from kette_core.envelope import InvalidEvent, encode, new_event
 
 
 @dataclass
@@ -26,3 +27,13 @@ def record_of(payload: EventPayload, event_id: str | None = None, offset: int = 
     headers = [(name, text.encode()) for name, text in encoded.headers.items()]
     key = None if encoded.key is None else encoded.key.encode()
     return Record(encoded.topic, 0, offset, encoded.value, headers, key)
+
+
+class RecordedDeadLetters(DeadLetters):
+    """Keeps the reasons by offset instead of publishing them."""
+
+    def __init__(self) -> None:  # no publisher: nothing is sent
+        self.reasons: dict[int, str] = {}
+
+    async def record(self, record: RawRecord, consumer_group: str, invalid: InvalidEvent) -> None:
+        self.reasons[record.offset] = invalid.reason

@@ -5,33 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from core_consumer_records import Record, record_of
+from core_consumer_records import Record, RecordedDeadLetters, record_of
 from pydantic import BaseModel
 
 from kette_core.consuming import (
     BatchInterrupted,
-    DeadLetters,
     EventConsumer,
     EventHandlers,
     PermanentFailure,
-    RawRecord,
 )
 from kette_core.contracts.base import EXAMPLE_PARTICIPANT
 from kette_core.contracts.chain import StageStarted
 from kette_core.contracts.vocabulary import Stage
-from kette_core.envelope import InvalidEvent, ReceivedEvent
+from kette_core.envelope import ReceivedEvent
 
 pytestmark = pytest.mark.unit
-
-
-class RecordedDeadLetters(DeadLetters):
-    """Keeps the reasons by offset instead of publishing them."""
-
-    def __init__(self) -> None:  # no publisher: nothing is sent
-        self.reasons: dict[int, str] = {}
-
-    async def record(self, record: RawRecord, consumer_group: str, invalid: InvalidEvent) -> None:
-        self.reasons[record.offset] = invalid.reason
 
 
 def records(*attempts: int) -> list[Record]:

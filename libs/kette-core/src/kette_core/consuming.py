@@ -11,7 +11,7 @@ records not yet handled and tries again after a growing pause (`kette_core.retry
 
 import dataclasses
 import hashlib
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any, Literal, Protocol, TypeVar, cast
 
@@ -26,6 +26,7 @@ from structlog.contextvars import bind_contextvars, reset_contextvars
 
 from kette_core.contracts.base import EventPayload
 from kette_core.contracts.deadletter import DeadLetterRecorded
+from kette_core.contracts.registry import channel_of, types_on
 from kette_core.envelope import (
     InvalidEvent,
     ReceivedEvent,
@@ -79,6 +80,12 @@ def failure_reason(error: Exception) -> InvalidEvent:
         field_name, problem = validation_problem(error)
         return InvalidEvent("handler", f"{error.title} field {field_name}: {problem}")
     return InvalidEvent("handler", f"{type(error).__name__}: {error}")
+
+
+def _misplaced(event_type: str, topic: str, channel: str) -> InvalidEvent:
+    """A valid type on a topic the contract does not assign it to."""
+    where = topic if topic == channel else f"{topic} (as {channel})"
+    return InvalidEvent("ce_type", f"{event_type} does not belong on {where}")
 
 
 class BatchInterrupted(Exception):
@@ -212,7 +219,15 @@ class EventConsumer:
         self._handlers = handlers
         self._dead_letters = dead_letters
         self._permanent = permanent
+        self._accepted: dict[str, tuple[str, frozenset[str]]] = {}
         self.group_id = group_id
+
+    def expect(self, topic: str, channel: str) -> None:
+        """Dead-letter records on `topic` of a type the contract does not assign to `channel`."""
+        accepted = types_on(channel)
+        if not accepted:
+            raise ValueError(f"{channel!r} is not a topic of the contract")
+        self._accepted[topic] = (channel, accepted)
 
     async def consume(self, record: RawRecord) -> None:
         """A transient handler error propagates, so the record is redelivered; nothing else."""
@@ -227,9 +242,13 @@ class EventConsumer:
         A transient failure raises `BatchInterrupted` naming the record it stopped at.
         """
         dispatch = self._handlers.dispatch
+        accepted = self._accepted
         for index, record in enumerate(records):
             try:
                 event = decode_record(record)
+                expected = accepted.get(record.topic)
+                if expected is not None and event.type not in expected[1]:
+                    raise _misplaced(event.type, record.topic, expected[0])
             except InvalidEvent as invalid:
                 await self._dead_letters.record(record, self.group_id, invalid)
                 continue
@@ -248,8 +267,14 @@ def subscribe(
     auto_offset_reset: Literal["earliest", "latest", "none"] = "earliest",
     max_records: int = 500,
     backoff: Backoff | None = None,
+    roles: Mapping[str, str] | None = None,
 ) -> BatchSubscriber:
     """Attach a consumer to topics, a batch at a time.
+
+    Each topic accepts only the types the contract assigns to it: to itself when it has a
+    contract name (`kette.participants.v1`, `provider.<id>.reports.v1`), else to the
+    contract topic `roles` names for it (`{"test.participants-1a2b": PARTICIPANTS}`); a
+    private name without a role is not checked.
 
     Offsets are committed once per batch, after every record in it was dealt with (handled,
     skipped or dead-lettered). If a handler fails transiently, each partition is rewound to
@@ -268,6 +293,7 @@ def subscribe(
         parser=_batch_parser,
         decoder=_batch_and_consumer,
     )
+    _expect_roles(consumer, topics, roles or {})
     retrying = Retrying(consumer.group_id, backoff)
 
     async def consume(batch: Any) -> None:  # `Any`: FastStream injects nothing, no thread hop
@@ -282,6 +308,16 @@ def subscribe(
 
     subscriber(consume)
     return subscriber
+
+
+def _expect_roles(consumer: EventConsumer, topics: Sequence[str], roles: Mapping[str, str]) -> None:
+    """Tell the consumer which contract topic each subscribed topic plays."""
+    if unknown := roles.keys() - set(topics):
+        raise ValueError(f"roles name topics not subscribed: {sorted(unknown)}")
+    for topic in topics:
+        channel = roles.get(topic) or channel_of(topic)
+        if channel is not None:
+            consumer.expect(topic, channel)
 
 
 class _Seeking(Protocol):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from faststream.kafka import KafkaBroker
 
 from kette_core.consuming import DeadLetters, EventConsumer, EventHandlers, subscribe
-from kette_core.contracts import matching, participants, referrals
+from kette_core.contracts import matching, participants, referrals, topics
 from kette_core.publishing import EventPublisher
 from kette_workflows.settings import WorkflowSettings
 from kette_workflows.temporal.bridge import Bridge
@@ -41,4 +41,9 @@ def attach_bridge(broker: KafkaBroker, bridge: Bridge, settings: WorkflowSetting
     consumer = EventConsumer(
         bridge_handlers(bridge), dead_letters, group_id=settings.bridge_group_id
     )
-    subscribe(broker, *settings.bridge_topics(), consumer=consumer)
+    roles = {
+        settings.participants_topic: topics.PARTICIPANTS,
+        settings.matching_topic: topics.MATCHING,
+        settings.provider_status_topic: topics.PROVIDER_STATUS,
+    }
+    subscribe(broker, *settings.bridge_topics(), consumer=consumer, roles=roles)

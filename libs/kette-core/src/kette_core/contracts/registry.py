@@ -1,7 +1,8 @@
-"""Which payload model belongs to which CloudEvents type."""
+"""Which payload model belongs to which CloudEvents type, and which types to which topic."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -54,6 +55,7 @@ from kette_core.contracts.referrals import (
     ReferralRejected,
     ReferralWithdrawnForProvider,
 )
+from kette_core.contracts.topics import PROVIDER_ID_PATTERN
 
 PAYLOAD_MODELS: tuple[type[EventPayload], ...] = (
     ParticipantRegistered,
@@ -118,3 +120,35 @@ EVENT_TYPES: Mapping[str, type[EventPayload]] = _by_type(PAYLOAD_MODELS)
 def payload_model(event_type: str) -> type[EventPayload] | None:
     """The payload model of a CloudEvents type, or None when the type is unknown."""
     return EVENT_TYPES.get(event_type)
+
+
+def _by_channel(models: tuple[type[EventPayload], ...]) -> Mapping[str, frozenset[str]]:
+    """The event types each topic (or per-provider topic template) carries."""
+    index: dict[str, set[str]] = {}
+    for model in models:
+        for channel in model.channels:
+            index.setdefault(channel, set()).add(model.event_type)
+    return MappingProxyType({channel: frozenset(types) for channel, types in index.items()})
+
+
+CHANNEL_TYPES: Mapping[str, frozenset[str]] = _by_channel(PAYLOAD_MODELS)
+_TEMPLATES = tuple(
+    (re.compile(re.escape(channel).replace(r"\{provider_id\}", PROVIDER_ID_PATTERN[1:-1])), channel)
+    for channel in CHANNEL_TYPES
+    if "{" in channel
+)
+
+
+def types_on(channel: str) -> frozenset[str]:
+    """The types the contract assigns to a topic or template; unknown channels carry none."""
+    return CHANNEL_TYPES.get(channel, frozenset())
+
+
+def channel_of(topic: str) -> str | None:
+    """The contract's topic (or per-provider template) a literal topic name is, if any."""
+    if topic in CHANNEL_TYPES:
+        return topic
+    for pattern, channel in _TEMPLATES:
+        if pattern.fullmatch(topic):
+            return channel
+    return None
