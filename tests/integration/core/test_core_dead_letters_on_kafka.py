@@ -134,7 +134,9 @@ async def test_dead_lettered_records_are_committed_and_not_read_again_after_a_re
     try:
         first = valid_record(topic)
         await producer.send_and_wait(topic, b"not json", headers=raw_headers(first))
-        await producer.send_and_wait(topic, first.value, headers=raw_headers(first))
+        await producer.send_and_wait(
+            topic, first.value, key=first.key.encode(), headers=raw_headers(first)
+        )
 
         before = Pipeline(kafka_bootstrap, topic, dead_letter_topic, group)
         await before.broker.start()
@@ -144,7 +146,9 @@ async def test_dead_lettered_records_are_committed_and_not_read_again_after_a_re
             await before.broker.stop()
 
         second = valid_record(topic)
-        await producer.send_and_wait(topic, second.value, headers=raw_headers(second))
+        await producer.send_and_wait(
+            topic, second.value, key=second.key.encode(), headers=raw_headers(second)
+        )
     finally:
         await producer.stop()
 

@@ -88,6 +88,13 @@ def _misplaced(event_type: str, topic: str, channel: str) -> InvalidEvent:
     return InvalidEvent("ce_type", f"{event_type} does not belong on {where}")
 
 
+def _wrong_key(key: bytes | None) -> InvalidEvent:
+    """A key other than the participant would put their records on another partition."""
+    if key is None:
+        return InvalidEvent("key", "missing, expected the participant id of ce_subject")
+    return InvalidEvent("key", "does not match ce_subject (the participant id)")
+
+
 class BatchInterrupted(Exception):
     """A transient failure at `records[index]`; the records before it were dealt with."""
 
@@ -103,6 +110,7 @@ class RawRecord(Protocol):
     topic: str
     partition: int
     offset: int
+    key: bytes | None
     value: bytes | None
     headers: Sequence[tuple[str, bytes]]
 
@@ -239,6 +247,9 @@ class EventConsumer:
     async def consume_batch(self, records: Sequence[RawRecord]) -> None:
         """Deal with each record in order: dispatched, or dead-lettered if it can never be.
 
+        Dead-lettered too: a type the record's topic does not carry, and a key that is not
+        the event's subject (one participant's records must share a partition, in order).
+
         A transient failure raises `BatchInterrupted` naming the record it stopped at.
         """
         dispatch = self._handlers.dispatch
@@ -249,6 +260,9 @@ class EventConsumer:
                 expected = accepted.get(record.topic)
                 if expected is not None and event.type not in expected[1]:
                     raise _misplaced(event.type, record.topic, expected[0])
+                subject = event.subject
+                if subject is not None and record.key != subject.encode():
+                    raise _wrong_key(record.key)
             except InvalidEvent as invalid:
                 await self._dead_letters.record(record, self.group_id, invalid)
                 continue
