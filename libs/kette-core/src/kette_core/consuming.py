@@ -24,6 +24,7 @@ from faststream.message import StreamMessage
 from pydantic import ValidationError
 from structlog.contextvars import bind_contextvars, reset_contextvars
 
+from kette_core.consumer_health import CONSUMERS, ConsumerHealth, Consumers, HighWater
 from kette_core.contracts.base import EventPayload
 from kette_core.contracts.deadletter import DeadLetterRecorded
 from kette_core.contracts.registry import channel_of, types_on
@@ -229,6 +230,7 @@ class EventConsumer:
         self._permanent = permanent
         self._accepted: dict[str, tuple[str, frozenset[str]]] = {}
         self.group_id = group_id
+        self.health = ConsumerHealth(group_id)
 
     def expect(self, topic: str, channel: str) -> None:
         """Dead-letter records on `topic` of a type the contract does not assign to `channel`."""
@@ -264,14 +266,21 @@ class EventConsumer:
                 if subject is not None and record.key != subject.encode():
                     raise _wrong_key(record.key)
             except InvalidEvent as invalid:
-                await self._dead_letters.record(record, self.group_id, invalid)
+                await self._dead_letter(record, invalid)
                 continue
             try:
                 await dispatch(event)
             except self._permanent as error:
-                await self._dead_letters.record(record, self.group_id, failure_reason(error))
+                await self._dead_letter(record, failure_reason(error))
             except Exception as error:
+                self.health.dealt_with(records[:index])
                 raise BatchInterrupted(index, error) from error
+        self.health.dealt_with(records)
+
+    async def _dead_letter(self, record: RawRecord, invalid: InvalidEvent) -> None:
+        """Record it on the dead-letter topic and count it."""
+        await self._dead_letters.record(record, self.group_id, invalid)
+        self.health.dead_lettered(record.topic)
 
 
 def subscribe(
@@ -282,13 +291,15 @@ def subscribe(
     max_records: int = 500,
     backoff: Backoff | None = None,
     roles: Mapping[str, str] | None = None,
+    consumers: Consumers = CONSUMERS,
 ) -> BatchSubscriber:
     """Attach a consumer to topics, a batch at a time.
 
     Each topic accepts only the types the contract assigns to it: to itself when it has a
     contract name (`kette.participants.v1`, `provider.<id>.reports.v1`), else to the
     contract topic `roles` names for it (`{"test.participants-1a2b": PARTICIPANTS}`); a
-    private name without a role is not checked.
+    private name without a role is not checked. The subscription's counts, lag and
+    progress join `consumers` (`kette_core.consumer_health`) for `/metrics` and `/readyz`.
 
     Offsets are committed once per batch, after every record in it was dealt with (handled,
     skipped or dead-lettered). If a handler fails transiently, each partition is rewound to
@@ -309,13 +320,16 @@ def subscribe(
     )
     _expect_roles(consumer, topics, roles or {})
     retrying = Retrying(consumer.group_id, backoff)
+    health = consumers.watch(consumer.health)
 
     async def consume(batch: Any) -> None:  # `Any`: FastStream injects nothing, no thread hop
         records, kafka = cast(tuple[tuple[RawRecord, ...], _Seeking], batch)
+        health.kafka = cast(HighWater, kafka) if hasattr(kafka, "highwater") else None
         try:
             await consumer.consume_batch(records)
         except BatchInterrupted as interrupted:
             _rewind(kafka, records[interrupted.index :])
+            health.retried(records[interrupted.index])
             await retrying.failed(interrupted.error)
         else:
             retrying.succeeded()
