@@ -97,3 +97,4 @@ async def test_readiness_reports_the_database_fine(api: httpx.AsyncClient) -> No
     ready = (await api.get("/readyz")).json()
 
     assert ready["checks"]["database"] == {"ok": True, "detail": "ok"}
+    assert ready["checks"]["consumer"]["ok"] is True  # nothing waits: no stalled consumer

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import kette_matching.migrations
+from kette_core.consumer_health import CONSUMERS
 from kette_core.consuming import DeadLetters, EventConsumer, EventHandlers, subscribe
 from kette_core.contracts.chain import (
     OutcomeRecorded,
@@ -156,6 +157,7 @@ def create_app(matching: Matching) -> FastAPI:
     checks: dict[str, Check] = {
         "database": lambda: _database_answers(matching),
         "kafka": lambda: _kafka_answers(matching),
+        "consumer": _consumer_progresses,
     }
     app.include_router(health_router(checks, matching.metrics))
     app.include_router(catalogue_router(matching.sessions, matching.region))
@@ -205,3 +207,10 @@ async def _kafka_answers(matching: Matching) -> None:
     """The broker describes its cluster within the check's time."""
     if not await matching.broker.ping(timeout=2.0):
         raise ConnectionError(f"Kafka at {matching.settings.kafka_bootstrap} does not answer")
+
+
+async def _consumer_progresses() -> None:
+    """Not ready while requests wait on the chain topic and the consumer makes no progress."""
+    ok, detail = CONSUMERS.readiness()
+    if not ok:
+        raise RuntimeError(detail)

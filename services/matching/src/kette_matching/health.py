@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from kette_core.consumer_health import CONSUMER_REGISTRY
 from kette_matching.metrics import Metrics
 
 Check = Callable[[], Awaitable[None]]
@@ -49,7 +50,8 @@ def health_router(checks: dict[str, Check], metrics: Metrics) -> APIRouter:
 
     @router.get("/metrics")
     async def prometheus() -> Response:
-        """Prometheus text format."""
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        """Prometheus text format: this service's counters and its consumers' lag and counts."""
+        body = generate_latest(metrics.registry) + generate_latest(CONSUMER_REGISTRY)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return router
