@@ -20,6 +20,17 @@ pytestmark = pytest.mark.integration
 STARTED = "kette.chain.started.v1"
 
 
+def bridge_dead_letters(recorder: TopicRecorder, group_id: str) -> list[DeadLetterRecorded]:
+    """The dead letters the bridge's consumer group wrote, in order."""
+    return [
+        record.event.payload
+        for record in recorder.records
+        if record.event is not None
+        and isinstance(record.event.payload, DeadLetterRecorded)
+        and record.event.payload.consumer_group == group_id
+    ]
+
+
 async def test_a_redelivered_or_resent_registration_starts_only_one_chain(
     chain_stack: ChainStack,
 ) -> None:
@@ -86,13 +97,7 @@ async def test_malformed_records_go_to_the_dead_letter_topic_and_the_bridge_move
         )
 
         def ours() -> list[DeadLetterRecorded]:
-            return [
-                record.event.payload
-                for record in dead_letters.records
-                if record.event is not None
-                and isinstance(record.event.payload, DeadLetterRecorded)
-                and record.event.payload.consumer_group == settings.bridge_group_id
-            ]
+            return bridge_dead_letters(dead_letters, settings.bridge_group_id)
 
         await chain_stack.wait_for(lambda: len(ours()) >= 2, "two dead letters from the bridge")
         by_topic = {letter.original_topic: letter for letter in ours()}
@@ -127,13 +132,7 @@ async def test_a_registration_naming_no_programme_is_dead_lettered_and_the_parti
         await chain_stack.wait_for(all_started, "every registration after the poison one to start")
 
         def ours() -> list[DeadLetterRecorded]:
-            return [
-                record.event.payload
-                for record in dead_letters.records
-                if record.event is not None
-                and isinstance(record.event.payload, DeadLetterRecorded)
-                and record.event.payload.consumer_group == settings.bridge_group_id
-            ]
+            return bridge_dead_letters(dead_letters, settings.bridge_group_id)
 
         await chain_stack.wait_for(lambda: len(ours()) == 1, "the poison record's dead letter")
         [letter] = ours()
@@ -157,13 +156,8 @@ async def test_a_report_for_a_participant_without_a_chain_is_dead_lettered(
         await chain_stack.publisher.publish(event, settings.provider_status_topic)
 
         def ours() -> list[DeadLetterRecorded]:
-            return [
-                record.event.payload
-                for record in dead_letters.records
-                if record.event is not None
-                and isinstance(record.event.payload, DeadLetterRecorded)
-                and record.event.payload.original_ce_id == event.id
-            ]
+            letters = bridge_dead_letters(dead_letters, settings.bridge_group_id)
+            return [letter for letter in letters if letter.original_ce_id == event.id]
 
         await chain_stack.wait_for(lambda: len(ours()) == 1, "the report's dead letter")
         assert "no running chain" in ours()[0].reason
