@@ -1,7 +1,6 @@
 """The chain worker and bridge (`python -m kette_workflows all`) as a part of the local stack."""
 
 import asyncio
-import hashlib
 import sys
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from kette_devstack.health import StartOutcome
 from kette_devstack.kafka import KafkaNode
 from kette_devstack.part import CLI_OWNER, Part, Progress, no_progress
 from kette_devstack.process import spawn
-from kette_devstack.service_env import service_env
+from kette_devstack.service_env import service_env, source_fingerprint
 
 TASK_QUEUE = "kette-chain"
 PRINCIPAL = "workflows"
@@ -33,7 +32,7 @@ class ChainWorker(Part):
     @property
     def mode(self) -> str:
         """The code it runs: a worker started before the code changed is replaced on `up`."""
-        return code_fingerprint()
+        return source_fingerprint("kette_core", "kette_workflows")
 
     def start(self, owner: str = CLI_OWNER, progress: Progress = no_progress) -> StartOutcome:
         """Like every part, but a worker running older code is restarted, not reused."""
@@ -72,21 +71,6 @@ class ChainWorker(Part):
 
     def _poller_count(self) -> int:
         return run_blocking(lambda: _pollers(self.temporal_address))
-
-
-def code_fingerprint() -> str:
-    """A short hash of the chain's code and rules (workflows and kette_core, .py and .json)."""
-    import kette_core
-    import kette_workflows
-
-    digest = hashlib.sha256()
-    for package in (kette_core, kette_workflows):
-        root = Path(package.__file__ or "").parent
-        for path in sorted(root.rglob("*")):
-            if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(root).as_posix().encode())
-                digest.update(path.read_bytes())
-    return f"code-{digest.hexdigest()[:12]}"
 
 
 async def _pollers(address: str) -> int:

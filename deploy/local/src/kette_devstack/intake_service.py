@@ -5,8 +5,6 @@ import json
 import os
 import secrets
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from pydantic import Field
@@ -16,13 +14,12 @@ from kette_devstack.kafka import KafkaNode
 from kette_devstack.part import Part, Progress
 from kette_devstack.ports import require_free_ports
 from kette_devstack.process import spawn
-from kette_devstack.service_env import service_env
+from kette_devstack.service_env import readiness_failures, service_env
 from kette_devstack.settings import LOOPBACK
 
 PRINCIPAL = "intake"
 """Intake's Kafka principal (secure mode): writes kette.participants.v1 and kette.access.v1."""
 SECRET_NAMES = ("key_encryption_key", "blind_index_key", "token_secret")
-PROBE_SECONDS = 5.0
 
 
 class IntakePartSettings(BaseSettings):
@@ -84,20 +81,9 @@ class IntakeServer(Part):
         self._wait_until(pid, lambda: self._probe()[0], "answering /readyz")
 
     def _probe(self) -> tuple[bool, str]:
-        try:
-            with urllib.request.urlopen(f"{self.url}/readyz", timeout=PROBE_SECONDS) as answer:
-                body = json.load(answer)
-        except urllib.error.HTTPError as error:
-            body = json.load(error)
-        except (OSError, ValueError) as error:
-            return False, f"{self.url}/readyz does not answer: {error}"
-        failing = [
-            f"{name}: {check['detail']}"
-            for name, check in body["checks"].items()
-            if not check["ok"]
-        ]
+        failing = readiness_failures(f"{self.url}/readyz")
         if failing:
-            return False, f"{self.url} not ready: " + "; ".join(failing)
+            return False, f"{self.url} not ready: {failing}"
         return True, f"API on {self.url} (docs {self.url}/docs); database, Kafka, Temporal ready"
 
     def _local_secrets(self) -> dict[str, str]:

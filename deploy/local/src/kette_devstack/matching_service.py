@@ -1,12 +1,6 @@
 """The matching service (`python -m kette_matching`) as a part of the local stack."""
 
-import hashlib
-import importlib.util
-import json
-import os
 import sys
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,11 +12,11 @@ from kette_devstack.kafka import KafkaNode
 from kette_devstack.part import CLI_OWNER, Part, Progress, no_progress
 from kette_devstack.ports import require_free_ports
 from kette_devstack.process import spawn
+from kette_devstack.service_env import readiness_failures, service_env, source_fingerprint
 from kette_devstack.settings import LOOPBACK
 
 PRINCIPAL = "matching"
 """Matching's Kafka principal (secure mode): reads kette.chain.v1, writes kette.matching.v1."""
-PROBE_SECONDS = 5.0
 
 
 class MatchingPartSettings(BaseSettings):
@@ -67,23 +61,14 @@ class MatchingServer(Part):
         require_free_ports(self.name, {"HTTP": self.port}, "KETTE_MATCHING_PORT")
 
     def _spawn(self) -> tuple[int, str]:
-        env = dict(os.environ)
-        connection = self.kafka.connection(PRINCIPAL)
+        env = service_env(self.kafka, PRINCIPAL)
         env.update(
             KETTE_HTTP_HOST=LOOPBACK,
             KETTE_HTTP_PORT=str(self.port),
             KETTE_DATABASE_URL=f"sqlite+aiosqlite:///{self.state_dir / 'data' / 'matching.db'}",
-            KETTE_KAFKA_BOOTSTRAP=connection.bootstrap,
             KETTE_SEED_CATALOGUE="true",
             KETTE_ANSWER_REQUESTS_SINCE=self._answering_since(),
-            KETTE_LOG_FORMAT="json",
         )
-        if connection.username is not None and connection.password is not None:
-            env.update(
-                KETTE_KAFKA_SASL_MECHANISM="SCRAM-SHA-512",
-                KETTE_KAFKA_SASL_USERNAME=connection.username,
-                KETTE_KAFKA_SASL_PASSWORD=connection.password,
-            )
         argv = [sys.executable, "-m", "kette_matching"]
         return spawn(argv, self.log_file, env=env), "kette_matching"
 
@@ -109,32 +94,3 @@ class MatchingServer(Part):
         if failing:
             return False, f"{self.url} not ready: {failing}"
         return True, f"API on {self.url} (docs {self.url}/docs); database and Kafka ready"
-
-
-def readiness_failures(url: str) -> str | None:
-    """What a service's /readyz names as failing (`{checks: {name: {ok, detail}}}`), or None."""
-    try:
-        with urllib.request.urlopen(url, timeout=PROBE_SECONDS) as answer:
-            body = json.load(answer)
-    except urllib.error.HTTPError as error:
-        body = json.load(error)
-    except (OSError, ValueError) as error:
-        return f"{url} does not answer: {error}"
-    failing = [
-        f"{name}: {check['detail']}" for name, check in body["checks"].items() if not check["ok"]
-    ]
-    return "; ".join(failing) or None
-
-
-def source_fingerprint(*packages: str) -> str:
-    """A short hash of the packages' .py and .json files, found without importing them."""
-    digest = hashlib.sha256()
-    for package in packages:
-        spec = importlib.util.find_spec(package)
-        for location in (spec.submodule_search_locations or []) if spec else []:
-            root = Path(location)
-            for path in sorted(root.rglob("*")):
-                if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
-                    digest.update(f"{package}/{path.relative_to(root).as_posix()}".encode())
-                    digest.update(path.read_bytes())
-    return f"code-{digest.hexdigest()[:12]}"
