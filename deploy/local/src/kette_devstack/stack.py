@@ -9,10 +9,11 @@ from kette_devstack.kafka import KafkaConfig, KafkaNode
 from kette_devstack.matching_service import MatchingServer
 from kette_devstack.part import Part
 from kette_devstack.postgres import PostgresConfig, PostgresServer
+from kette_devstack.reporting_service import ReportingServer
 from kette_devstack.settings import StackSettings
 from kette_devstack.temporal import TemporalConfig, TemporalServer
 
-PART_NAMES = ("kafka", "temporal", "postgres", "workflows", "intake", "matching")
+PART_NAMES = ("kafka", "temporal", "postgres", "workflows", "intake", "matching", "reporting")
 # PostgreSQL is for tests only
 DEFAULT_UP = ("kafka", "temporal", "workflows", "intake", "matching")
 
@@ -27,6 +28,7 @@ class Stack:
     workflows: ChainWorker
     intake: IntakeServer
     matching: MatchingServer
+    reporting: ReportingServer
 
     @classmethod
     def from_settings(cls, settings: StackSettings | None = None) -> "Stack":
@@ -41,6 +43,7 @@ class Stack:
             workflows=ChainWorker(settings.state_dir, temporal.address, kafka, timeout),
             intake=IntakeServer(settings.state_dir, temporal.address, kafka, timeout),
             matching=MatchingServer(settings.state_dir, kafka, timeout),
+            reporting=ReportingServer(settings.state_dir, kafka, timeout),
         )
 
     def parts(self, names: tuple[str, ...] = PART_NAMES) -> list[Part]:
@@ -52,6 +55,7 @@ class Stack:
             "workflows": self.workflows,
             "intake": self.intake,
             "matching": self.matching,
+            "reporting": self.reporting,
         }
         return [by_name[name] for name in PART_NAMES if name in names]
 
