@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar, Self
+from typing import Annotated, ClassVar, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from kette_core.contracts import topics
 from kette_core.contracts.base import (
@@ -67,6 +67,25 @@ class ConsentScope(StrEnum):
     """What the consent (Einwilligung) covers."""
 
     SHARE_WITH_PROVIDERS = "share_with_providers"
+
+
+ConsentTextVersion = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{1,62}$"),
+    Field(
+        description="Version of the consent text the person was shown and signed, e.g. "
+        "'einwilligung-2026-01'; the text itself lives with intake.",
+        examples=["einwilligung-2026-01"],
+    ),
+]
+
+
+class ErasureGround(StrEnum):
+    """Why the personal data was erased (Art. 17 DSGVO)."""
+
+    DATA_SUBJECT_REQUEST = "data_subject_request"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    RETENTION_ENDED = "retention_ended"
 
 
 class ParticipantRegistered(ParticipantEvent):
@@ -204,11 +223,15 @@ class ConsentGiven(ParticipantEvent):
         participant_id=EXAMPLE_PARTICIPANT,
         scope="share_with_providers",
         given_on="2024-03-04",
+        text_version="einwilligung-2024-01",
         recorded_by=EXAMPLE_CASEWORKER,
     )
 
     scope: ConsentScope = Field(description="What the consent covers.")
     given_on: EventDate = Field(description="Day the consent was signed.")
+    text_version: ConsentTextVersion | None = Field(
+        default=None, description="Version of the consent text shown (absent in older events)."
+    )
     recorded_by: Actor = Field(description="Who recorded the consent.")
 
 
@@ -268,3 +291,19 @@ class ProfileUpdated(ParticipantEvent):
         if all(value is None for value in changeable):
             raise ValueError("at least one profile field must be set")
         return self
+
+
+class ParticipantErased(ParticipantEvent):
+    """Personal data destroyed (crypto-shredding), chain to close; pseudonymous facts stay."""
+
+    event_type: ClassVar[str] = "kette.participant.erased.v1"
+    model_config = example_config(
+        participant_id=EXAMPLE_PARTICIPANT,
+        erased_on="2025-02-03",
+        ground="data_subject_request",
+        erased_by=EXAMPLE_CASEWORKER,
+    )
+
+    erased_on: EventDate = Field(description="Day the data key was destroyed.")
+    ground: ErasureGround = Field(description="Why the data was erased.")
+    erased_by: Actor = Field(description="Who carried out the erasure.")
