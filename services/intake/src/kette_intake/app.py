@@ -28,6 +28,9 @@ from kette_core.outbox import OutboxRelay, RecordSender
 from kette_intake.auth import endpoints as auth_endpoints
 from kette_intake.auth.throttle import LoginThrottle
 from kette_intake.auth.tokens import TokenSigner
+from kette_intake.cases import endpoints as case_endpoints
+from kette_intake.cases.chains import ChainSource, chains_of
+from kette_intake.cases.service import CaseService
 from kette_intake.crypto import BlindIndex, PersonalDataSealer
 from kette_intake.errors import install_error_handlers
 from kette_intake.messaging import KafkaSender
@@ -52,6 +55,7 @@ class Ports:
     sender: RecordSender | None = None
     checks: dict[str, Check] = field(default_factory=dict)
     today: Callable[[], date] | None = None
+    chains: ChainSource | None = None
 
 
 def create_app(settings: IntakeSettings | None = None, ports: Ports | None = None) -> FastAPI:
@@ -67,8 +71,9 @@ def create_app(settings: IntakeSettings | None = None, ports: Ports | None = Non
 
     app = FastAPI(title="Kette intake", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
+    case_endpoints.install_error_handlers(app)
     app.middleware("http")(metrics.middleware)
-    for module in (ops_endpoints, auth_endpoints, participant_endpoints):
+    for module in (ops_endpoints, auth_endpoints, participant_endpoints, case_endpoints):
         app.include_router(module.router)
     return app
 
@@ -90,14 +95,18 @@ async def _start(
         stack.push_async_callback(kafka.close)
         checks["kafka"] = kafka.check
         sender = kafka
-    checks["temporal"] = TemporalConnection(settings.temporal_address).check
+    temporal = TemporalConnection(settings.temporal_address)  # connects on first use
+    checks["temporal"] = temporal.check
     checks.update(ports.checks)
     relay = OutboxRelay(sessions, sender, poll_interval=1.0)
     relay.start()
     stack.push_async_callback(relay.stop)
+    participants = _participant_service(settings, sessions, relay.wake, ports.today)
+    chains = ports.chains or chains_of(temporal.client)
     return Intake(
         sessions=sessions,
-        participants=_participant_service(settings, sessions, relay.wake, ports.today),
+        participants=participants,
+        cases=CaseService(sessions, participants, chains, settings.ki_kommunen),
         signer=TokenSigner(
             decode_key(settings.token_secret), timedelta(minutes=settings.token_minutes)
         ),

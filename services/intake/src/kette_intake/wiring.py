@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_intake.auth.throttle import LoginThrottle
 from kette_intake.auth.tokens import TokenSigner
+from kette_intake.cases.service import CaseService
 from kette_intake.ops.metrics import Metrics
 from kette_intake.ops.readiness import Readiness
 from kette_intake.participants.service import ParticipantService
@@ -21,6 +22,7 @@ class Intake:
 
     sessions: async_sessionmaker[AsyncSession]
     participants: ParticipantService
+    cases: CaseService
     signer: TokenSigner
     throttle: LoginThrottle
     readiness: Readiness

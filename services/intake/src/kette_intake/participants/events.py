@@ -88,12 +88,17 @@ def fields_of(personal: PersonalData) -> tuple[PiiField, ...]:
     return tuple(shown)
 
 
-def read(participant_id: str, personal: PersonalData, actor: Actor) -> PiiRead:
-    """One read of one person's data by one caseworker."""
+def read(
+    participant_id: str,
+    personal: PersonalData,
+    actor: Actor,
+    fields: tuple[PiiField, ...] | None = None,
+) -> PiiRead:
+    """One read of one person's data by one caseworker (all fields shown, or only `fields`)."""
     return PiiRead(
         participant_id=participant_id,
         actor=actor,
-        fields_read=fields_of(personal),
+        fields_read=fields_of(personal) if fields is None else fields,
         purpose=AccessPurpose.CASE_MANAGEMENT,
         via_service=SERVICE,
     )

@@ -30,6 +30,15 @@ class ParticipantRepository:
         )
         return (await self.session.exec(statement)).first()
 
+    async def many_in_scope(
+        self, participant_ids: Sequence[str], kommunen: Sequence[str]
+    ) -> Sequence[ParticipantRow]:
+        """Those of `participant_ids` that one of `kommunen` holds (a caseload page at once)."""
+        statement = select(ParticipantRow).where(
+            col(ParticipantRow.id).in_(participant_ids), col(ParticipantRow.kommune).in_(kommunen)
+        )
+        return (await self.session.exec(statement)).all()
+
     async def with_blind_index(self, ki_id: str, blind_index: str) -> Sequence[ParticipantRow]:
         """People of the KI with the same normalised name and birth date."""
         statement = select(ParticipantRow).where(

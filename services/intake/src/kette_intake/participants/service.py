@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -11,6 +11,7 @@ import structlog
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kette_core.contracts.access import PiiField
 from kette_core.contracts.base import EventPayload
 from kette_core.envelope import new_event
 from kette_core.ids import new_participant_id, random_event_id, stable_event_id
@@ -137,6 +138,28 @@ class ParticipantService:
             personal=personal,
             profile=Profile.model_validate(row.profile),
         )
+
+    async def names(self, principal: Principal, participant_ids: Sequence[str]) -> dict[str, str]:
+        """Display names of those in the caller's Kommunen; each name shown is an access event."""
+        _require_personal_data_role(principal)
+        if not participant_ids:
+            return {}
+        names: dict[str, str] = {}
+        async with self._sessions() as session, session.begin():
+            rows = await ParticipantRepository(session).many_in_scope(
+                participant_ids, principal.scope(self._rules.kommunen)
+            )
+            for row in rows:
+                sealed = SealedData(row.personal_data, row.wrapped_key, row.kek_id)
+                personal = PersonalData.model_validate_json(self._sealer.open(row.id, sealed))
+                names[row.id] = f"{personal.given_name} {personal.family_name}"
+                read = events.read(row.id, personal, principal.actor, (PiiField.NAME,))
+                event = new_event(read, source=self._source, event_id=random_event_id())
+                await add_to_outbox(session, event, self._topics.access)
+        if names:
+            self._after_commit()
+            log.info("intake.names_read", actor_id=principal.actor_id, count=len(names))
+        return names
 
     def _require_in_scope(self, principal: Principal, kommune: str) -> None:
         scope = principal.scope(self._rules.kommunen)

@@ -1,0 +1,1 @@
+"""Cases: the caseworker's caseload, case view and decisions over the chain (see service.py)."""
