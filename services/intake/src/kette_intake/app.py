@@ -42,6 +42,7 @@ from kette_intake.participants import endpoints as participant_endpoints
 from kette_intake.participants.eligibility import Rules
 from kette_intake.participants.service import ParticipantService, Topics
 from kette_intake.settings import IntakeSettings, decode_key
+from kette_intake.web import install as install_web
 from kette_intake.wiring import Intake
 from kette_workflows.programmes import load_programme
 
@@ -75,6 +76,7 @@ def create_app(settings: IntakeSettings | None = None, ports: Ports | None = Non
     app.middleware("http")(metrics.middleware)
     for module in (ops_endpoints, auth_endpoints, participant_endpoints, case_endpoints):
         app.include_router(module.router)
+    install_web(app, settings)  # the German screens: routes, stylesheet, session cookies
     return app
 
 

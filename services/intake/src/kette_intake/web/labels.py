@@ -1,0 +1,133 @@
+"""German labels the screens need beyond `kette_workflows.domain.labels_de` (which they reuse):
+one table per code list, nowhere else."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from kette_core.contracts.chain import PauseReason, SkipReason
+from kette_core.contracts.participants import ApproachChannel, ApproachOutcome
+from kette_core.contracts.vocabulary import AgeBand, Gender, OccupationField
+from kette_workflows.api import ChainStatus, CloseReason, ReorderReason, TaskKind
+from kette_workflows.domain import labels_de
+
+GENDER_DE: dict[Gender, str] = {
+    Gender.FEMALE: "weiblich",
+    Gender.MALE: "männlich",
+    Gender.DIVERSE: "divers",
+    Gender.UNSPECIFIED: "keine Angabe",
+}
+AGE_BAND_DE: dict[AgeBand, str] = {
+    AgeBand.UNDER_18_EXCEPTION: "unter 18 (Ausnahme)",
+    AgeBand.AGE_18_20: "18 bis 20 Jahre",
+    AgeBand.AGE_21_23: "21 bis 23 Jahre",
+    AgeBand.AGE_24_27: "24 bis 27 Jahre",
+    AgeBand.OVER_27_EXCEPTION: "über 27 (Ausnahme)",
+}
+OCCUPATION_FIELD_DE: dict[OccupationField, str] = {
+    OccupationField.AGRICULTURE: "Land-, Forst- und Tierwirtschaft, Gartenbau",
+    OccupationField.PRODUCTION: "Rohstoffgewinnung, Produktion und Fertigung",
+    OccupationField.CONSTRUCTION: "Bau, Architektur, Vermessung und Gebäudetechnik",
+    OccupationField.SCIENCE_IT: "Naturwissenschaft, Geografie und Informatik",
+    OccupationField.LOGISTICS_SECURITY: "Verkehr, Logistik, Schutz und Sicherheit",
+    OccupationField.COMMERCE_HOSPITALITY: "Kaufmännische Dienstleistungen, Handel, Tourismus",
+    OccupationField.ADMINISTRATION: "Unternehmensorganisation, Buchhaltung, Recht, Verwaltung",
+    OccupationField.HEALTH_SOCIAL_EDUCATION: "Gesundheit, Soziales, Lehre und Erziehung",
+    OccupationField.HUMANITIES_MEDIA_ARTS: "Geisteswissenschaften, Kultur, Gestaltung",
+}
+APPROACH_CHANNEL_DE: dict[ApproachChannel, str] = {
+    ApproachChannel.OUTREACH: "aufsuchende Arbeit",
+    ApproachChannel.PARTNER_REFERRAL: "Verweis durch Partner",
+    ApproachChannel.AUSLAENDERBEHOERDE: "Ausländerbehörde",
+    ApproachChannel.JOBCENTER: "Jobcenter",
+    ApproachChannel.SCHOOL: "Schule",
+    ApproachChannel.SELF_REFERRAL: "kam von sich aus",
+    ApproachChannel.OTHER: "anderer Weg",
+}
+APPROACH_OUTCOME_DE: dict[ApproachOutcome, str] = {
+    ApproachOutcome.PENDING: "überlegt noch",
+    ApproachOutcome.DECLINED: "möchte nicht teilnehmen",
+    ApproachOutcome.NOT_ELIGIBLE: "nicht förderfähig",
+    ApproachOutcome.UNREACHABLE: "nicht erreichbar",
+}
+CHAIN_STATUS_DE: dict[ChainStatus, str] = {
+    ChainStatus.ACTIVE: "läuft",
+    ChainStatus.PAUSED: "ruht",
+    ChainStatus.CLOSED: "abgeschlossen",
+    ChainStatus.HANDED_OVER: "an das Jobcenter übergeben",
+}
+PAUSE_REASON_DE: dict[PauseReason, str] = {
+    PauseReason.PERSONAL_CIRCUMSTANCES: "persönliche Umstände",
+    PauseReason.CHILDCARE: "Kinderbetreuung",
+    PauseReason.EMPLOYMENT_BAN: "Beschäftigungsverbot",
+    PauseReason.WAITING_FOR_OFFER: "wartet auf ein Angebot",
+    PauseReason.CASEWORKER_DECISION: "Entscheidung der Fachkraft",
+    PauseReason.OTHER: "sonstiger Grund",
+}
+SKIP_REASON_DE: dict[SkipReason, str] = {
+    SkipReason.NOT_NEEDED: "nicht nötig",
+    SkipReason.ACHIEVED_ELSEWHERE: "anderswo erreicht",
+    SkipReason.PARTICIPANT_DECLINED: "von der Person abgelehnt",
+    SkipReason.NO_OFFER_AVAILABLE: "kein Angebot verfügbar",
+    SkipReason.OTHER: "sonstiger Grund",
+}
+REORDER_REASON_DE: dict[ReorderReason, str] = {
+    ReorderReason.OFFER_AVAILABILITY: "Verfügbarkeit von Angeboten",
+    ReorderReason.PARTICIPANT_PREFERENCE: "Wunsch der Person",
+    ReorderReason.OTHER: "sonstiger Grund",
+}
+CLOSE_REASON_DE: dict[CloseReason, str] = {
+    CloseReason.MOVED_AWAY: "weggezogen",
+    CloseReason.RESIDENCE_PERMIT: "Aufenthaltserlaubnis: Übergabe an das Jobcenter",
+    CloseReason.REMOVAL: "Abschiebung",
+    CloseReason.WITHDREW: "hat die Teilnahme beendet",
+    CloseReason.REACHED_27: "Altersgrenze 27 erreicht",
+    CloseReason.SUSTAINED_WORK: "dauerhaft in Arbeit",
+    CloseReason.GOAL_REACHED: "Ziel erreicht",
+    CloseReason.NO_LONGER_ELIGIBLE: "nicht mehr förderfähig",
+}
+TASK_KIND_DE: dict[TaskKind, str] = {
+    TaskKind.PROVIDER_NO_RESPONSE: "Träger antwortet nicht",
+    TaskKind.CHOOSE_OFFER: "Angebot wählen",
+    TaskKind.NO_OFFER_FOUND: "kein Angebot gefunden",
+    TaskKind.CASE_REVIEW: "Fallbesprechung",
+    TaskKind.ELIGIBILITY_ENDING: "Förderberechtigung endet",
+    TaskKind.RESIDENCE_EXPIRING: "Aufenthaltsstatus läuft ab",
+    TaskKind.FOLLOW_UP: "Nachbetreuung",
+    TaskKind.LOW_ATTENDANCE: "geringe Anwesenheit",
+    TaskKind.CONSENT_WITHDRAWN: "Einwilligung widerrufen",
+    TaskKind.PROGRAMME_HINT: "Hinweis zum Programm",
+    TaskKind.PLAN_COMPLETED: "Plan erfüllt",
+    TaskKind.ARRANGE_STAGE: "Stufe selbst organisieren",
+    TaskKind.REPORT_REFUSED: "Meldung nicht übernommen",
+}
+
+
+def options(table: dict[StrEnum, str] | dict[object, str]) -> list[tuple[str, str]]:
+    """(value, German label) pairs for a <select>, in the code list's order."""
+    return [(str(code), label) for code, label in table.items()]
+
+
+LABELS: dict[str, object] = {
+    "stage": labels_de.STAGE_DE,
+    "phase": labels_de.PHASE_DE,
+    "language_level": labels_de.LANGUAGE_LEVEL_DE,
+    "school_certificate": labels_de.SCHOOL_CERTIFICATE_DE,
+    "vocational_qualification": labels_de.VOCATIONAL_QUALIFICATION_DE,
+    "activity": labels_de.ACTIVITY_DE,
+    "residence_status": labels_de.RESIDENCE_STATUS_DE,
+    "report": labels_de.REPORT_DE,
+    "referral_status": labels_de.REFERRAL_STATUS_DE,
+    "gender": GENDER_DE,
+    "age_band": AGE_BAND_DE,
+    "occupation_field": OCCUPATION_FIELD_DE,
+    "approach_channel": APPROACH_CHANNEL_DE,
+    "approach_outcome": APPROACH_OUTCOME_DE,
+    "chain_status": CHAIN_STATUS_DE,
+    "pause_reason": PAUSE_REASON_DE,
+    "skip_reason": SKIP_REASON_DE,
+    "reorder_reason": REORDER_REASON_DE,
+    "close_reason": CLOSE_REASON_DE,
+    "task_kind": TASK_KIND_DE,
+}
+"""Every table by name, for the templates (`labels.stage[code]`)."""
