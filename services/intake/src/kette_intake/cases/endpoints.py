@@ -15,6 +15,7 @@ from kette_intake.auth.dependencies import CurrentPrincipal
 from kette_intake.cases.decisions import DECISION_BODIES
 from kette_intake.cases.problems import CaseErrorBody, CaseRefused
 from kette_intake.cases.views import CaseFilter, Caseload, CaseView, DecisionOutcome
+from kette_intake.errors import ErrorBody
 from kette_intake.wiring import Intake, intake
 from kette_workflows.api import ChainStatus, TaskKind
 
@@ -30,7 +31,9 @@ RequestKey = Annotated[
     ),
 ]
 _ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": CaseErrorBody} for code in (401, 403, 404, 409, 422, 503)
+    **{code: {"model": CaseErrorBody} for code in (403, 404, 409, 503)},
+    401: {"model": ErrorBody},  # the token check is shared with every API, no German text
+    422: {"model": CaseErrorBody | ErrorBody},  # a decision refused, or a body malformed
 }
 RETRY_AFTER_SECONDS = 30
 

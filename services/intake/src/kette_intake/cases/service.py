@@ -93,7 +93,10 @@ class CaseService:
         return sorted(DECISION_TYPES) if principal.sees_personal_data else []
 
     async def caseload(self, principal: Principal, filters: CaseFilter | None = None) -> Caseload:
-        """Running chains of the caller's Kommunen, most in need of attention first."""
+        """Open cases of the caller's Kommunen, most in need of attention first.
+
+        Closed and handed-over chains (which linger a while) appear only when `status` asks.
+        """
         filters = filters or CaseFilter()
         kommunen = self._kommunen_for(principal, filters.kommune)
         chains = await self._chains()
@@ -109,7 +112,7 @@ class CaseService:
                     for kommune in kommunen
                 )
             )
-            entries = [entry for entries in listed for entry in entries]
+            entries = await self._held(kommunen, [e for found in listed for e in found], filters)
             tasks = await self._open_tasks(chains, [e.participant_id for e in entries])
         names = await self._names(principal, [e.participant_id for e in entries])
         rows = [
@@ -221,6 +224,21 @@ class CaseService:
             row = await ParticipantRepository(session).in_scope(participant_id, scope)
         if row is None:
             raise not_found(participant_id)
+
+    async def _held(
+        self, kommunen: Sequence[str], entries: list[CaseloadEntry], filters: CaseFilter
+    ) -> list[CaseloadEntry]:
+        """Chains of people intake holds in these Kommunen; finished ones only when asked for."""
+        if filters.status is None:
+            entries = [entry for entry in entries if entry.status not in FINISHED]
+        if not entries:
+            return []
+        async with self._sessions() as session:
+            rows = await ParticipantRepository(session).many_in_scope(
+                [entry.participant_id for entry in entries], kommunen
+            )
+        held = {row.id for row in rows}
+        return [entry for entry in entries if entry.participant_id in held]
 
     async def _open_tasks(
         self, chains: ChainClient, participant_ids: Sequence[str]

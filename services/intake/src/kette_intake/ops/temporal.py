@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
 
 
 class TemporalConnection:
@@ -20,7 +21,11 @@ class TemporalConnection:
         """The shared client, connecting if needed."""
         async with self._lock:
             if self._client is None:
-                self._client = await Client.connect(self._address, namespace=self._namespace)
+                self._client = await Client.connect(
+                    self._address,
+                    namespace=self._namespace,
+                    data_converter=pydantic_data_converter,  # as the chain's worker decodes
+                )
             return self._client
 
     async def check(self) -> None:
