@@ -24,7 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import kette_matching.migrations
 from kette_core.consumer_health import CONSUMERS
-from kette_core.consuming import DeadLetters, EventConsumer, EventHandlers, subscribe
+from kette_core.consuming import DeadLetters, EventHandlers, subscribe
 from kette_core.contracts.chain import (
     OutcomeRecorded,
     ReferralConfirmed,
@@ -39,6 +39,8 @@ from kette_core.inbox import Inbox
 from kette_core.kafka import build_broker
 from kette_core.outbox import OutboxRelay
 from kette_core.publishing import EventPublisher
+from kette_matching.allocation.consumer import RoundPerBatch
+from kette_matching.allocation.rounds import Rounds
 from kette_matching.catalogue.endpoints import catalogue_router
 from kette_matching.catalogue.region import Region
 from kette_matching.catalogue.rules import Refused
@@ -67,6 +69,7 @@ class Matching:
     relay: OutboxRelay
     region: Region
     metrics: Metrics
+    rounds: Rounds
 
     def today(self) -> date:
         """The clock, read only here at the edge."""
@@ -89,12 +92,15 @@ def build(settings: MatchingSettings, broker: KafkaBroker | None = None) -> Matc
         settings.event_source,
         settings.matching_topic,
         answer_since=settings.answer_requests_since,
+        allocation=settings.allocation,
+        round_now=False,
     )
+    rounds = Rounds(sessions, effect.answering, on_answered=relay.wake)
 
     async def on_request(event: ReceivedEvent[ReferralRequested]) -> None:
         first_time = await inbox.apply_once(event, effect)
         metrics.requests.labels(outcome="answered" if first_time else "duplicate").inc()
-        relay.wake()
+        rounds.pending = rounds.pending or first_time
 
     handlers = EventHandlers()
     handlers.add(ReferralRequested, on_request)
@@ -105,9 +111,9 @@ def build(settings: MatchingSettings, broker: KafkaBroker | None = None) -> Matc
     handlers.add(ParticipantRegistered, inbox.wrap(participants.on_registered))
     handlers.add(ProfileUpdated, inbox.wrap(participants.on_profile_updated))
     dead_letters = DeadLetters(publisher, settings.event_source, settings.deadletter_topic)
-    consumer = EventConsumer(handlers, dead_letters, group_id=settings.group_id)
+    consumer = RoundPerBatch(handlers, dead_letters, group_id=settings.group_id, rounds=rounds)
     subscribe(broker, settings.chain_topic, settings.participants_topic, consumer=consumer)
-    return Matching(settings, engine, sessions, broker, relay, region, metrics)
+    return Matching(settings, engine, sessions, broker, relay, region, metrics, rounds)
 
 
 async def prepare(matching: Matching) -> None:
@@ -120,15 +126,17 @@ async def prepare(matching: Matching) -> None:
 
 
 async def start(matching: Matching) -> None:
-    """Prepare the database, then connect to Kafka and relay."""
+    """Prepare the database, then connect to Kafka, relay and run rounds."""
     await prepare(matching)
     await matching.broker.start()
     matching.relay.start()
+    matching.rounds.start()
 
 
 async def stop(matching: Matching) -> None:
     """Stop consuming, finish the relay's batch, close connections."""
     await matching.broker.stop()
+    await matching.rounds.stop()
     await matching.relay.stop()
     await matching.engine.dispose()
 

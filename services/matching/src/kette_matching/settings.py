@@ -7,6 +7,7 @@ from pydantic_settings import SettingsConfigDict
 
 from kette_core.contracts import topics
 from kette_core.settings import KetteSettings
+from kette_matching.allocation.policy import AllocationRules
 from kette_matching.matching.weights import MatchingRules
 
 
@@ -39,3 +40,7 @@ class MatchingSettings(KetteSettings):
         default=False, description="Load the Kreis Unna seed catalogue at start (demo, tests)."
     )
     rules: MatchingRules = Field(default_factory=lambda: MatchingRules())
+    allocation: AllocationRules = Field(
+        default_factory=lambda: AllocationRules(),
+        description="When rounds run and how they allocate (KETTE_ALLOCATION__WINDOW_SECONDS=…).",
+    )

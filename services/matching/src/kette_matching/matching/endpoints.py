@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_matching.catalogue import repository
 from kette_matching.catalogue.region import Region
-from kette_matching.matching.handler import explained
+from kette_matching.matching.answers import explained
 from kette_matching.matching.match import match
 from kette_matching.matching.need import Need
 from kette_matching.matching.tables import AnswerRow

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict
@@ -68,6 +68,14 @@ def match(
     need: Need, offers: Iterable[Offer], region: Region, rules: MatchingRules, today: date
 ) -> MatchResult:
     """Pure: the same need, catalogue, rules and day give the same answer."""
+    result = rank(need, offers, region, rules, today)
+    return result.model_copy(update={"proposals": result.proposals[: rules.max_proposals]})
+
+
+def rank(
+    need: Need, offers: Iterable[Offer], region: Region, rules: MatchingRules, today: date
+) -> MatchResult:
+    """Every offer the person can join, best first, uncut: the arcs of an allocation round."""
     ranked: list[Ranked] = []
     rejected: list[Rejected] = []
     for offer in offers:
@@ -81,8 +89,36 @@ def match(
     ranked.sort(key=lambda r: (-r.score, r.starts_on, r.offer.offer_id))
     rejected.sort(key=lambda r: r.offer_id)
     gaps = () if ranked else _gaps(rejected)
+    return MatchResult(proposals=tuple(ranked), rejected=tuple(rejected), gap_reasons=gaps)
+
+
+def after_round(
+    ranked: MatchResult, allocated: str | None, free_after: Mapping[str, int], rules: MatchingRules
+) -> MatchResult:
+    """The answer once a round allocated: its offer first, then others with a place left.
+
+    Offers that passed every filter but were filled in the round count as rejected for lack
+    of places; with none allocated, every fitting offer was, so the gap is named.
+    """
+    chosen = [r for r in ranked.proposals if r.offer.offer_id == allocated]
+    others = [
+        r
+        for r in ranked.proposals
+        if r.offer.offer_id != allocated and free_after.get(r.offer.offer_id, 0) > 0
+    ]
+    kept = (chosen + others)[: rules.max_proposals] if chosen else []
+    full = [
+        Rejected(
+            offer_id=r.offer.offer_id, failed=Filter.PLACES, explanation_de=FILTER_DE[Filter.PLACES]
+        )
+        for r in ranked.proposals
+        if r.offer.offer_id != allocated and free_after.get(r.offer.offer_id, 0) <= 0
+    ]
+    rejected = sorted([*ranked.rejected, *full], key=lambda r: r.offer_id)
     return MatchResult(
-        proposals=tuple(ranked[: rules.max_proposals]), rejected=tuple(rejected), gap_reasons=gaps
+        proposals=tuple(kept),
+        rejected=tuple(rejected),
+        gap_reasons=() if kept else _gaps(rejected),
     )
 
 

@@ -12,6 +12,7 @@ from kette_core.contracts.chain import (
     SharingStopped,
 )
 from kette_core.envelope import ReceivedEvent
+from kette_matching.allocation.repository import settle
 from kette_matching.places.ledger import hold, release
 from kette_matching.places.rules import RELEASING_OUTCOMES
 
@@ -19,8 +20,12 @@ log = structlog.get_logger(__name__)
 
 
 async def on_confirmed(session: AsyncSession, event: ReceivedEvent[ReferralConfirmed]) -> None:
-    """The caseworker chose an offer: the referral takes one of its places."""
+    """The caseworker chose an offer: the referral takes one of its places.
+
+    The place a round reserved for the request stops counting: the hold counts instead.
+    """
     fact = event.payload
+    await settle(session, fact.request_id)
     state = await hold(session, fact.referral_id, fact.offer_id, fact.participant_id)
     if state is not None:
         log.info(

@@ -1,0 +1,1 @@
+"""Joint allocation of open requests to scarce places (min-cost flow), with greedy beside it."""

@@ -1,0 +1,99 @@
+"""Open requests and reservations, in the caller's session (and so its transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kette_core.contracts.chain import ReferralRequested
+from kette_matching.allocation.tables import OpenRequestRow, ReservationRow
+from kette_matching.matching.tables import AnswerRow
+
+RESERVED = "reserved"
+SETTLED = "settled"
+ROUND_LOCK = 7_301_017
+"""PostgreSQL advisory lock key: one round at a time, whichever consumer runs it."""
+
+
+async def stage(session: AsyncSession, request: ReferralRequested, requested_at: datetime) -> bool:
+    """Queue the request for the next round; False if it is queued or answered already."""
+    if await session.get(AnswerRow, request.request_id) is not None:
+        return False
+    if await session.get(OpenRequestRow, request.request_id) is not None:
+        return False
+    session.add(
+        OpenRequestRow(
+            request_id=request.request_id,
+            participant_id=request.participant_id,
+            requested_at=requested_at,
+            received_at=datetime.now(UTC),
+            request=request.model_dump(mode="json"),
+        )
+    )
+    await session.flush()
+    return True
+
+
+async def lock_round(session: AsyncSession) -> None:
+    """Serialise rounds on PostgreSQL (SQLite serialises writers itself)."""
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        await connection.execute(sa.select(sa.func.pg_advisory_xact_lock(ROUND_LOCK)))
+
+
+async def open_requests(
+    session: AsyncSession, received_before: datetime | None = None
+) -> list[OpenRequestRow]:
+    """Queued requests in the order they were made; with a window, only those old enough."""
+    statement = select(OpenRequestRow).order_by(
+        col(OpenRequestRow.requested_at), col(OpenRequestRow.request_id)
+    )
+    if received_before is not None:
+        statement = statement.where(col(OpenRequestRow.received_at) <= received_before)
+    return list((await session.exec(statement)).all())
+
+
+async def oldest_waiting(session: AsyncSession) -> datetime | None:
+    """When the longest-waiting open request arrived, or None with none open."""
+    return (await session.exec(select(func.min(OpenRequestRow.received_at)))).one()
+
+
+async def reserved_per_offer(session: AsyncSession, today: date) -> dict[str, int]:
+    """Places held by reservations still running on `today`, per offer."""
+    statement = (
+        select(ReservationRow.offer_id, func.count())
+        .where(ReservationRow.state == RESERVED, col(ReservationRow.expires_on) >= today)
+        .group_by(col(ReservationRow.offer_id))
+    )
+    return {offer_id: count for offer_id, count in (await session.exec(statement)).all()}
+
+
+def reservations(
+    rows: Sequence[tuple[OpenRequestRow, str]], today: date, days: int
+) -> list[ReservationRow]:
+    """A reservation per (request, offer) a round allocated, running `days` from `today`."""
+    return [
+        ReservationRow(
+            request_id=row.request_id,
+            participant_id=row.participant_id,
+            offer_id=offer_id,
+            reserved_on=today,
+            expires_on=today + timedelta(days=days),
+            state=RESERVED,
+        )
+        for row, offer_id in rows
+    ]
+
+
+async def settle(session: AsyncSession, request_id: str) -> bool:
+    """The caseworker confirmed a referral for the request: its hold counts, not the reservation."""
+    row = await session.get(ReservationRow, request_id)
+    if row is None or row.state != RESERVED:
+        return False
+    row.state = SETTLED
+    session.add(row)
+    return True
