@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kette_intake.settings import IntakeSettings, decode_key
-from kette_intake.web import login
+from kette_intake.web import login, registration
 from kette_intake.web.errors import install_web_errors
 from kette_intake.web.session import SessionCookies
 from kette_intake.web.settings import WebSettings
@@ -26,7 +26,8 @@ def install(app: FastAPI, settings: IntakeSettings, web: WebSettings | None = No
         max_age=timedelta(hours=web.max_hours),
         secure=web.cookie_secure,
     )
+    app.state.web_kommunen = tuple(settings.ki_kommunen)
     install_web_errors(app)
-    for module in (login,):
+    for module in (login, registration):
         app.include_router(module.router)
     app.mount("/assets", StaticFiles(directory=STATIC), name="web-static")
