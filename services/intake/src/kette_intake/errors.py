@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
 
 
 class Problem(BaseModel):
@@ -40,6 +42,9 @@ def install_error_handlers(app: FastAPI) -> None:
     """Validation errors lose the echoed input (it may be personal data) and gain field names."""
     app.add_exception_handler(Refused, _refused)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _unparsable)  # type: ignore[arg-type]
+    # Routes included after this declare it: any body may be bytes that are not JSON.
+    app.router.responses.setdefault(400, {"model": ErrorBody, "description": "Unparsable body"})
 
 
 async def _refused(_: Request, error: Refused) -> JSONResponse:
@@ -52,6 +57,14 @@ async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
         for detail in error.errors()
     ]
     return JSONResponse(ErrorBody(errors=problems).model_dump(), 422)
+
+
+async def _unparsable(request: Request, error: HTTPException) -> Response:
+    """FastAPI answers a body it cannot decode with 400; give it the shape of every refusal."""
+    if error.status_code != 400:
+        return await http_exception_handler(request, error)
+    problem = Problem(field="body", reason=f"not readable as the declared content: {error.detail}")
+    return JSONResponse(ErrorBody(errors=[problem]).model_dump(), 400)
 
 
 def _field(location: tuple[object, ...] | list[object]) -> str:

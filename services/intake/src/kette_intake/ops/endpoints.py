@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from kette_intake.wiring import Intake, intake
@@ -20,7 +20,7 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses={503: {"description": "A dependency does not answer."}})
 async def readyz(parts: Parts) -> JSONResponse:
     """503 while any dependency does not answer, naming which and why."""
     verdicts = await parts.readiness.verdicts()
@@ -32,7 +32,7 @@ async def readyz(parts: Parts) -> JSONResponse:
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
-@router.get("/metrics")
+@router.get("/metrics", response_class=PlainTextResponse)
 async def metrics(parts: Parts) -> Response:
     """Prometheus text format."""
     return Response(generate_latest(parts.metrics.registry), media_type=CONTENT_TYPE_LATEST)
