@@ -54,6 +54,11 @@ class IntakeServer(Part):
         return f"http://{LOOPBACK}:{self.port}"
 
     @property
+    def database_url(self) -> str:
+        """Intake's own database (SQLite in the state directory); `make demo` adds accounts."""
+        return f"sqlite+aiosqlite:///{self.state_dir / 'data' / 'intake.db'}"
+
+    @property
     def secrets_file(self) -> Path:
         """The local keys; generated once, so restarts can still read stored personal data."""
         return self.state_dir / "secrets" / "intake.json"
@@ -68,7 +73,7 @@ class IntakeServer(Part):
             {f"KETTE_{name.upper()}": value for name, value in self._local_secrets().items()},
             KETTE_HTTP_HOST=LOOPBACK,
             KETTE_HTTP_PORT=str(self.port),
-            KETTE_DATABASE_URL=f"sqlite+aiosqlite:///{self.state_dir / 'data' / 'intake.db'}",
+            KETTE_DATABASE_URL=self.database_url,
         )
         argv = [sys.executable, "-m", "kette_intake"]
         return spawn(argv, self.log_file, env=env), "kette_intake"
