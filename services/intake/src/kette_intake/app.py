@@ -38,9 +38,13 @@ from kette_intake.ops import endpoints as ops_endpoints
 from kette_intake.ops.metrics import Metrics
 from kette_intake.ops.readiness import Check, Readiness, database_check
 from kette_intake.ops.temporal import TemporalConnection
+from kette_intake.participants import change_endpoints
 from kette_intake.participants import endpoints as participant_endpoints
+from kette_intake.participants.changes import ChangeService
 from kette_intake.participants.eligibility import Rules
 from kette_intake.participants.service import ParticipantService, Topics
+from kette_intake.rights import endpoints as rights_endpoints
+from kette_intake.rights.service import RightsService
 from kette_intake.settings import IntakeSettings, decode_key
 from kette_intake.web import install as install_web
 from kette_intake.wiring import Intake
@@ -76,6 +80,8 @@ def create_app(settings: IntakeSettings | None = None, ports: Ports | None = Non
     app.middleware("http")(metrics.middleware)
     for module in (ops_endpoints, auth_endpoints, participant_endpoints, case_endpoints):
         app.include_router(module.router)
+    app.include_router(change_endpoints.router)
+    app.include_router(rights_endpoints.router)
     install_web(app, settings)  # the German screens: routes, stylesheet, session cookies
     return app
 
@@ -109,6 +115,8 @@ async def _start(
         sessions=sessions,
         participants=participants,
         cases=CaseService(sessions, participants, chains, settings.ki_kommunen),
+        changes=ChangeService(participants.recorder),
+        rights=RightsService(participants.recorder),
         signer=TokenSigner(
             decode_key(settings.token_secret), timedelta(minutes=settings.token_minutes)
         ),

@@ -13,7 +13,9 @@ from kette_intake.auth.tokens import TokenSigner
 from kette_intake.cases.service import CaseService
 from kette_intake.ops.metrics import Metrics
 from kette_intake.ops.readiness import Readiness
+from kette_intake.participants.changes import ChangeService
 from kette_intake.participants.service import ParticipantService
+from kette_intake.rights.service import RightsService
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class Intake:
     sessions: async_sessionmaker[AsyncSession]
     participants: ParticipantService
     cases: CaseService
+    changes: ChangeService
+    rights: RightsService
     signer: TokenSigner
     throttle: LoginThrottle
     readiness: Readiness

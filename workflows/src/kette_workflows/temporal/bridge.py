@@ -13,6 +13,8 @@ from temporalio.service import RPCError, RPCStatusCode
 from kette_core.consuming import PermanentFailure
 from kette_core.contracts import matching, participants, referrals
 from kette_core.envelope import ReceivedEvent
+from kette_workflows.client import ChainClient, ChainNotFound
+from kette_workflows.domain.decisions import ChangeGoal, CloseCase, Decision, UpdateProfile
 from kette_workflows.domain.inputs import (
     MatchResult,
     ProposedOffer,
@@ -20,7 +22,8 @@ from kette_workflows.domain.inputs import (
     ResidenceStatusChange,
 )
 from kette_workflows.domain.profile import ParticipantProfile
-from kette_workflows.domain.vocabulary import ReportKind
+from kette_workflows.domain.rejections import DecisionRejected
+from kette_workflows.domain.vocabulary import CloseReason, ReportKind
 from kette_workflows.programmes import AVAILABLE_PROGRAMMES, load_programme
 from kette_workflows.temporal.io import (
     TASK_QUEUE,
@@ -99,11 +102,35 @@ def report_from(event_id: str, event: referrals.ProviderReport) -> ProviderRepor
     )
 
 
+def decisions_for(event: participants.ProfileUpdated) -> list[Decision]:
+    """The facts the chain plans with, as the Updates a caseworker would send; the rest
+    (age band, current activity) matter to matching and reporting only."""
+    decided_by = event.updated_by.actor_id
+    facts = {
+        "language_level": event.language_level,
+        "school_certificate": event.school_certificate,
+        "vocational_qualification": event.vocational_qualification,
+        "constraints": event.constraints,
+    }
+    decisions: list[Decision] = []
+    if any(value is not None for value in facts.values()):
+        decisions.append(UpdateProfile(caseworker_id=decided_by, **facts))
+    if event.goal is not None:
+        decisions.append(ChangeGoal(caseworker_id=decided_by, goal=event.goal))
+    return decisions
+
+
+def close_for(event: participants.ParticipantErased) -> CloseCase:
+    """An erased person has withdrawn from the programme: the chain closes like a withdrawal."""
+    return CloseCase(caseworker_id=event.erased_by.actor_id, reason=CloseReason.WITHDREW)
+
+
 class Bridge:
     """Each handler maps one event type to one Temporal call; duplicates are harmless."""
 
     def __init__(self, client: Client, task_queue: str = TASK_QUEUE) -> None:
         self._client = client
+        self._chains = ChainClient(client)
         self._task_queue = task_queue
 
     async def participant_registered(
@@ -155,6 +182,23 @@ class Bridge:
             event, "consent_changed", ConsentSignal(input_id=event.id, consent_to_share=False)
         )
 
+    async def profile_updated(self, event: ReceivedEvent[participants.ProfileUpdated]) -> None:
+        """New facts re-plan the chain; facts it already has change nothing."""
+        try:
+            for decision in decisions_for(event.payload):
+                await self._decide(event, decision)
+        except ChainNotFound:
+            raise PermanentFailure(f"no running chain for {event.type}") from None
+
+    async def participant_erased(
+        self, event: ReceivedEvent[participants.ParticipantErased]
+    ) -> None:
+        """Close the chain of an erased person; one already closed, or none, stays as it is."""
+        try:
+            await self._decide(event, close_for(event.payload))
+        except ChainNotFound:
+            log.info("bridge.erased_without_chain", participant_id=event.payload.participant_id)
+
     async def offers_matched(
         self, event: ReceivedEvent[matching.OffersProposed | matching.NoOfferFound]
     ) -> None:
@@ -182,3 +226,19 @@ class Bridge:
             if error.status != RPCStatusCode.NOT_FOUND:
                 raise
             raise PermanentFailure(f"no running chain for {event.type}: signal {name}") from None
+
+    async def _decide(self, event: ReceivedEvent[Any], decision: Decision) -> None:
+        """An Update on the event's behalf; its id comes from the event, so a redelivery
+        attaches to the first call. A rejection means the chain already reflects the fact."""
+        participant_id = event.payload.participant_id
+        update_id = f"{event.id}:{type(decision).name}"
+        try:
+            await self._chains.decide(participant_id, decision, update_id=update_id)
+        except DecisionRejected as rejected:
+            log.info(
+                "bridge.decision_not_needed",
+                participant_id=participant_id,
+                decision=type(decision).name,
+                field=rejected.field,
+                reason=rejected.reason,
+            )

@@ -18,6 +18,8 @@ def bridge_handlers(bridge: Bridge) -> EventHandlers:
     handlers.add(participants.ResidenceStatusChanged, bridge.residence_status_changed)
     handlers.add(participants.ConsentGiven, bridge.consent_given)
     handlers.add(participants.ConsentWithdrawn, bridge.consent_withdrawn)
+    handlers.add(participants.ProfileUpdated, bridge.profile_updated)
+    handlers.add(participants.ParticipantErased, bridge.participant_erased)
     handlers.add(matching.OffersProposed, bridge.offers_matched)
     handlers.add(matching.NoOfferFound, bridge.offers_matched)
     for report_type in (

@@ -9,7 +9,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kette_core.contracts.base import EventDate
-from kette_core.contracts.participants import ApproachChannel, ApproachOutcome
+from kette_core.contracts.participants import (
+    ApproachChannel,
+    ApproachOutcome,
+    ConsentTextVersion,
+)
 from kette_core.contracts.vocabulary import (
     Activity,
     AgeBand,
@@ -28,6 +32,8 @@ Email = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
 ]
 _CLOSED = ConfigDict(extra="forbid")
+CURRENT_CONSENT_TEXT = "einwilligung-2026-01"
+"""The consent text the registration form shows today; a new text gets a new version."""
 
 
 class Address(BaseModel):
@@ -99,6 +105,10 @@ class Registration(BaseModel):
     personal: PersonalData
     profile: Profile
     consent_to_share: bool = Field(description="Consent to share data with providers given.")
+    consent_text_version: ConsentTextVersion = Field(
+        default=CURRENT_CONSENT_TEXT,
+        description="Version of the consent text the person signed (recorded with the consent).",
+    )
     age_exception_reason: Text | None = Field(
         default=None, description="Why a person under 18 is taken in (a justified exception)."
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -13,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_core.contracts.access import PiiField
 from kette_core.contracts.base import EventPayload
+from kette_core.contracts.participants import ConsentScope
 from kette_core.envelope import new_event
 from kette_core.ids import new_participant_id, random_event_id, stable_event_id
 from kette_core.logging import bind_ids
@@ -21,7 +23,9 @@ from kette_intake.auth.principal import Principal
 from kette_intake.crypto import BlindIndex, PersonalDataSealer, SealedData
 from kette_intake.errors import Problem, Refused
 from kette_intake.participants import eligibility, events
+from kette_intake.participants.change_models import ConsentRow
 from kette_intake.participants.models import ParticipantRow
+from kette_intake.participants.recording import Recorder
 from kette_intake.participants.repository import ParticipantRepository
 from kette_intake.participants.schemas import (
     EligibilityAnswer,
@@ -69,6 +73,21 @@ class ParticipantService:
         self._after_commit = after_commit
         self._today = today
 
+    @property
+    def recorder(self) -> Recorder:
+        """The same database, rules, keys and topics, for the change and rights services."""
+        return Recorder(
+            sessions=self._sessions,
+            rules=self._rules,
+            sealer=self._sealer,
+            blind_index=self._blind_index,
+            participants_topic=self._topics.participants,
+            access_topic=self._topics.access,
+            source=self._source,
+            after_commit=self._after_commit,
+            today=self._today,
+        )
+
     def check(self, principal: Principal, request: EligibilityCheck) -> EligibilityAnswer:
         """Eligibility explained before anything is saved."""
         _require_personal_data_role(principal)
@@ -100,6 +119,8 @@ class ParticipantService:
             index = self._index_of(registration.personal)
             await self._refuse_duplicate(repository, principal, registration, index)
             repository.add(self._row(answer, registration, principal, index, today))
+            if registration.consent_to_share:  # recorded before anything can be shared
+                session.add(_consent(answer.participant_id, registration, principal, today))
             payload = self._event(answer, registration, principal, today)
             event_id = stable_event_id(payload.event_type, answer.participant_id)
             event = new_event(payload, source=self._source, event_id=event_id)
@@ -288,6 +309,21 @@ class ParticipantService:
                 today,
             )
         return events.approached(pid, self._rules.ki_id, registration, verdict, actor, today)
+
+
+def _consent(
+    participant_id: str, registration: Registration, principal: Principal, today: date
+) -> ConsentRow:
+    """The consent signed at registration: scope, day and the version of the text shown."""
+    return ConsentRow(
+        id=f"c-{uuid.uuid4()}",
+        participant_id=participant_id,
+        scope=ConsentScope.SHARE_WITH_PROVIDERS.value,
+        given_on=today,
+        text_version=registration.consent_text_version,
+        recorded_by=principal.actor_id,
+        created_at=datetime.now(UTC),
+    )
 
 
 def _require_personal_data_role(principal: Principal) -> None:

@@ -1,0 +1,135 @@
+"""HTTP edge of participant changes: parse, call ChangeService once, answer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Response, status
+
+from kette_core.contracts.participants import ConsentScope
+from kette_intake.auth.dependencies import CurrentPrincipal
+from kette_intake.errors import ErrorBody
+from kette_intake.participants.change_schemas import (
+    ChangeView,
+    ConsentGrant,
+    ConsentView,
+    ConsentWithdrawal,
+    PersonalChanges,
+    ProfileChanges,
+    ResidenceStatusChange,
+)
+from kette_intake.wiring import Intake, intake
+
+router = APIRouter(prefix="/api/participants", tags=["participant changes"])
+Parts = Annotated[Intake, Depends(intake)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=200,
+        description="Client-chosen key: a retried request with it records the change once.",
+    ),
+]
+_ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422)
+}
+
+
+def _status(response: Response, created: bool) -> None:
+    """201 for a new record, 200 for the answer to a retry."""
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+
+
+@router.post("/{participant_id}/residence-status", status_code=201, responses=_ERRORS)
+async def change_residence_status(
+    participant_id: str,
+    change: ResidenceStatusChange,
+    principal: CurrentPrincipal,
+    parts: Parts,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ChangeView:
+    """Record a new residence status; the chain hands over, closes or re-plans."""
+    view, created = await parts.changes.change_residence_status(
+        principal, participant_id, change, idempotency_key
+    )
+    _status(response, created)
+    return view
+
+
+@router.patch("/{participant_id}/profile", status_code=201, responses=_ERRORS)
+async def update_profile(
+    participant_id: str,
+    changes: ProfileChanges,
+    principal: CurrentPrincipal,
+    parts: Parts,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ChangeView:
+    """Record new pseudonymous facts (language level, certificates, goal, constraints…)."""
+    view, created = await parts.changes.update_profile(
+        principal, participant_id, changes, idempotency_key
+    )
+    _status(response, created)
+    return view
+
+
+@router.patch("/{participant_id}/personal", status_code=201, responses=_ERRORS)
+async def correct_personal_data(
+    participant_id: str,
+    changes: PersonalChanges,
+    principal: CurrentPrincipal,
+    parts: Parts,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ChangeView:
+    """Correct name, contact, address, nationality or languages (sealed again)."""
+    view, created = await parts.changes.correct_personal_data(
+        principal, participant_id, changes, idempotency_key
+    )
+    _status(response, created)
+    return view
+
+
+@router.get("/{participant_id}/consents", responses=_ERRORS)
+async def list_consents(
+    participant_id: str, principal: CurrentPrincipal, parts: Parts
+) -> list[ConsentView]:
+    """Consents given and withdrawn, oldest first."""
+    return await parts.changes.consents(principal, participant_id)
+
+
+@router.post("/{participant_id}/consents", status_code=201, responses=_ERRORS)
+async def give_consent(
+    participant_id: str,
+    grant: ConsentGrant,
+    principal: CurrentPrincipal,
+    parts: Parts,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ConsentView:
+    """Record a signed consent; sharing with providers may start or resume."""
+    view, created = await parts.changes.give_consent(
+        principal, participant_id, grant, idempotency_key
+    )
+    _status(response, created)
+    return view
+
+
+@router.post("/{participant_id}/consents/{scope}/withdrawal", status_code=201, responses=_ERRORS)
+async def withdraw_consent(
+    participant_id: str,
+    scope: ConsentScope,
+    withdrawal: ConsentWithdrawal,
+    principal: CurrentPrincipal,
+    parts: Parts,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ConsentView:
+    """Record the withdrawal; the chain stops sharing with providers at once."""
+    view, created = await parts.changes.withdraw_consent(
+        principal, participant_id, scope, withdrawal, idempotency_key
+    )
+    _status(response, created)
+    return view

@@ -1,0 +1,64 @@
+"""HTTP edge of data-subject rights: parse, call RightsService once, answer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Response, status
+from fastapi.responses import HTMLResponse
+
+from kette_intake.auth.dependencies import CurrentPrincipal
+from kette_intake.errors import ErrorBody
+from kette_intake.rights import printable
+from kette_intake.rights.schemas import DataExport, ErasureReceipt, ErasureRequest
+from kette_intake.wiring import Intake, intake
+
+router = APIRouter(prefix="/api/participants", tags=["data-subject rights"])
+Parts = Annotated[Intake, Depends(intake)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=200,
+        description="Client-chosen key: a retried erasure with it gets the first receipt.",
+    ),
+]
+_ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422)
+}
+
+
+@router.get("/{participant_id}/data-export", responses=_ERRORS)
+async def data_export(participant_id: str, principal: CurrentPrincipal, parts: Parts) -> DataExport:
+    """Everything held on the person as JSON (Art. 15 DSGVO); the read is an access event."""
+    return await parts.rights.export(principal, participant_id)
+
+
+@router.get(
+    "/{participant_id}/data-export.html",
+    response_class=HTMLResponse,
+    responses={**_ERRORS, 200: {"content": {"text/html": {}}}},
+)
+async def printable_data_export(
+    participant_id: str, principal: CurrentPrincipal, parts: Parts
+) -> HTMLResponse:
+    """The same as a printable German page."""
+    export = await parts.rights.export(principal, participant_id)
+    return HTMLResponse(printable.render(export), headers={"Cache-Control": "no-store"})
+
+
+@router.post("/{participant_id}/erasure", responses=_ERRORS)
+async def erase(
+    participant_id: str,
+    request: ErasureRequest,
+    principal: CurrentPrincipal,
+    parts: Parts,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ErasureReceipt:
+    """Erase the person (Art. 17 DSGVO): their data key is destroyed and their chain closes;
+    afterwards every endpoint answers 404 for them."""
+    receipt, created = await parts.rights.erase(principal, participant_id, request, idempotency_key)
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    return receipt
