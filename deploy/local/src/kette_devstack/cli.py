@@ -112,6 +112,8 @@ def _print_endpoints(stack: Stack) -> None:
         out.print(f"  Intake API       {stack.intake.url} (docs {stack.intake.url}/docs)")
     if stack.matching.is_running():
         out.print(f"  Matching API     {stack.matching.url} (docs {stack.matching.url}/docs)")
+    if stack.gateway.is_running():
+        out.print(f"  Provider API     {stack.gateway.url} (docs {stack.gateway.url}/docs)")
     if stack.reporting.is_running():
         url = stack.reporting.url
         out.print(f"  Dashboard        {url}/dashboard (docs {url}/docs)")

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from kette_devstack.chain_worker import ChainWorker
+from kette_devstack.gateway_service import GatewayServer
 from kette_devstack.health import Health
 from kette_devstack.intake_service import IntakeServer
 from kette_devstack.kafka import KafkaConfig, KafkaNode
@@ -13,9 +14,18 @@ from kette_devstack.reporting_service import ReportingServer
 from kette_devstack.settings import StackSettings
 from kette_devstack.temporal import TemporalConfig, TemporalServer
 
-PART_NAMES = ("kafka", "temporal", "postgres", "workflows", "intake", "matching", "reporting")
+PART_NAMES = (
+    "kafka",
+    "temporal",
+    "postgres",
+    "workflows",
+    "intake",
+    "matching",
+    "gateway",
+    "reporting",
+)
 # PostgreSQL is for tests only
-DEFAULT_UP = ("kafka", "temporal", "workflows", "intake", "matching")
+DEFAULT_UP = ("kafka", "temporal", "workflows", "intake", "matching", "gateway")
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,7 @@ class Stack:
     workflows: ChainWorker
     intake: IntakeServer
     matching: MatchingServer
+    gateway: GatewayServer
     reporting: ReportingServer
 
     @classmethod
@@ -43,6 +54,7 @@ class Stack:
             workflows=ChainWorker(settings.state_dir, temporal.address, kafka, timeout),
             intake=IntakeServer(settings.state_dir, temporal.address, kafka, timeout),
             matching=MatchingServer(settings.state_dir, kafka, timeout),
+            gateway=GatewayServer(settings.state_dir, kafka, timeout),
             reporting=ReportingServer(settings.state_dir, kafka, timeout),
         )
 
@@ -55,6 +67,7 @@ class Stack:
             "workflows": self.workflows,
             "intake": self.intake,
             "matching": self.matching,
+            "gateway": self.gateway,
             "reporting": self.reporting,
         }
         return [by_name[name] for name in PART_NAMES if name in names]

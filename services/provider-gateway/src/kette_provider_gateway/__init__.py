@@ -1,1 +1,1 @@
-"""Kette provider gateway service; its business logic arrives with its own issue."""
+"""Kette provider gateway: the only door between Kette and the providers' own systems."""

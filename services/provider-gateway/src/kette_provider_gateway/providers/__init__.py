@@ -1,0 +1,1 @@
+"""Providers, their API keys and their Kafka topics."""

@@ -1,0 +1,1 @@
+"""Referrals handed to providers: which provider owns which referral, and its state."""

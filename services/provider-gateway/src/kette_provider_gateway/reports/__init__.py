@@ -1,0 +1,1 @@
+"""Provider reports: checked against the referral, then republished once."""
