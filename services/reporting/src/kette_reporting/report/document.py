@@ -1,0 +1,72 @@
+"""A state report ready to render: suppressed tables and the facts about the report itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from kette_reporting.figures.compute import Figures
+from kette_reporting.figures.suppression import Shown, protect
+
+HIDDEN = "."
+"""What a suppressed cell shows (Destatis: „Zahlenwert unbekannt oder geheim zu halten")."""
+LEGEND = f"{HIDDEN} = Wert gesperrt (weniger als {{threshold}} Personen oder daraus rückrechenbar)"
+
+
+@dataclass(frozen=True)
+class StateReport:
+    """The figures of one period (and Kommune) as they may leave the KI."""
+
+    period_code: str
+    period_label: str
+    kommune: str | None
+    data_as_of: date | None
+    threshold: int
+    tables: tuple[Shown, ...]
+    unreadable: int
+    dead_letters: int
+
+    @property
+    def title(self) -> str:
+        where = f" – {self.kommune}" if self.kommune else ""
+        return f"Sachbericht Durchstarten{where}: {self.period_label}"
+
+    @property
+    def legend(self) -> str:
+        return LEGEND.format(threshold=self.threshold)
+
+    @property
+    def stand(self) -> str:
+        """`Datenstand: 31.12.2025`, or that there were no events."""
+        if self.data_as_of is None:
+            return "Datenstand: keine Ereignisse"
+        return f"Datenstand: {self.data_as_of:%d.%m.%Y}"
+
+    def table(self, key: str) -> Shown:
+        for table in self.tables:
+            if table.key == key:
+                return table
+        raise KeyError(key)
+
+
+def build(figures: Figures, threshold: int, data_as_of: date | None) -> StateReport:
+    """Suppress every table at `threshold` and wrap them with the report's facts."""
+    return StateReport(
+        figures.period.code,
+        figures.period.label_de,
+        figures.kommune,
+        data_as_of,
+        threshold,
+        tuple(protect(table, threshold) for table in figures.tables),
+        figures.unreadable,
+        figures.dead_letters,
+    )
+
+
+def cell_text(value: int | float | None) -> str:
+    """German number formatting; hidden cells as the legend's sign."""
+    if value is None:
+        return HIDDEN
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
