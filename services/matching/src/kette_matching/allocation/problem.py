@@ -71,9 +71,11 @@ class Problem:
 
 @dataclass(frozen=True)
 class Allocation:
-    """Per request the offer it got (-1: none), and what that is worth in total."""
+    """Per request the offer it got (-1: none), the arcs taken, and what that is worth."""
 
     offer_of: tuple[int, ...]
+    arcs: tuple[int, ...]
+    """Indices of the arcs taken, so a check can see each came from the problem."""
     weight: int
     """Sum of the chosen arcs' integer weights: what the joint allocation maximises."""
     score: float
@@ -90,4 +92,4 @@ class Allocation:
         offer_of[problem.arc_request[chosen]] = problem.arc_offer[chosen]
         weights = problem.arc_weight[chosen]
         score = float(((weights - 1) / SCALE).sum())
-        return cls(tuple(offer_of.tolist()), int(weights.sum()), score)
+        return cls(tuple(offer_of.tolist()), tuple(chosen.tolist()), int(weights.sum()), score)

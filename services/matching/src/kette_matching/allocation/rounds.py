@@ -19,16 +19,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kette_core.contracts.chain import ReferralRequested
 from kette_core.contracts.vocabulary import AgeBand, Gender
 from kette_matching.allocation import repository
-from kette_matching.allocation.candidates import free_after, offer_ids, problem_of
 from kette_matching.allocation.greedy import greedy
 from kette_matching.allocation.joint import joint
+from kette_matching.allocation.plan import plan_round
 from kette_matching.allocation.policy import AllocationRules, Policy
 from kette_matching.allocation.problem import Allocation, Problem
 from kette_matching.catalogue import repository as catalogue
 from kette_matching.catalogue.models import Offer
 from kette_matching.catalogue.region import Region
 from kette_matching.matching.answers import record_answer
-from kette_matching.matching.match import after_round, rank
 from kette_matching.matching.need import Need
 from kette_matching.matching.weights import MatchingRules
 from kette_matching.participants.tables import ParticipantFactsRow
@@ -73,30 +72,20 @@ async def run_round(
     today = max(days)
     offers = await _offers_left(session, today)
     needs = await _needs(session, requests)
-    kinds: dict[tuple[str, str], list[Offer]] = {}
-    for offer in offers:
-        kinds.setdefault((offer.module.value, offer.stage.value), []).append(offer)
-    rules, region = answering.rules, answering.region
-    ranked = [
-        rank(need, kinds.get((r.module.value, r.stage.value), []), region, rules, day)
-        for r, need, day in zip(requests, needs, days, strict=True)
-    ]
-    allocation = ALLOCATORS[answering.allocation.policy](problem_of(ranked, offers))
-    chosen, left = offer_ids(allocation, offers), free_after(allocation, offers)
-    answers = zip(rows, requests, ranked, chosen, days, strict=True)
-    for row, request, result, offer_id, day in answers:
-        final = after_round(result, offer_id, left, rules)
-        await record_answer(session, request, final, day, answering.source, answering.topic)
+    allocate = ALLOCATORS[answering.allocation.policy]
+    plan = plan_round(needs, days, offers, answering.region, answering.rules, allocate)
+    for row, request, result, day in zip(rows, requests, plan.answers, days, strict=True):
+        await record_answer(session, request, result, day, answering.source, answering.topic)
         await session.delete(row)
-    held = [(row, offer_id) for row, offer_id in zip(rows, chosen, strict=True) if offer_id]
+    held = [(row, offer_id) for row, offer_id in zip(rows, plan.chosen, strict=True) if offer_id]
     session.add_all(repository.reservations(held, today, answering.allocation.reservation_days))
     log.info(
         "matching.round",
         policy=answering.allocation.policy.value,
         requests=len(rows),
-        placed=allocation.placed,
+        placed=plan.allocation.placed,
     )
-    return RoundReport(len(rows), allocation.placed)
+    return RoundReport(len(rows), plan.allocation.placed)
 
 
 async def _offers_left(session: AsyncSession, today: date) -> list[Offer]:
