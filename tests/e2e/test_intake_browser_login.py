@@ -1,0 +1,42 @@
+"""Logging in through the German login page in Debian's chromium."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Page
+
+from tests.e2e.intake_browser_support import (
+    BrowserStack,
+    log_in,
+    screenshot_path,
+    serious_violations,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_a_wrong_password_is_named_next_to_the_field_and_the_right_one_logs_her_in(
+    page: Page, browser_stack: BrowserStack
+) -> None:
+    username = browser_stack.intake.add_account("caseworker", ["Kamen"])
+    await page.goto(f"{browser_stack.intake.url}/")
+    landed_on = page.url
+    empty_form_findings = await serious_violations(page)
+    await page.screenshot(path=screenshot_path("login"), full_page=True)
+
+    await log_in(page, browser_stack, username, "not her password at all")
+    refusal = page.locator("#f-password-fehler")
+    await refusal.wait_for()
+    refused_text = await refusal.inner_text()
+    described_by = await page.get_by_label("Passwort").get_attribute("aria-describedby")
+    refused_form_findings = await serious_violations(page)
+
+    await log_in(page, browser_stack, username)
+    await page.get_by_role("button", name="Abmelden").wait_for()
+
+    assert landed_on.endswith("/anmelden")
+    assert empty_form_findings == []
+    assert "Benutzername oder Passwort ist falsch" in refused_text
+    assert described_by is not None and "f-password-fehler" in described_by
+    assert refused_form_findings == []
+    assert "/anmelden" not in page.url
