@@ -10,17 +10,27 @@ import random
 import sys
 from datetime import UTC, datetime
 
+import httpx
 import structlog
 from rich.console import Console
 from rich.live import Live
+from rich.table import Table
 
 from kette_core.kafka import build_broker
 from kette_core.publishing import EventPublisher
+from kette_devstack.scenario.accounts import (
+    DEMO_PASSWORD,
+    DemoAccount,
+    demo_accounts,
+    ensure_demo_accounts,
+)
 from kette_devstack.scenario.board import all_closed, render
-from kette_devstack.scenario.cohort import build_cohort
-from kette_devstack.scenario.player import ScenarioPlayer, ScenarioSettings, register_cohort
+from kette_devstack.scenario.cohort import Cohort, build_cohort, caseworker_for
+from kette_devstack.scenario.door import IntakeDoor, IntakeRefused
+from kette_devstack.scenario.enrolment import intake_registration
+from kette_devstack.scenario.player import ScenarioPlayer, ScenarioSettings
 from kette_devstack.scenario.script import PlayRules
-from kette_workflows.temporal.connect import connect_temporal
+from kette_intake.settings import KiSettings
 
 DEFAULT_UI_URL = "http://127.0.0.1:8233"
 
@@ -28,8 +38,9 @@ DEFAULT_UI_URL = "http://127.0.0.1:8233"
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m kette_devstack.scenario",
-        description="Register a Kreis Unna cohort as events and play matching, providers and "
-        "caseworkers until every chain is closed (or Ctrl-C).",
+        description="Create the demo logins, register a Kreis Unna cohort through intake and play "
+        "matching, providers and caseworkers (their decisions through intake) until every chain "
+        "is closed (or Ctrl-C).",
     )
     parser.add_argument("--participants", type=int, default=12, help="cohort size (default 12)")
     parser.add_argument("--seed", type=int, default=None, help="cohort seed (default: random)")
@@ -45,7 +56,12 @@ def _parser() -> argparse.ArgumentParser:
         help="report job starts as today: chains then wait 6 months for their follow-up",
     )
     parser.add_argument(
-        "--no-register", action="store_true", help="only play (continue an earlier --seed)"
+        "--intake-url", default=None, help="intake's API (default: the stack's intake part)"
+    )
+    parser.add_argument(
+        "--intake-database-url",
+        default=None,
+        help="intake's database, for the demo logins (default: the stack's intake part)",
     )
     parser.add_argument(
         "--keep-running", action="store_true", help="keep playing after every chain closed"
@@ -72,31 +88,58 @@ def _matching_service() -> str | None:
     return None
 
 
+def _intake_urls(args: argparse.Namespace) -> tuple[str, str]:
+    """Intake's API and database: as given, else the stack's intake part."""
+    if args.intake_url and args.intake_database_url:
+        return args.intake_url, args.intake_database_url
+    from kette_devstack.stack import Stack
+
+    intake = Stack.from_settings().intake
+    return args.intake_url or intake.url, args.intake_database_url or intake.database_url
+
+
+async def register_through_intake(door: IntakeDoor, cohort: Cohort, day: str) -> None:
+    """Each member registered by their Kommune's caseworker; the key makes a re-run harmless."""
+    for index, member in enumerate(cohort.members):
+        username = caseworker_for(member.registration.kommune)
+        key = f"scenario-{cohort.seed}-{day}-{index}"
+        participant_id = await door.register(username, intake_registration(member), key)
+        cohort.rebind(index, participant_id)
+
+
+def logins(url: str, accounts: list[DemoAccount]) -> Table:
+    """How to log in after the demo."""
+    table = Table(title=f"Anmelden: {url}/anmelden  (Passwort für alle: {DEMO_PASSWORD})")
+    table.add_column("Benutzername")
+    table.add_column("Rolle")
+    for account in accounts:
+        table.add_row(account.username, account.purpose_de)
+    return table
+
+
 async def _main(args: argparse.Namespace, console: Console) -> int:
     settings = ScenarioSettings()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 10**6)
-    cohort = build_cohort(args.participants, seed, datetime.now(UTC).date())
+    today = datetime.now(UTC).date()
+    cohort = build_cohort(args.participants, seed, today)
     ui_url = _ui_url()
+    intake_url, database_url = _intake_urls(args)
+    accounts = demo_accounts(KiSettings().ki_kommunen)
+    door = IntakeDoor(intake_url, DEMO_PASSWORD)
     try:
-        client = await connect_temporal(settings)
-    except Exception as error:  # the server is down: say what to do
-        console.print(f"[bold red]error:[/] Temporal at {settings.temporal_address}: {error}")
-        console.print("[bold]fix:[/]   kette-stack up")
+        created = await ensure_demo_accounts(database_url, accounts)
+        await register_through_intake(door, cohort, today.isoformat())
+    except (IntakeRefused, httpx.HTTPError, OSError) as error:  # intake is down or said no
+        await door.close()
+        console.print(f"[bold red]error:[/] intake at {intake_url}: {error}")
+        console.print("[bold]fix:[/]   kette-stack up intake (or a new --seed)")
         return 1
     broker = build_broker(settings)
     await broker.start()
     try:
-        publisher = EventPublisher(broker)
-        if not args.no_register:
-            await register_cohort(
-                publisher,
-                (member.registration for member in cohort.members),
-                settings.participants_topic,
-                "/kette/scenario/intake",
-            )
         console.print(
-            f"Kohorte: {len(cohort.members)} Teilnehmende, seed {seed} "
-            f"(weiterspielen: --seed {seed} --no-register)"
+            f"Kohorte: {len(cohort.members)} Teilnehmende über intake registriert, seed {seed} "
+            f"(weiterspielen: --seed {seed}); Demo-Zugänge neu: {len(created)}"
         )
         service = _matching_service()
         console.print(
@@ -109,11 +152,12 @@ async def _main(args: argparse.Namespace, console: Console) -> int:
         )
         player = ScenarioPlayer(
             settings,
-            client,
-            publisher,
+            None,
+            EventPublisher(broker),
             rules,
             pace_seconds=args.pace,
             only=set(cohort.participant_ids()),
+            decider=door,
         )
         playing = asyncio.create_task(player.run())
         loop = asyncio.get_running_loop()
@@ -133,9 +177,11 @@ async def _main(args: argparse.Namespace, console: Console) -> int:
                 await playing
         console.print()
         console.print("Alle Ketten der Kohorte sind abgeschlossen.")
+        console.print(logins(intake_url, accounts))
         return 0
     finally:
         await broker.stop()
+        await door.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -177,7 +177,7 @@ ARCHETYPES: tuple[Persona, ...] = (
         school_certificate=SchoolCertificate.NONE,
         current_activity=Activity.WORK,
         goal=_goal(Stage.JOB, OccupationField.PRODUCTION),
-        months_to_27=40,
+        months_to_27=34,
     ),
 )
 """Profiles from DOMAIN.md; a cohort starts with these, in this order."""
@@ -185,10 +185,12 @@ ARCHETYPES: tuple[Persona, ...] = (
 ARCHETYPES_BY_KEY = {persona.key: persona for persona in ARCHETYPES}
 
 _MONTHS_TO_27: dict[AgeBand, tuple[int, int]] = {
-    AgeBand.AGE_18_20: (7 * 12, 9 * 12 + 11),
-    AgeBand.AGE_21_23: (4 * 12, 6 * 12 + 11),
-    AgeBand.AGE_24_27: (6, 3 * 12 + 11),
+    AgeBand.AGE_18_20: (6 * 12 + 1, 9 * 12 - 1),
+    AgeBand.AGE_21_23: (3 * 12 + 1, 6 * 12 - 1),
+    AgeBand.AGE_24_27: (6, 3 * 12 - 1),
 }
+"""Months to the 27th birthday month that put a person inside the band's ages, so the birth
+date intake derives from it (see `enrolment`) gives the same band."""
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,12 @@ class Cohort:
 
     def by_participant(self) -> dict[str, CohortMember]:
         return {member.participant_id: member for member in self.members}
+
+    def rebind(self, index: int, participant_id: str) -> None:
+        """The id intake gave the member's registration replaces the one drawn for it."""
+        member = self.members[index]
+        registration = member.registration.model_copy(update={"participant_id": participant_id})
+        self.members[index] = CohortMember(persona=member.persona, registration=registration)
 
 
 def last_day_of_month(day: date) -> date:

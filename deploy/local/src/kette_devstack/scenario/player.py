@@ -2,9 +2,10 @@
 
 It reads the whole chain topic from the beginning (no consumer group), folds it into a view per
 chain, and does what `script.next_actions` says is due, through real Kafka (matching and
-provider-status facts with stable `ce_id`s) and real Temporal (caseworker Updates with stable
-Update ids). Because it derives every step from the chain's published state, a restarted
-player simply picks up where the chains stand.
+provider-status facts with stable `ce_id`s) and a `Decider` for the caseworker's decisions with
+stable Update ids: intake's decision API in `make demo` (`door.IntakeDoor`), Temporal directly
+where a test plays the chain alone (`ChainDecider`). Because it derives every step from the
+chain's published state, a restarted player simply picks up where the chains stand.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import contextlib
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from typing import Protocol
 
 import structlog
 from aiokafka import AIOKafkaConsumer
@@ -22,13 +24,12 @@ from pydantic import Field
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from kette_core.contracts.participants import ParticipantRegistered
 from kette_core.envelope import InvalidEvent, decode, new_event
-from kette_core.ids import stable_event_id
 from kette_core.publishing import EventPublisher
 from kette_devstack.scenario.chain_view import ChainBook
+from kette_devstack.scenario.door import Verdict
 from kette_devstack.scenario.script import Action, Decide, PlayRules, Publish, next_actions
-from kette_workflows.api import ChainClient, ChainNotFound, DecisionRejected
+from kette_workflows.api import ChainClient, ChainNotFound, Decision, DecisionRejected
 from kette_workflows.settings import WorkflowSettings
 
 log = structlog.get_logger(__name__)
@@ -43,19 +44,33 @@ class ScenarioSettings(WorkflowSettings):
     )
 
 
-async def register_cohort(
-    publisher: EventPublisher,
-    registrations: Iterable[ParticipantRegistered],
-    topic: str,
-    source: str,
-) -> int:
-    """Publish the registrations as intake would; a re-run publishes the same ce_ids."""
-    count = 0
-    for registration in registrations:
-        event_id = stable_event_id(registration.event_type, registration.participant_id)
-        await publisher.publish(new_event(registration, source=source, event_id=event_id), topic)
-        count += 1
-    return count
+class Decider(Protocol):
+    """Takes a caseworker's decision; a transient failure raises, the player tries again."""
+
+    async def decide(self, participant_id: str, decision: Decision, update_id: str) -> Verdict:
+        """What became of it."""
+        ...
+
+
+class ChainDecider:
+    """Decisions as Updates straight to Temporal, for tests that play a chain without intake."""
+
+    def __init__(self, client: Client) -> None:
+        self._chains = ChainClient(client)
+
+    async def decide(self, participant_id: str, decision: Decision, update_id: str) -> Verdict:
+        try:
+            await self._chains.decide(participant_id, decision, update_id=update_id)
+        except DecisionRejected as rejected:
+            log.info("scenario.decision_rejected", key=update_id, cause=str(rejected))
+            return Verdict.REJECTED
+        except ChainNotFound:
+            return Verdict.TOO_LATE
+        except RPCError as error:
+            if error.status != RPCStatusCode.FAILED_PRECONDITION:  # finishing as it was asked
+                raise
+            return Verdict.TOO_LATE
+        return Verdict.TAKEN
 
 
 class ScenarioPlayer:
@@ -64,7 +79,7 @@ class ScenarioPlayer:
     def __init__(
         self,
         settings: ScenarioSettings,
-        client: Client,
+        client: Client | None,
         publisher: EventPublisher,
         rules: PlayRules | None = None,
         *,
@@ -74,12 +89,17 @@ class ScenarioPlayer:
         step_timeout_seconds: float = 20.0,
         max_parallel_publishes: int = 8,
         clock: Callable[[], float] = time.monotonic,
+        decider: Decider | None = None,
     ) -> None:
+        if decider is None:
+            if client is None:
+                raise ValueError("give a Temporal client or a decider")
+            decider = ChainDecider(client)
         self.settings = settings
         self.book = ChainBook()
         self.rules = rules or PlayRules()
         self.stats: Counter[str] = Counter()
-        self._chains = ChainClient(client)
+        self._decider = decider
         self._publisher = publisher
         self._pace = settings.pace_seconds if pace_seconds is None else pace_seconds
         self._only = only
@@ -221,18 +241,11 @@ class ScenarioPlayer:
 
     async def _decide(self, action: Decide, participant_id: str) -> bool:
         """True once the chain took the decision or is gone; a rejection may be retried later."""
-        try:
-            await self._chains.decide(participant_id, action.decision, update_id=action.update_id)
-        except DecisionRejected as rejected:
+        verdict = await self._decider.decide(participant_id, action.decision, action.update_id)
+        if verdict is Verdict.REJECTED:
             self.stats["decisions.rejected"] += 1
-            log.info("scenario.decision_rejected", key=action.key, cause=str(rejected))
             return False
-        except ChainNotFound:
-            self.stats["decisions.too_late"] += 1
-            return True
-        except RPCError as error:
-            if error.status != RPCStatusCode.FAILED_PRECONDITION:  # finishing as it was asked
-                raise
+        if verdict is Verdict.TOO_LATE:
             self.stats["decisions.too_late"] += 1
             return True
         self.stats[f"decisions.{action.decision.name}"] += 1
