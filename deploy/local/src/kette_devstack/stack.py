@@ -25,7 +25,7 @@ PART_NAMES = (
     "reporting",
 )
 # PostgreSQL is for tests only
-DEFAULT_UP = ("kafka", "temporal", "workflows", "intake", "matching", "gateway")
+DEFAULT_UP = ("kafka", "temporal", "workflows", "intake", "matching", "gateway", "reporting")
 
 
 @dataclass(frozen=True)

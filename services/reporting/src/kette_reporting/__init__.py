@@ -1,1 +1,1 @@
-"""Kette reporting service; its business logic arrives with its own issue."""
+"""Kette reporting: projections of every domain topic, the state report and the dashboard."""

@@ -106,3 +106,15 @@ def facts_of(rows: Any) -> tuple[Fact, ...]:
         )
     facts.sort(key=lambda fact: (fact.at, fact.ce_id))
     return tuple(facts)
+
+
+async def latest_event_day(engine: AsyncEngine) -> date | None:
+    """The Berlin day of the newest event projected, or None before the first."""
+    newest: datetime | None = None
+    async with engine.connect() as connection:
+        for table in (tables.registration, tables.milestone, tables.referral_report):
+            found = (await connection.execute(sa.select(sa.func.max(table.c.at)))).scalar()
+            if found is not None:
+                found = found.replace(tzinfo=UTC) if found.tzinfo is None else found
+                newest = found if newest is None else max(newest, found)
+    return newest.astimezone(BERLIN).date() if newest is not None else None

@@ -57,16 +57,25 @@ class ProjectionConsumer:
         self.batch_size = batch_size
         self.health = CONSUMERS.watch(ConsumerHealth(group_id))
         self._retrying = Retrying(group_id, backoff)
-        self._consumer = AIOKafkaConsumer(
-            group_id=group_id,
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            **client_options,
-        )
+        self._options = client_options
+        self._consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task[None] | None = None
+
+    @property
+    def kafka(self) -> AIOKafkaConsumer:
+        """The started aiokafka consumer (made in `start`: aiokafka wants a running loop)."""
+        if self._consumer is None:
+            raise RuntimeError("the projection consumer has not been started")
+        return self._consumer
 
     async def start(self) -> None:
         """Join the group and start reading in the background."""
+        self._consumer = AIOKafkaConsumer(
+            group_id=self.group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            **self._options,
+        )
         self._consumer.subscribe(self.topics, listener=_SeekToStored(self))
         await self._consumer.start()
         self.health.kafka = _HighWater(self._consumer)
@@ -78,7 +87,8 @@ class ProjectionConsumer:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        await self._consumer.stop()
+        if self._consumer is not None:
+            await self._consumer.stop()
 
     async def seek_to_stored(self, partitions: list[TopicPartition]) -> None:
         """Each partition to its stored next offset; from the beginning if it has none."""
@@ -89,13 +99,13 @@ class ProjectionConsumer:
             if offset is None:
                 fresh.append(partition)
             else:
-                self._consumer.seek(partition, offset)
+                self.kafka.seek(partition, offset)
         if fresh:
-            await self._consumer.seek_to_beginning(*fresh)
+            await self.kafka.seek_to_beginning(*fresh)
 
     async def _run(self) -> None:
         while True:
-            fetched = await self._consumer.getmany(timeout_ms=500, max_records=self.batch_size)
+            fetched = await self.kafka.getmany(timeout_ms=500, max_records=self.batch_size)
             records: list[RawRecord] = [r for batch in fetched.values() for r in batch]
             if not records:
                 continue
@@ -111,7 +121,7 @@ class ProjectionConsumer:
 
     async def _rewind(self) -> None:
         try:
-            await self.seek_to_stored(list(self._consumer.assignment()))
+            await self.seek_to_stored(list(self.kafka.assignment()))
         except Exception as error:
             log.warning("projection.rewind_failed", error=f"{type(error).__name__}: {error}")
 

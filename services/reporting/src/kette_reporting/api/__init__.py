@@ -1,0 +1,1 @@
+"""HTTP endpoints of reporting: the state report, the figures as JSON, the kept records."""

@@ -1,0 +1,121 @@
+"""The composition root: settings, logging, database, projection consumer and API, wired once.
+
+Nothing connects at import or build time; `lifespan` migrates, starts the consumer (which
+continues at the offsets stored with the projection) and stops it in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from aiokafka import AIOKafkaClient
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from kette_core.consumer_health import CONSUMERS
+from kette_core.db import create_engine
+from kette_reporting.api.endpoints import report_router
+from kette_reporting.api.queries import BadQuery
+from kette_reporting.dashboard.endpoints import dashboard_router
+from kette_reporting.database import migrate
+from kette_reporting.health import Check, operations_router
+from kette_reporting.metrics import registry_for
+from kette_reporting.projection.consumer import ProjectionConsumer
+from kette_reporting.projection.kafka_options import client_options
+from kette_reporting.projection.projector import Projector
+from kette_reporting.projection.store import ProjectionStore
+from kette_reporting.settings import ReportingSettings
+
+
+@dataclass
+class Reporting:
+    """Everything the process runs, built from settings, not yet started."""
+
+    settings: ReportingSettings
+    engine: AsyncEngine
+    projector: Projector
+    consumer: ProjectionConsumer | None
+
+
+def build(settings: ReportingSettings) -> Reporting:
+    """Wire the parts; `settings.consume=False` gives an API over an existing projection."""
+    engine = create_engine(settings.resolved_database_url())
+    projector = Projector(ProjectionStore(engine))
+    consumer = None
+    if settings.consume:
+        consumer = ProjectionConsumer(
+            projector,
+            settings.topics,
+            settings.group_id,
+            client_options(settings),
+            batch_size=settings.batch_size,
+        )
+    return Reporting(settings, engine, projector, consumer)
+
+
+async def start(reporting: Reporting) -> None:
+    """Migrate, then consume."""
+    if reporting.settings.migrate_on_start:
+        await migrate(reporting.settings.resolved_database_url())
+    if reporting.consumer is not None:
+        await reporting.consumer.start()
+
+
+async def stop(reporting: Reporting) -> None:
+    """Stop consuming (the offsets are already stored with the rows), close the database."""
+    if reporting.consumer is not None:
+        await reporting.consumer.stop()
+    await reporting.engine.dispose()
+
+
+def create_app(reporting: Reporting) -> FastAPI:
+    """The HTTP face: probes, report, figures, dashboard; the lifespan runs the consumer."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await start(reporting)
+        try:
+            yield
+        finally:
+            await stop(reporting)
+
+    app = FastAPI(title="Kette reporting", version="0.1.0", lifespan=lifespan)
+    threshold = reporting.settings.suppression_threshold
+    checks: dict[str, Check] = {"database": lambda: _database_answers(reporting.engine)}
+    if reporting.consumer is not None:
+        checks["kafka"] = lambda: _kafka_answers(reporting.settings)
+        checks["consumer"] = _consumer_moves
+    app.include_router(operations_router(checks, registry_for(reporting.projector.tally)))
+    app.include_router(report_router(reporting.engine, threshold))
+    app.include_router(dashboard_router(reporting.engine, threshold))
+
+    @app.exception_handler(BadQuery)
+    async def bad_query(_: Request, error: BadQuery) -> JSONResponse:
+        detail = [{"field": error.field, "reason": error.reason, "message_de": error.message_de}]
+        return JSONResponse(status_code=422, content={"detail": detail})
+
+    return app
+
+
+async def _database_answers(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        await connection.execute(sa.text("SELECT 1"))
+
+
+async def _kafka_answers(settings: ReportingSettings) -> None:
+    """The broker answers a metadata request."""
+    client = AIOKafkaClient(**client_options(settings))
+    try:
+        await client.bootstrap()
+    finally:
+        await client.close()
+
+
+async def _consumer_moves() -> None:
+    ok, detail = CONSUMERS.readiness()
+    if not ok:
+        raise RuntimeError(detail)

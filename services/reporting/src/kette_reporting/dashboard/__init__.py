@@ -1,0 +1,1 @@
+"""The coordinators' dashboard: server-rendered German pages, no scripts, no build step."""
