@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
+from kette_intake.cases.problems import CaseRefused
 from kette_intake.web.pages import page, redirect
 from kette_intake.web.session import CsrfRefused, LoginRequired
 
@@ -31,6 +32,26 @@ def not_found() -> WebProblem:
 def forbidden(what: str) -> WebProblem:
     """The role may not do this at all."""
     return WebProblem(403, "Keine Berechtigung", f"Mit Ihrer Rolle können Sie {what} nicht.")
+
+
+CHAIN_DOWN_TITLE = "Die Kette ist gerade nicht erreichbar"
+CHAIN_DOWN_NEXT = (
+    "Anmeldungen werden trotzdem gespeichert: die Kette startet, sobald Kafka und Temporal "
+    "wieder laufen. Entscheidungen senden Sie bitte erneut, sobald die Fallansicht wieder "
+    "erscheint; eine schon angekommene Entscheidung zählt nur einmal."
+)
+
+
+def problem_of(refused: CaseRefused) -> WebProblem:
+    """A CaseService refusal as a German page (503: what happens next)."""
+    message = " ".join(problem.message_de for problem in refused.problems)
+    if refused.status_code == 503:
+        return WebProblem(503, CHAIN_DOWN_TITLE, f"{message} {CHAIN_DOWN_NEXT}")
+    if refused.status_code == 404:
+        return not_found()
+    if refused.status_code == 403:
+        return WebProblem(403, "Keine Berechtigung", message)
+    return WebProblem(refused.status_code, "Nicht möglich", message)
 
 
 def install_web_errors(app: FastAPI) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from kette_core.contracts.chain import PauseReason, SkipReason
+from kette_core.contracts.chain import EligibilityException, PauseReason, SkipReason
 from kette_core.contracts.participants import ApproachChannel, ApproachOutcome
-from kette_core.contracts.vocabulary import AgeBand, Gender, OccupationField
+from kette_core.contracts.vocabulary import AgeBand, Gender, Module, OccupationField
 from kette_workflows.api import ChainStatus, CloseReason, ReorderReason, TaskKind
 from kette_workflows.domain import labels_de
 
@@ -103,6 +103,60 @@ TASK_KIND_DE: dict[TaskKind, str] = {
 }
 
 
+ELIGIBILITY_EXCEPTION_DE: dict[EligibilityException, str] = {
+    EligibilityException.FINISH_ONGOING_STAGE: "laufende Stufe abschließen",
+    EligibilityException.LATE_ENTRY_JUSTIFIED: "später Einstieg begründet",
+    EligibilityException.OTHER_JUSTIFIED: "sonstiger begründeter Fall",
+}
+MODULE_DE: dict[Module, str] = {module: f"Förderbaustein {module.value}" for module in Module}
+DECISION_DE: dict[str, str] = {
+    "confirm_offer": "Angebot bestätigen",
+    "choose_other_offer": "Anderes Angebot wählen",
+    "request_new_match": "Neue Angebotssuche",
+    "skip_stage": "Stufe überspringen",
+    "reorder_stages": "Reihenfolge ändern",
+    "record_outcome": "Ergebnis eintragen",
+    "pause_case": "Fall ruhen lassen",
+    "resume_case": "Fall fortsetzen",
+    "change_goal": "Ziel ändern",
+    "update_profile": "Angaben aktualisieren",
+    "record_eligibility_exception": "Ausnahme von der Altersgrenze",
+    "record_follow_up": "Nachbetreuung eintragen",
+    "complete_task": "Aufgabe erledigt",
+    "close_case": "Fall abschließen",
+}
+EVENT_DE: dict[str, str] = {
+    "chain_started": "Kette gestartet",
+    "plan_changed": "Plan angepasst",
+    "stage_opened": "Stufe begonnen",
+    "referral_requested": "Angebotssuche angefragt",
+    "offers_received": "Angebote vorgeschlagen",
+    "no_offer_found": "kein passendes Angebot",
+    "referral_confirmed": "Zuweisung an Träger",
+    "referral_withdrawn": "Zuweisung zurückgezogen",
+    "outcome_recorded": "Ergebnis eingetragen",
+    "input_ignored": "Meldung nicht übernommen",
+    "stage_completed": "Stufe abgeschlossen",
+    "stage_skipped": "Stufe übersprungen",
+    "stages_reordered": "Reihenfolge geändert",
+    "job_started": "Arbeit begonnen",
+    "follow_up_recorded": "Nachbetreuung eingetragen",
+    "task_opened": "Aufgabe geöffnet",
+    "task_closed": "Aufgabe erledigt",
+    "case_paused": "Fall ruht",
+    "case_resumed": "Fall fortgesetzt",
+    "goal_changed": "Ziel geändert",
+    "profile_facts_updated": "Angaben aktualisiert",
+    "eligibility_exception_recorded": "Ausnahme von der Altersgrenze dokumentiert",
+    "residence_status_recorded": "Aufenthaltsstatus geändert",
+    "consent_withdrawn": "Einwilligung widerrufen",
+    "consent_given": "Einwilligung erteilt",
+    "case_closed": "Fall abgeschlossen",
+    "case_handed_over": "an das Jobcenter übergeben",
+}
+"""Timeline entries by the chain event's `kind`."""
+
+
 def options(table: dict[StrEnum, str] | dict[object, str]) -> list[tuple[str, str]]:
     """(value, German label) pairs for a <select>, in the code list's order."""
     return [(str(code), label) for code, label in table.items()]
@@ -129,5 +183,9 @@ LABELS: dict[str, object] = {
     "reorder_reason": REORDER_REASON_DE,
     "close_reason": CLOSE_REASON_DE,
     "task_kind": TASK_KIND_DE,
+    "eligibility_exception": ELIGIBILITY_EXCEPTION_DE,
+    "module": MODULE_DE,
+    "decision": DECISION_DE,
+    "event": EVENT_DE,
 }
 """Every table by name, for the templates (`labels.stage[code]`)."""

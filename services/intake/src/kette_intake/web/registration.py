@@ -15,16 +15,15 @@ from kette_intake.errors import Refused
 from kette_intake.participants import schemas
 from kette_intake.participants.schemas import EligibilityAnswer, EligibilityCheck
 from kette_intake.web.errors import forbidden
+from kette_intake.web.forms import FormState, values_of
 from kette_intake.web.pages import page, redirect
 from kette_intake.web.registration_form import (
     LABELS,
-    FormState,
     explain,
     finding_de,
     parse_check,
     parse_registration,
     refusal_de,
-    values_of,
 )
 from kette_intake.web.session import Form, SignedIn
 from kette_intake.wiring import Intake, intake
@@ -50,14 +49,14 @@ async def registration_form(request: Request, principal: SignedIn) -> Response:
     values = {**DEFAULTS, "idempotency_key": uuid.uuid4().hex}
     if len(kommunen_of(request, principal)) == 1:
         values["kommune"] = kommunen_of(request, principal)[0]
-    return _form(request, principal, FormState(values))
+    return _form(request, principal, FormState(values, LABELS))
 
 
 @router.post(NEW)
 async def register(request: Request, principal: SignedIn, form: Form, parts: Parts) -> Response:
     """'pruefen' explains eligibility; 'speichern' enrols or records the approach."""
     _require_registrar(principal)
-    state = FormState(values_of(form))
+    state = FormState(values_of(form), LABELS)
     state.values.setdefault("idempotency_key", uuid.uuid4().hex)
     check = parse_check(state)
     answer = parts.participants.check(principal, check) if check is not None else None

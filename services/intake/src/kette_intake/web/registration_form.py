@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,11 +16,9 @@ from kette_intake.participants.schemas import (
     EligibilityCheck,
     Registration,
 )
+from kette_intake.web.forms import FORM_ERROR, FormState, put_path
 from kette_intake.web.labels import AGE_BAND_DE
 from kette_workflows.domain.labels_de import RESIDENCE_STATUS_DE, date_de
-
-FORM_ERROR = "formular"
-"""Where a refusal that names no field of the form is shown (above the form)."""
 
 LABELS: dict[str, str] = {
     "intent": "Was soll erfasst werden?",
@@ -70,37 +67,20 @@ _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _DATES = ("personal.birth_date", "profile.residence_status_expires_on")
 
 
-@dataclass
-class FormState:
-    """What the form shows again: her input (as typed), and an error per field name."""
-
-    values: dict[str, str]
-    errors: dict[str, str] = field(default_factory=dict)
-
-    def refuse(self, name: str, message: str) -> None:
-        """Keep the first message per field (the most specific one comes first)."""
-        self.errors.setdefault(name if name in LABELS else FORM_ERROR, message)
-
-
-def values_of(form: Mapping[str, Any]) -> dict[str, str]:
-    """The posted strings by name (files and unknown names ignored)."""
-    return {name: value.strip() for name, value in form.items() if isinstance(value, str)}
-
-
 def body_of(values: Mapping[str, str]) -> dict[str, Any]:
     """The API's nested registration from the flat form; empty inputs are left out, so a
     required one is 'missing' (and named) rather than 'empty'."""
     body: dict[str, Any] = {}
     for name in _TEXT:
         if values.get(name):
-            _put(body, name, _iso_date(values[name]) if name in _DATES else values[name])
+            put_path(body, name, _iso_date(values[name]) if name in _DATES else values[name])
     if any(values.get(name) for name in _ADDRESS):
         for name in _ADDRESS:
-            _put(body, name, values.get(name, ""))
+            put_path(body, name, values.get(name, ""))
     languages = [part.strip() for part in values.get("personal.languages_spoken", "").split(",")]
-    _put(body, "personal.languages_spoken", [language for language in languages if language])
+    put_path(body, "personal.languages_spoken", [language for language in languages if language])
     for name in _FLAGS:
-        _put(body, name, values.get(name) == "ja")
+        put_path(body, name, values.get(name) == "ja")
     body["consent_to_share"] = values.get("consent_to_share") == "ja"
     body["confirmed_not_duplicate"] = values.get("confirmed_not_duplicate") == "ja"
     body["intent"] = values.get("intent") or "enrol"
@@ -222,10 +202,3 @@ def _iso_date(text: str) -> str:
         return text
     day, month, year = match.groups()
     return f"{year}-{int(month):02d}-{int(day):02d}"
-
-
-def _put(body: dict[str, Any], path: str, value: object) -> None:
-    *parents, last = path.split(".")
-    for part in parents:
-        body = body.setdefault(part, {})
-    body[last] = value
