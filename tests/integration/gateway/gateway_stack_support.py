@@ -1,0 +1,52 @@
+"""The gateway in-process on the real broker, with a provider and topics of its own."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+
+from kette_devstack import kafka_admin
+from kette_devstack.kafka import KafkaNode
+from kette_devstack.kafka_admin import TopicSpec
+from kette_provider_gateway.app import Gateway, create_app
+
+ADMIN_TOKEN = "integration-admin-token"
+
+
+@dataclass
+class ProviderTopics:
+    """A provider id no other test uses, and its two topics on the broker."""
+
+    provider_id: str
+    referrals: str
+    reports: str
+
+    @classmethod
+    def fresh(cls) -> ProviderTopics:
+        provider_id = f"t{uuid.uuid4().hex[:12]}"
+        return cls(
+            provider_id,
+            f"provider.{provider_id}.referrals.v1",
+            f"provider.{provider_id}.reports.v1",
+        )
+
+
+async def provider_topics(kafka_node: KafkaNode) -> AsyncIterator[ProviderTopics]:
+    """Created as the operator would (three partitions), deleted afterwards."""
+    made = ProviderTopics.fresh()
+    connection = kafka_node.connection()
+    names = [made.referrals, made.reports]
+    await kafka_admin.ensure_topics(connection, [TopicSpec(name, 3, {}) for name in names])
+    try:
+        yield made
+    finally:
+        await kafka_admin.delete_topics(connection, names)
+
+
+def client_of(gateway: Gateway) -> httpx.AsyncClient:
+    """HTTP into the app; the test runs its lifespan itself with start/stop."""
+    transport = httpx.ASGITransport(app=create_app(gateway))
+    return httpx.AsyncClient(transport=transport, base_url="http://gateway")

@@ -1,0 +1,149 @@
+"""On the real broker: a confirmed referral reaches the provider's topic, a REST report reaches
+provider-status once; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+from gateway_stack_support import ADMIN_TOKEN, ProviderTopics, client_of, provider_topics
+
+from kette_core.contracts.chain import ReferralConfirmed, ReferralRequested
+from kette_core.contracts.referrals import ReferralIssued
+from kette_core.contracts.vocabulary import Constraints
+from kette_core.envelope import new_event
+from kette_core.kafka import build_broker
+from kette_core.publishing import EventPublisher
+from kette_core.settings import KetteSettings
+from kette_devstack.kafka import KafkaNode
+from kette_provider_gateway.app import Gateway, build, start, stop
+from kette_provider_gateway.referrals.service import issued_event_id
+from kette_provider_gateway.reports.service import status_event_id
+from kette_provider_gateway.settings import GatewaySettings
+from tests.integration.workflows.chain_stack_support import TopicRecorder, eventually
+
+pytestmark = pytest.mark.integration
+
+NewTopic = Callable[..., Awaitable[str]]
+PARTICIPANT = f"p-{uuid.uuid4()}"
+
+
+@pytest.fixture
+async def provider(kafka_node: KafkaNode) -> AsyncIterator[ProviderTopics]:
+    async for made in provider_topics(kafka_node):
+        yield made
+
+
+@pytest.fixture
+async def gateway(
+    kafka_bootstrap: str, new_topic: NewTopic, database_url: str
+) -> AsyncIterator[Gateway]:
+    """The gateway with its real provisioner (which checks the topics exist) and broker."""
+    run = uuid.uuid4().hex[:8]
+    settings = GatewaySettings(
+        kafka_bootstrap=kafka_bootstrap,
+        database_url=database_url,
+        chain_topic=await new_topic("chain", partitions=3),
+        provider_status_topic=await new_topic("provider-status", partitions=3),
+        deadletter_topic=await new_topic("deadletter"),
+        group_id=f"kette.provider-gateway.test-{run}",
+        reports_group_id=f"kette.provider-gateway.test-{run}-reports",
+        admin_token=ADMIN_TOKEN,
+    )
+    made = build(settings)
+    await start(made)
+    try:
+        yield made
+    finally:
+        await stop(made)
+
+
+async def test_a_confirmed_referral_reaches_the_provider_and_its_report_the_chain_once(
+    gateway: Gateway, provider: ProviderTopics, kafka_bootstrap: str
+) -> None:
+    settings = gateway.settings
+    to_provider = TopicRecorder(kafka_bootstrap, provider.referrals)
+    status = TopicRecorder(kafka_bootstrap, settings.provider_status_topic)
+    chain_broker = build_broker(KetteSettings(kafka_bootstrap=kafka_bootstrap, service="test"))
+    await chain_broker.start()
+    await to_provider.start()
+    await status.start()
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    try:
+        async with client_of(gateway) as api:
+            added = await api.post(
+                "/admin/providers",
+                json={"provider_id": provider.provider_id, "name": "Test provider"},
+                headers=admin,
+            )
+            assert added.status_code == 201, added.text
+            key = added.json()["api_key"]
+
+            referral_id = f"{PARTICIPANT}:ref:1"
+            chain = EventPublisher(chain_broker)
+            for payload in _request_and_confirmation(provider.provider_id, referral_id):
+                await chain.publish(
+                    new_event(payload, source="/kette/workflows"), settings.chain_topic
+                )
+            await eventually(lambda: bool(to_provider.events_of(PARTICIPANT)), "the referral")
+
+            [record] = to_provider.events_of(PARTICIPANT)
+            assert record.ce_id == issued_event_id(referral_id)
+            assert record.event is not None
+            assert isinstance(record.event.payload, ReferralIssued)
+            assert record.event.payload.language_level == "A2"
+
+            body = {
+                "type": "accepted",
+                "report_id": "accept-1",
+                "referral_id": referral_id,
+                "occurred_on": "2026-12-01",
+            }
+            auth = {"Authorization": f"Bearer {key}"}
+            answers = [await api.post("/api/reports", json=body, headers=auth) for _ in range(3)]
+            assert [a.status_code for a in answers] == [201, 200, 200]
+            await eventually(lambda: bool(status.events_of(PARTICIPANT)), "the status event")
+            await asyncio.sleep(1.0)  # a second copy would show by now
+
+            assert [r.ce_id for r in status.events_of(PARTICIPANT)] == [
+                status_event_id(provider.provider_id, "accept-1")
+            ]
+            assert status.types_of(PARTICIPANT) == ["kette.referral.accepted.v1"]
+            ready = await api.get("/readyz")
+            assert ready.status_code == 200, ready.text
+    finally:
+        await to_provider.stop()
+        await status.stop()
+        await chain_broker.stop()
+
+
+def _request_and_confirmation(
+    provider_id: str, referral_id: str
+) -> tuple[ReferralRequested, ReferralConfirmed]:
+    """What the chain publishes before the provider hears of a referral."""
+    requested = ReferralRequested(
+        participant_id=PARTICIPANT,
+        request_id="req-1",
+        stage="language",
+        module="F4",
+        target_language_level="B1",
+        current_language_level="A2",
+        kommune="Kamen",
+        constraints=Constraints(childcare_needed=False, employment_ban=False),
+    )
+    confirmed = ReferralConfirmed.model_validate(
+        {
+            "participant_id": PARTICIPANT,
+            "referral_id": referral_id,
+            "request_id": "req-1",
+            "offer_id": f"{provider_id}.deutsch-b1",
+            "provider_id": provider_id,
+            "stage": "language",
+            "module": "F4",
+            "response_due": "2026-12-14",
+            "confirmed_by": {"role": "caseworker", "actor_id": "cw-000017"},
+        }
+    )
+    return requested, confirmed
