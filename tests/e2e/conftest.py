@@ -50,7 +50,7 @@ async def browser(chromium: Path) -> AsyncIterator[Browser]:
     """One headless chromium for the session; contexts keep the tests apart."""
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(
-            executable_path=str(chromium), args=list(LAUNCH_ARGS), headless=True
+            executable_path=str(chromium), args=[*LAUNCH_ARGS, "--lang=de-DE"], headless=True
         )
         yield launched
         await launched.close()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from axe_playwright_python.async_playwright import Axe
@@ -135,3 +136,33 @@ async def serious_violations(page: Page) -> list[str]:
         for violation in results.response["violations"]
         if violation["impact"] in SERIOUS
     ]
+
+
+def born_aged(years: int) -> str:
+    """A birth date (ISO, as a date input takes it) of someone `years` old this spring."""
+    return date(datetime.now(UTC).year - years, 3, 9).isoformat()
+
+
+async def fill_registration(page: Page, given_name: str, family_name: str) -> None:
+    """A 21-year-old learner in Kamen with a Duldung, A1, no school certificate, consenting."""
+    await page.get_by_label("Vorname").fill(given_name)
+    await page.get_by_label("Nachname").fill(family_name)
+    await page.get_by_label("Geburtsdatum").fill(born_aged(21))
+    await page.get_by_label("Staatsangehörigkeit").fill("syrisch")
+    await page.get_by_label("Gesprochene Sprachen").fill("Arabisch, Kurdisch")
+    await page.get_by_label("Telefon").fill("+49 2307 555 0101")
+    await page.get_by_label("Kommune").select_option("Kamen")
+    await page.get_by_label("Aufenthaltsstatus").select_option("duldung")
+    await page.get_by_label("Deutschkenntnisse (GER)").select_option("A1")
+    await page.get_by_label("Schulabschluss").select_option("none")
+    await page.locator("#f-profile-goal-target-stage").select_option("apprenticeship")
+    await page.get_by_label("Die Person hat den Text gelesen und eingewilligt").check()
+
+
+async def register_person(page: Page, stack: BrowserStack, given: str, family: str) -> str:
+    """Through the registration screen; returns the participant id the saved page names."""
+    await page.goto(f"{stack.intake.url}/teilnehmende/neu")
+    await fill_registration(page, given, family)
+    await page.get_by_role("button", name="Speichern").click()
+    await page.get_by_role("heading", name="Person aufgenommen").wait_for()
+    return (await page.locator("main code").first.inner_text()).strip()
