@@ -68,7 +68,9 @@ def propose(chain: Chain, *offer_ids: str) -> None:
 def provider_silent(chain: Chain) -> None:
     """Referred, and the provider's answer deadline passed without an answer."""
     propose(chain, "vhs-a2")
-    chain.decide(ConfirmOffer(stage=Stage.LANGUAGE, offer_id="vhs-a2", caseworker_id="cw-x"), NOW)
+    chain.decide(
+        ConfirmOffer(stage=Stage.LANGUAGE, offer_id="vhs-a2", caseworker_id="cw-kamen-test"), NOW
+    )
     chain.fire_due_timers(NOW + timedelta(days=60))
 
 
