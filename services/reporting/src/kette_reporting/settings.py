@@ -27,11 +27,6 @@ class ReportingSettings(KetteSettings):
     topics: tuple[str, ...] = Field(
         default=DOMAIN_TOPICS, description="Topics projected, in their contract roles' order."
     )
-    topic_roles: dict[str, str] = Field(
-        default_factory=dict,
-        description="Private topic name -> contract topic it plays (tests); contract names "
-        "play themselves.",
-    )
     group_id: str = Field(
         default="kette.reporting.projections",
         description="Consumer group (ACLs want kette.reporting*); offsets live in the database.",

@@ -90,7 +90,8 @@ class AuditRecord:
         parts.append(struct.pack(">H", len(self.headers)))
         for name, value in self.headers:
             encoded = name.encode()
-            parts += [struct.pack(">H", len(encoded)), encoded, struct.pack(">I", len(value)), value]
+            parts += [struct.pack(">H", len(encoded)), encoded]
+            parts += [struct.pack(">I", len(value)), value]
         parts.append(_optional(self.value))
         return b"".join(parts)
 
@@ -143,7 +144,8 @@ class AuditRecord:
     def from_json(cls, data: dict[str, Any]) -> AuditRecord:
         """Read the JSON-lines form back; a malformed line raises ValueError naming the field."""
         try:
-            headers = tuple((str(name), _bytes(value, "headers")) for name, value in data["headers"])
+            pairs = data["headers"]
+            headers = tuple((str(name), _bytes(value, "headers")) for name, value in pairs)
             return cls(
                 topic=_typed(data["topic"], str, "topic"),
                 partition=_typed(data["partition"], int, "partition"),

@@ -37,7 +37,7 @@ class Period:
 
 @dataclass
 class HistoryCollector:
-    """A record sink that keeps what a period's tree needs: all leaf hashes, the period's records."""
+    """A record sink keeping what a period's tree needs: all leaf hashes, the period's records."""
 
     period: Period
     _start: int = 0

@@ -33,9 +33,8 @@ def generate(private_path: Path, public_path: Path) -> str:
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(private_pem)
     public = key.public_key()
-    public_path.write_bytes(
-        public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    )
+    public_format = serialization.PublicFormat.SubjectPublicKeyInfo
+    public_path.write_bytes(public.public_bytes(serialization.Encoding.PEM, public_format))
     return key_id(public)
 
 

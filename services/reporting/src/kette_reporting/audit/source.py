@@ -65,9 +65,9 @@ def to_audit_record(record: ConsumerRecord[bytes, bytes]) -> AuditRecord:
     )
 
 
-async def history_size(bootstrap: str, topics: Iterable[str]) -> int:
+async def history_size(client_options: dict[str, Any], topics: Iterable[str]) -> int:
     """How many records the topics hold now, for a progress bar's total."""
-    consumer = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(*topics, enable_auto_commit=False, **client_options)
     await consumer.start()
     try:
         partitions = list(consumer.assignment())
@@ -79,21 +79,24 @@ async def history_size(bootstrap: str, topics: Iterable[str]) -> int:
 
 
 async def read_history(
-    bootstrap: str,
+    client_options: dict[str, Any],
     topics: Iterable[str],
     sink: RecordSink,
     progress: Progress = lambda _: None,
     *,
     batch: int = 2000,
 ) -> int:
-    """Every record of `topics` from offset 0 to where they ended when reading began."""
+    """Every record of `topics` from offset 0 to where they ended when reading began.
+
+    `client_options` are aiokafka's (`projection.kafka_options.client_options(settings)`).
+    """
     consumer = _TappedConsumer(
         *topics,
         sink=sink,
         progress=progress,
-        bootstrap_servers=bootstrap,
         group_id=None,
         enable_auto_commit=False,
+        **client_options,
     )
     await consumer.start()
     try:

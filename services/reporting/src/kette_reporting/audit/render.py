@@ -1,0 +1,57 @@
+"""Rich tables for the audit CLI: what people read on the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+
+from kette_reporting.audit.canonical import AuditRecord
+from kette_reporting.audit.reading import read
+from kette_reporting.audit.timeline import Entry
+from kette_reporting.audit.verify import Note, Verification
+
+
+def entries_table(title: str, entries: Iterable[Entry], who: str = "Who") -> Table:
+    """A timeline or access log, one row per entry."""
+    table = Table(title=title)
+    for column in ("Time (UTC)", "Source", "What", who, "Details"):
+        table.add_column(column)
+    for entry in entries:
+        when = entry.time.strftime("%Y-%m-%d %H:%M:%S")
+        table.add_row(when, entry.source, entry.what, entry.who, entry.detail)
+    return table
+
+
+def notes_table(notes: Iterable[Note]) -> Table:
+    """Records that are no valid event of a known type, with their reasons."""
+    table = Table(title="Kept and reported: dead letters, unknown or newer types, invalid records")
+    for column in ("Position", "Record", "Kind", "Type", "Reason"):
+        table.add_column(column)
+    for note in notes:
+        reading = note.reading
+        table.add_row(
+            str(note.position), note.where, reading.kind, reading.event_type or "", reading.reason
+        )
+    return table
+
+
+def period_notes(records: list[AuditRecord], first: int) -> list[Note]:
+    """The notes of a period's records as the exporter sees them."""
+    notes = []
+    for number, record in enumerate(records):
+        reading = read(record)
+        if reading.kind != "event":
+            notes.append(Note(first + number, record.where(), reading))
+    return notes
+
+
+def findings_table(result: Verification) -> Table:
+    """What the verifier found, first problem first."""
+    table = Table(title="Findings")
+    for column in ("Problem", "Position", "Record", "Message"):
+        table.add_column(column)
+    for finding in result.findings:
+        position = "" if finding.position is None else str(finding.position)
+        table.add_row(finding.problem, position, finding.where or "", finding.message)
+    return table

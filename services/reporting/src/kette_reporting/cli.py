@@ -1,0 +1,226 @@
+"""The `kette` command: `kette audit ...` for auditors; thin, the work is in `audit/`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from temporalio.client import Client
+
+from kette_reporting.audit import signing
+from kette_reporting.audit.export import write_participant_export, write_period_export
+from kette_reporting.audit.exportfile import Export, ExportFormatError, read_export
+from kette_reporting.audit.render import entries_table, findings_table, notes_table, period_notes
+from kette_reporting.audit.service import audit_period, collect_participant, collect_period
+from kette_reporting.audit.source import history_size
+from kette_reporting.audit.timeline import (
+    access_entries,
+    kafka_entries,
+    merged,
+    temporal_entries,
+    workflow_history,
+)
+from kette_reporting.audit.verify import verify_export, verify_pair
+from kette_reporting.projection.kafka_options import client_options
+from kette_reporting.settings import ReportingSettings
+
+T = TypeVar("T")
+app = typer.Typer(help="Kette's command line.", no_args_is_help=True)
+audit = typer.Typer(help="Audit the event history: export, verify, timeline, access.")
+app.add_typer(audit, name="audit", no_args_is_help=True)
+console = Console()
+
+TopicsOption = Annotated[
+    list[str] | None,
+    typer.Option("--topic", help="Topic to read (repeatable); default: every domain topic."),
+]
+
+
+def _run(work: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(work)
+
+
+def _topics(chosen: list[str] | None, settings: ReportingSettings) -> list[str]:
+    return sorted(chosen or settings.topics)
+
+
+@contextmanager
+def _bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar; yields the callback that advances it."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda count: progress.advance(task, count)
+
+
+async def _read_with_bar(
+    label: str, options: dict[str, Any], topics: list[str], read: Callable[..., Any], *args: Any
+) -> Any:
+    total = await history_size(options, topics)
+    with _bar(label, total) as advance:
+        return await read(options, topics, *args, advance)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    console.print(f"[red]{message}[/red]")
+    return typer.Exit(code)
+
+
+@audit.command()
+def keygen(
+    private: Annotated[Path, typer.Option(help="Where to write the private key (PEM).")],
+    public: Annotated[Path, typer.Option(help="Where to write the public key (PEM).")],
+) -> None:
+    """Make an Ed25519 key pair for signing exports; the private file is readable by you only."""
+    try:
+        identity = signing.generate(private, public)
+    except FileExistsError:
+        raise _fail(f"{private} exists already; a signing key is never overwritten") from None
+    console.print(f"key {identity}: private {private}, public {public}")
+
+
+@audit.command()
+def export(
+    period: Annotated[str, typer.Option(help="2026, 2026-H1, 2026-Q1, 2026-03 or A..B (days).")],
+    key: Annotated[Path, typer.Option(help="Private key file from `kette audit keygen`.")],
+    out: Annotated[Path, typer.Option(help="Export file to write (JSON lines).")],
+    participant: Annotated[
+        str | None, typer.Option(help="Only this participant's records, with inclusion proofs.")
+    ] = None,
+    consistent_with: Annotated[
+        Path | None, typer.Option(help="An earlier export: embed a consistency proof from it.")
+    ] = None,
+    topic: TopicsOption = None,
+) -> None:
+    """Export a period's records with a signed Merkle tree head, read from Kafka."""
+    settings = ReportingSettings()
+    try:
+        chosen = audit_period(period)
+        signer = signing.load_private(key)
+        older = read_export(consistent_with) if consistent_with else None
+    except (ValueError, signing.KeyFileError) as error:
+        raise _fail(str(error)) from None
+    topics = _topics(topic, settings)
+    options = client_options(settings)
+    built = _run(_read_with_bar("Reading the history", options, topics, collect_period, chosen))
+    if participant:
+        written = write_participant_export(out, built, topics, signer, participant)
+    else:
+        written = write_period_export(out, built, topics, signer, older)
+    console.print(
+        f"{out}: {written.records} records of {period}; tree of {written.tree_size} records, "
+        f"root {written.root}"
+    )
+    if written.consistent_with_older is False:
+        console.print("[red]the earlier export's tree is NOT a prefix of this history[/red]")
+    notes = period_notes(built.records, built.first_position)
+    if notes:
+        console.print(notes_table(notes))
+
+
+@audit.command()
+def verify(
+    file: Annotated[Path, typer.Argument(help="Export file to check.")],
+    public_key: Annotated[Path, typer.Option(help="Public key of the exporter.")],
+    against: Annotated[
+        Path | None, typer.Option(help="An export of an overlapping period: check consistency.")
+    ] = None,
+) -> None:
+    """Check an export offline: signature, root, and the first tampered record by name."""
+    try:
+        public = signing.load_public(public_key)
+        checked = read_export(file)
+        other: Export | None = read_export(against) if against else None
+    except (ExportFormatError, signing.KeyFileError) as error:
+        raise _fail(str(error)) from None
+    result = verify_export(checked, public)
+    console.print(f"{file}: {checked.scope} export, {result.records} records")
+    if result.notes:
+        console.print(notes_table(result.notes))
+    failed = not result.ok
+    if result.ok:
+        console.print("[green]OK: signature valid, every record matches the signed root[/green]")
+    else:
+        console.print(findings_table(result))
+    if other is not None:
+        pair = verify_pair(other, checked, public)
+        if pair.ok:
+            console.print(f"[green]OK: {against} and {file} are consistent[/green]")
+        else:
+            console.print(findings_table(pair))
+            failed = True
+    if failed:
+        raise typer.Exit(1)
+
+
+@audit.command()
+def timeline(
+    participant: Annotated[str, typer.Argument(help="Pseudonymous participant id (p-...).")],
+    workflow: Annotated[
+        bool, typer.Option(help="Merge the chain workflow's Temporal history.")
+    ] = True,
+    temporal_address: Annotated[str, typer.Option(help="Temporal frontend.")] = "127.0.0.1:7233",
+    namespace: Annotated[str, typer.Option(help="Temporal namespace.")] = "default",
+    topic: TopicsOption = None,
+) -> None:
+    """Every event about one participant across all topics, merged with their chain's steps."""
+    settings = ReportingSettings()
+    topics = _topics(topic, settings)
+    options = client_options(settings)
+    found = _run(
+        _read_with_bar("Reading the history", options, topics, collect_participant, participant)
+    )
+    steps = []
+    if workflow:
+        workflow_id = f"chain-{participant}"
+        events = _run(_history(temporal_address, namespace, workflow_id))
+        if events is None:
+            console.print(f"no workflow {workflow_id} in Temporal")
+        else:
+            steps = temporal_entries(events, workflow_id)
+    entries = merged(kafka_entries(found), steps)
+    console.print(entries_table(f"Timeline of {participant}", entries, who="Triggered by"))
+
+
+async def _history(address: str, namespace: str, workflow_id: str) -> Any:
+    client = await Client.connect(address, namespace=namespace)
+    return await workflow_history(client, workflow_id)
+
+
+@audit.command()
+def access(
+    participant: Annotated[str, typer.Argument(help="Pseudonymous participant id (p-...).")],
+    topic: Annotated[
+        str | None, typer.Option(help="Access topic; default kette.access.v1.")
+    ] = None,
+) -> None:
+    """Who read this participant's personal data, when and why."""
+    settings = ReportingSettings()
+    topics = [topic or "kette.access.v1"]
+    options = client_options(settings)
+    found = _run(
+        _read_with_bar("Reading the access log", options, topics, collect_participant, participant)
+    )
+    entries = access_entries(found)
+    console.print(entries_table(f"Reads of {participant}'s data", entries, who="Read by"))
+    if not entries:
+        console.print("nobody read this participant's personal data")

@@ -1,0 +1,165 @@
+"""Events on real topics -> the reporting process -> figures; a restart counts nothing twice."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from bench._reporting_cohort import FakeRecord, as_records, cohort_events
+from kette_core.db import create_engine
+from kette_devstack.ports import free_port
+from kette_reporting.figures.compute import compute
+from kette_reporting.figures.facts import load_facts
+from kette_reporting.figures.period import Period
+from kette_reporting.projection.kafka_options import client_options
+from kette_reporting.projection.rebuild import rebuild_from_kafka
+from kette_reporting.settings import DOMAIN_TOPICS, ReportingSettings
+
+pytestmark = pytest.mark.integration
+NewTopic = Callable[..., Awaitable[str]]
+
+
+class ReportingProcess:
+    """`python -m kette_reporting` on the test's topics, database and port."""
+
+    def __init__(self, bootstrap: str, topics: Sequence[str], tmp_path: Path) -> None:
+        self.port = free_port()
+        self.log = tmp_path / "reporting.log"
+        self.env = dict(os.environ)
+        self.env.update(
+            KETTE_KAFKA_BOOTSTRAP=bootstrap,
+            KETTE_HTTP_PORT=str(self.port),
+            KETTE_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'reporting.db'}",
+            KETTE_TOPICS=json.dumps(list(topics)),
+            KETTE_GROUP_ID=f"kette.reporting.test.{tmp_path.name}",
+            KETTE_LOG_FORMAT="json",
+        )
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "kette_reporting", env=self.env, stdout=log, stderr=log
+            )
+
+    async def stop(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(self.process.wait(), timeout=20)
+
+    async def get(self, path: str) -> Any:
+        return await asyncio.to_thread(_get_json, f"http://127.0.0.1:{self.port}{path}")
+
+    async def metric(self, name: str) -> float | None:
+        text = await asyncio.to_thread(_get_text, f"http://127.0.0.1:{self.port}/metrics")
+        for line in (text or "").splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[1])
+        return None
+
+    async def until(self, what: Callable[[], Awaitable[bool]], seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.returncode is not None:
+                raise AssertionError(f"reporting exited:\n{self.log.read_text()[-3000:]}")
+            if await what():
+                return
+            await asyncio.sleep(0.5)
+        raise AssertionError(f"timed out; log:\n{self.log.read_text()[-3000:]}")
+
+
+def _get_text(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return str(answer.read().decode())
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _get_json(url: str) -> Any:
+    text = _get_text(url)
+    return None if text is None else json.loads(text)
+
+
+async def publish(bootstrap: str, records: Sequence[FakeRecord]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        sent = [
+            await producer.send(r.topic, r.value, key=r.key, headers=list(r.headers),
+                                partition=r.partition)
+            for r in records
+        ]  # fmt: skip
+        await asyncio.gather(*sent)
+    finally:
+        await producer.stop()
+
+
+def registered(figures: Any) -> int | None:
+    if not figures:
+        return None
+    funnel = next(t for t in figures["tables"] if t["key"] == "funnel")
+    row = next(r for r in funnel["rows"] if r["label"] == "Aufgenommen")
+    value = row["values"][0]
+    return int(value) if value is not None else None
+
+
+async def test_events_on_real_topics_become_figures_and_a_restart_reads_only_new_records(
+    kafka_bootstrap: str, new_topic: NewTopic, tmp_path: Path
+) -> None:
+    topics = [await new_topic(name.split(".")[1], partitions=3) for name in DOMAIN_TOPICS]
+    rename = dict(zip(DOMAIN_TOPICS, topics, strict=True))
+    events = cohort_events(60, seed=31)
+    held_back = {f"p-c{n:08d}-0000-4000-8000-000000000000" for n in range(40, 50)}
+    first = [e for e in events if e.payload.partition_key() not in held_back]
+    later = [e for e in events if e.payload.partition_key() in held_back]
+    records_first = as_records(first, rename)
+    await publish(kafka_bootstrap, records_first)
+    service = ReportingProcess(kafka_bootstrap, topics, tmp_path)
+
+    await service.start()
+    await service.until(lambda: _equals(service, "/figures?period=2025", 50))
+    assert await service.metric("kette_reporting_projected_events_total") == len(records_first)
+    await service.stop()
+
+    records_later = as_records(later, rename)  # their offsets here are not Kafka's: unused
+    await publish(kafka_bootstrap, records_later)
+    await service.start()
+    await service.until(lambda: _equals(service, "/figures?period=2025", 60))
+    await asyncio.sleep(1.5)  # a consumer re-reading from offset 0 would still be counting
+    assert await service.metric("kette_reporting_projected_events_total") == len(records_later)
+    live = await service.get("/figures?period=2025&as_of=2026-12-31")
+    ready = await service.get("/readyz")
+    await service.stop()
+
+    assert ready["status"] == "ready"
+    rebuilt_url = f"sqlite+aiosqlite:///{tmp_path / 'rebuilt.db'}"
+    settings = ReportingSettings(kafka_bootstrap=kafka_bootstrap)
+    tally = await rebuild_from_kafka(client_options(settings), topics, rebuilt_url, batch=50)
+    engine = create_engine(rebuilt_url)
+    try:
+        rebuilt = compute(await load_facts(engine), Period.parse("2025"))
+    finally:
+        await engine.dispose()
+    assert tally.events == len(events)
+    assert registered(live) == 60
+    funnel = rebuilt.table("funnel")
+    assert [row["values"][0] for row in live["tables"][0]["rows"]] == [
+        funnel.cells.get((row, "Personen"), 0) for row in funnel.rows
+    ]
+
+
+async def _equals(service: ReportingProcess, path: str, expected: int) -> bool:
+    return registered(await service.get(path)) == expected
