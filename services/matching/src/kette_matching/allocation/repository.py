@@ -39,21 +39,25 @@ async def stage(session: AsyncSession, request: ReferralRequested, requested_at:
 
 
 async def lock_round(session: AsyncSession) -> None:
-    """Serialise rounds on PostgreSQL (SQLite serialises writers itself)."""
+    """One round at a time, and it reads the queue only once it holds the lock.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: a write that changes nothing
+    takes the database's write lock before the first read (the driver would otherwise read
+    outside the transaction and write after another round's commit).
+    """
     connection = await session.connection()
     if connection.dialect.name == "postgresql":
         await connection.execute(sa.select(sa.func.pg_advisory_xact_lock(ROUND_LOCK)))
+    else:
+        table = OpenRequestRow.__table__  # type: ignore[attr-defined]
+        await connection.execute(sa.delete(table).where(sa.false()))
 
 
-async def open_requests(
-    session: AsyncSession, received_before: datetime | None = None
-) -> list[OpenRequestRow]:
-    """Queued requests in the order they were made; with a window, only those old enough."""
+async def open_requests(session: AsyncSession) -> list[OpenRequestRow]:
+    """Queued requests in the order they were made: the queue greedy would serve."""
     statement = select(OpenRequestRow).order_by(
         col(OpenRequestRow.requested_at), col(OpenRequestRow.request_id)
     )
-    if received_before is not None:
-        statement = statement.where(col(OpenRequestRow.received_at) <= received_before)
     return list((await session.exec(statement)).all())
 
 

@@ -59,12 +59,10 @@ class RoundReport:
     placed: int
 
 
-async def run_round(
-    session: AsyncSession, answering: Answering, received_before: datetime | None = None
-) -> RoundReport:
-    """Answer every open request (received before the cut, if given) in the caller's transaction."""
+async def run_round(session: AsyncSession, answering: Answering) -> RoundReport:
+    """Answer every open request, in the caller's transaction."""
     await repository.lock_round(session)
-    rows = await repository.open_requests(session, received_before)
+    rows = await repository.open_requests(session)
     if not rows:
         return RoundReport(0, 0)
     requests = [ReferralRequested.model_validate(row.request) for row in rows]
@@ -138,13 +136,15 @@ class Rounds:
         """Set when a request was queued since the last round."""
 
     async def run_due(self) -> RoundReport:
-        """One round over the requests that waited out the window."""
-        window = self._answering.allocation.window_seconds
-        cut = datetime.now(UTC) - timedelta(seconds=window) if window > 0 else None
+        """A round over every open request, once the oldest has waited out the window."""
+        window = timedelta(seconds=self._answering.allocation.window_seconds)
         async with self._one_at_a_time:
             self.pending = False
             async with self._sessions() as session, session.begin():
-                report = await run_round(session, self._answering, cut)
+                oldest = await repository.oldest_waiting(session)
+                if oldest is None or datetime.now(UTC) - _utc(oldest) < window:
+                    return RoundReport(0, 0)
+                report = await run_round(session, self._answering)
         if report.answered:
             self._on_answered()
         return report
