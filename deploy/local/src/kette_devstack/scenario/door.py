@@ -35,8 +35,15 @@ class Verdict(StrEnum):
 class IntakeDoor:
     """Bearer tokens per account, fetched on first use and again when one expires."""
 
-    def __init__(self, base_url: str, password: str, *, timeout: float = 30.0) -> None:
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+    def __init__(
+        self,
+        base_url: str,
+        password: str,
+        *,
+        timeout: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
         self._password = password
         self._tokens: dict[str, str] = {}
 
