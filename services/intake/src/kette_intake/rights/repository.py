@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, text
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -34,3 +35,12 @@ class ErasureRepository:
     async def tombstone(self, participant_id: str) -> ErasureRow | None:
         """The erased person's remaining facts, if they were erased."""
         return await self.session.get(ErasureRow, participant_id)
+
+
+async def forget_old_pages(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """SQLite keeps the pages an erasure overwrote in its write-ahead log until a checkpoint;
+    best effort, a reader holding an old snapshot delays it to the next checkpoint."""
+    async with sessions() as session:
+        connection = await session.connection()
+        if connection.dialect.name == "sqlite":
+            await connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))

@@ -19,7 +19,7 @@ from kette_intake.participants.recording import IdempotencyKey, Recorder
 from kette_intake.participants.repository import ParticipantRepository
 from kette_intake.participants.schemas import ParticipantStatus, Profile
 from kette_intake.rights.models import ErasureRow
-from kette_intake.rights.repository import ErasureRepository
+from kette_intake.rights.repository import ErasureRepository, forget_old_pages
 from kette_intake.rights.schemas import DataExport, ErasureReceipt, ErasureRequest, RecordFacts
 
 log = structlog.get_logger(__name__)
@@ -108,6 +108,7 @@ class RightsService:
             event_id = stable_event_id(erased.event_type, row.id)
             await recorder.publish(session, erased, event_id, recorder.participants_topic)
         recorder.after_commit()
+        await forget_old_pages(recorder.sessions)
         with bind_ids(participant_id=participant_id):
             log.info("intake.participant_erased", actor_id=principal.actor_id)
         return receipt, True
