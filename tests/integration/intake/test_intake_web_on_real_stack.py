@@ -1,0 +1,88 @@
+"""The caseworker's screens on real Kafka and Temporal: log in, register a person through the
+form, see the case with its German plan, take a decision and see the timeline move."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from chain_stack_support import ChainStack
+from intake_support import PASSWORD, intake_settings, running_intake
+
+from kette_core.contracts.vocabulary import ActorRole
+from kette_intake.app import Ports
+from kette_intake.auth.accounts import create_account
+from kette_workflows.api import ChainNotFound
+from tests.component.intake.intake_web_support import (
+    Browser,
+    field_error,
+    heading,
+    registration_form,
+)
+
+pytestmark = pytest.mark.integration
+
+NewTopic = Callable[..., Awaitable[str]]
+
+
+async def test_a_caseworker_registers_sees_the_case_and_takes_a_decision_in_the_browser(
+    chain_stack: ChainStack, new_topic: NewTopic, tmp_path: Path
+) -> None:
+    settings = intake_settings(
+        f"sqlite+aiosqlite:///{tmp_path}/intake.db",
+        kafka_bootstrap=chain_stack.settings.kafka_bootstrap,
+        temporal_address=chain_stack.settings.temporal_address,
+        participants_topic=chain_stack.settings.participants_topic,
+        access_topic=await new_topic("access"),
+    )
+    async with running_intake(settings, Ports()) as intake:
+        username = f"maria-{uuid.uuid4().hex[:6]}"
+        async with intake.parts.sessions() as session, session.begin():
+            await create_account(session, username, PASSWORD, ActorRole.CASEWORKER, ["Kamen"])
+        browser = Browser(intake.http)
+        login = await browser.log_in(username)
+        await browser.get("/teilnehmende/neu")
+        saved = await browser.post("/teilnehmende/neu", registration_form())
+        participant_id = saved.headers["location"].split("/")[2]
+
+        async def chain_planned() -> bool:
+            try:
+                return bool(await chain_stack.timeline(participant_id))
+            except ChainNotFound:
+                return False
+
+        await chain_stack.wait_for(chain_planned, "the chain to start from the registration")
+        case = await browser.get(f"/faelle/{participant_id}")
+        plan = await chain_stack.chains.plan(participant_id)
+
+        async def listed() -> bool:
+            return participant_id in (await browser.get("/fallliste")).text
+
+        await chain_stack.wait_for(listed, "the case in her caseload")
+        caseload = browser.last_page
+        await browser.get(f"/faelle/{participant_id}")
+        refused = await browser.post(
+            f"/faelle/{participant_id}/change_goal",
+            {"change_goal.goal.target_stage": "apprenticeship"},
+        )
+        paused = await browser.post(
+            f"/faelle/{participant_id}/pause_case",
+            {"pause_case.reason": "childcare", "request_id": uuid.uuid4().hex},
+        )
+        after = await browser.get(paused.headers["location"])
+        state = await chain_stack.chains.state(participant_id)
+
+    assert login.status_code == saved.status_code == 303
+    assert case.status_code == 200, case.text
+    assert heading(case.text) == "Amina Haddad"
+    assert all(p.reason_de.replace('"', "&#34;") in case.text for p in plan.stages)
+    assert "Amina Haddad" in caseload
+    assert refused.status_code == 422
+    message = field_error(refused.text, "f-change-goal-goal-target-stage")
+    assert message == "Dieses Ziel ist bereits vereinbart."
+    assert paused.status_code == 303, paused.text
+    assert state.status == "paused"
+    assert "Gespeichert: Fall ruhen lassen." in after.text
+    assert "Fall ruht" in after.text
