@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Page
+from playwright.async_api import Locator, Page
 
 from kette_devstack.ports import free_port
 from kette_devstack.scenario.player import ScenarioSettings
@@ -166,3 +166,13 @@ async def register_person(page: Page, stack: BrowserStack, given: str, family: s
     await page.get_by_role("button", name="Speichern").click()
     await page.get_by_role("heading", name="Person aufgenommen").wait_for()
     return (await page.locator("main code").first.inner_text()).strip()
+
+
+async def reload_until(page: Page, locator: Locator, what: str, within: float = 120) -> None:
+    """Reload a server-rendered page until the locator shows (the chain moves on its own)."""
+
+    async def shown() -> bool:
+        await page.reload()
+        return await locator.count() > 0
+
+    await eventually(shown, what, within=within)

@@ -1,0 +1,69 @@
+"""A case in the browser: caseload, plan with reasons, a proposed offer confirmed, the timeline
+moving; on worker, bridge, matching and intake as real processes."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Page
+
+from tests.e2e.intake_browser_support import (
+    BrowserStack,
+    log_in,
+    register_person,
+    reload_until,
+    screenshot_path,
+    serious_violations,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_she_sees_the_plan_confirms_a_proposed_offer_and_the_timeline_moves(
+    page: Page, browser_stack: BrowserStack
+) -> None:
+    username = browser_stack.intake.add_account("caseworker", ["Kamen"])
+    await log_in(page, browser_stack, username)
+    participant_id = await register_person(page, browser_stack, "Samir", "Mansour")
+
+    await page.get_by_role("link", name="Zur Fallliste").click()
+    row = page.get_by_role("row").filter(has_text="Samir Mansour")
+    await reload_until(page, row, "the new case in the caseload")
+    await page.screenshot(path=screenshot_path("caseload"), full_page=True)
+    caseload_findings = await serious_violations(page)
+    row_text = await row.inner_text()
+
+    await row.get_by_role("link").click()
+    confirm = page.get_by_role("button", name="Bestätigen").first
+    try:
+        await reload_until(page, confirm, "matching's proposals on the case page")
+    except AssertionError as error:
+        raise AssertionError(f"{error}\n{browser_stack.logs()}") from None
+    plan = page.get_by_role("table", name="Stufen der Kette")
+    plan_reasons = await plan.locator("tbody td:nth-child(3)").all_inner_texts()
+    offers = (
+        await page.get_by_role("table", name="Vom Matching vorgeschlagen")
+        .locator("tbody tr")
+        .count()
+    )
+    timeline_before = await page.locator("ol.timeline li").all_inner_texts()
+    await page.screenshot(path=screenshot_path("case"), full_page=True)
+    case_findings = await serious_violations(page)
+
+    await confirm.click()
+    await page.get_by_role("status").filter(has_text="Gespeichert").wait_for()
+    timeline_after = await page.locator("ol.timeline li").all_inner_texts()
+    confirmed_in_chain = [
+        event.kind
+        for event in await browser_stack.chains.timeline(participant_id)
+        if event.kind == "referral_confirmed"
+    ]
+
+    assert "Mansour" in row_text and "Kamen" in row_text
+    assert caseload_findings == []
+    assert plan_reasons and all(reason.strip() for reason in plan_reasons)
+    assert offers >= 1
+    assert case_findings == []
+    assert len(timeline_after) > len(timeline_before), (timeline_before, timeline_after)
+    assert not any("Zuweisung an Träger" in entry for entry in timeline_before)
+    assert any("Zuweisung an Träger" in entry for entry in timeline_after)
+    assert confirmed_in_chain, "the chain's own timeline records no confirmation"
