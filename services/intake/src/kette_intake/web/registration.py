@@ -12,8 +12,11 @@ from fastapi.responses import Response
 
 from kette_intake.auth.principal import Principal
 from kette_intake.errors import Refused
-from kette_intake.participants import schemas
-from kette_intake.participants.schemas import EligibilityAnswer, EligibilityCheck
+from kette_intake.participants.schemas import (
+    CURRENT_CONSENT_TEXT,
+    EligibilityAnswer,
+    EligibilityCheck,
+)
 from kette_intake.web.errors import forbidden
 from kette_intake.web.forms import FormState, values_of
 from kette_intake.web.pages import page, redirect
@@ -21,6 +24,7 @@ from kette_intake.web.registration_form import (
     LABELS,
     explain,
     finding_de,
+    normalised,
     parse_check,
     parse_registration,
     refusal_de,
@@ -38,8 +42,6 @@ DEFAULTS = {
     "profile.vocational_qualification": "none",
     "profile.current_activity": "none",
 }
-CONSENT_VERSION: str = getattr(schemas, "CURRENT_CONSENT_TEXT", "einwilligung-2026-01")
-"""The version of the consent text the form shows, recorded with the consent."""
 
 
 @router.get(NEW)
@@ -56,7 +58,7 @@ async def registration_form(request: Request, principal: SignedIn) -> Response:
 async def register(request: Request, principal: SignedIn, form: Form, parts: Parts) -> Response:
     """'pruefen' explains eligibility; 'speichern' enrols or records the approach."""
     _require_registrar(principal)
-    state = FormState(values_of(form), LABELS)
+    state = FormState(normalised(values_of(form)), LABELS)
     state.values.setdefault("idempotency_key", uuid.uuid4().hex)
     check = parse_check(state)
     answer = parts.participants.check(principal, check) if check is not None else None
@@ -122,7 +124,7 @@ def _form(
         errors=state.errors,
         field_labels=LABELS,
         kommune_choices=[(kommune, kommune) for kommune in kommunen_of(request, principal)],
-        consent_version=CONSENT_VERSION,
+        consent_version=CURRENT_CONSENT_TEXT,
         today=date_de(datetime.now(UTC).date()),
         eligibility=explain(answer, check) if answer and check else None,
         eligible=answer.eligible if answer else None,

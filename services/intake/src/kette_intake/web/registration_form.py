@@ -45,6 +45,7 @@ LABELS: dict[str, str] = {
     "profile.constraints.childcare_needed": "Kinderbetreuung nötig",
     "profile.constraints.employment_ban": "Beschäftigungsverbot",
     "consent_to_share": "Einwilligung",
+    "consent_text_version": "Fassung des Einwilligungstexts",
     "age_exception_reason": "Begründung der Ausnahme (unter 18)",
     "approach.channel": "Kontaktweg",
     "approach.outcome": "Grund, warum (noch) nicht aufgenommen",
@@ -65,6 +66,11 @@ _ADDRESS = ("personal.address.street", "personal.address.postal_code", "personal
 _FLAGS = ("profile.constraints.childcare_needed", "profile.constraints.employment_ban")
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _DATES = ("personal.birth_date", "profile.residence_status_expires_on")
+
+
+def normalised(values: dict[str, str]) -> dict[str, str]:
+    """Dates typed as TT.MM.JJJJ shown again as the date input expects them (JJJJ-MM-TT)."""
+    return {**values, **{name: _iso_date(values[name]) for name in _DATES if values.get(name)}}
 
 
 def body_of(values: Mapping[str, str]) -> dict[str, Any]:
@@ -90,7 +96,7 @@ def body_of(values: Mapping[str, str]) -> dict[str, Any]:
             for key in ("channel", "outcome")
             if values.get(f"approach.{key}")
         }
-    if "consent_text_version" in Registration.model_fields and values.get("consent_text_version"):
+    if values.get("consent_text_version"):
         body["consent_text_version"] = values["consent_text_version"]
     return body
 
