@@ -20,6 +20,7 @@ from rich.progress import (
 )
 from temporalio.client import Client
 
+from kette_core.contracts.topics import ACCESS
 from kette_reporting.audit import signing
 from kette_reporting.audit.export import write_participant_export, write_period_export
 from kette_reporting.audit.exportfile import Export, ExportFormatError, read_export
@@ -215,7 +216,7 @@ def access(
 ) -> None:
     """Who read this participant's personal data, when and why."""
     settings = ReportingSettings()
-    topics = [topic or "kette.access.v1"]
+    topics = [topic or ACCESS]
     options = client_options(settings)
     found = _run(
         _read_with_bar("Reading the access log", options, topics, collect_participant, participant)

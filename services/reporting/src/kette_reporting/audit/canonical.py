@@ -44,17 +44,17 @@ def kept_headers(headers: Iterable[tuple[str, bytes]]) -> tuple[Header, ...]:
 
 
 def record_time(headers: Iterable[Header], kafka_timestamp_ms: int) -> int:
-    """ce_time when it is a readable RFC 3339 time with a zone, else the broker's timestamp."""
+    """ce_time when it is a readable RFC 3339 time with a zone after 1970, else the broker's."""
     for name, raw in headers:
         if name == "ce_time":
             try:
                 parsed = datetime.fromisoformat(raw.decode())
             except (UnicodeDecodeError, ValueError):
                 break
-            if parsed.tzinfo is not None:
+            if parsed.tzinfo is not None and parsed > _EPOCH:
                 return to_micros(parsed)
             break
-    return kafka_timestamp_ms * 1000
+    return max(kafka_timestamp_ms, 0) * 1000  # -1: the producer gave no timestamp
 
 
 def to_micros(moment: datetime) -> int:
