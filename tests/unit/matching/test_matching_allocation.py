@@ -112,6 +112,30 @@ def test_the_joint_total_is_never_below_greedys(problem: Problem) -> None:
     assert joint(problem).weight >= greedy(problem).weight
 
 
+@st.composite
+def alike_problems(draw: st.DrawFn) -> Problem:
+    """Up to 30 requests copied from two or three kinds of person, so classes form."""
+    capacities = draw(st.lists(st.integers(0, 4), min_size=1, max_size=5))
+    offers = range(len(capacities))
+    scores = st.floats(0, 1, allow_nan=False)
+    kinds = draw(st.lists(st.dictionaries(st.sampled_from(offers), scores), min_size=2, max_size=3))
+    queue = draw(st.lists(st.integers(0, len(kinds) - 1), max_size=30))
+    arcs = [(r, o, score) for r, kind in enumerate(queue) for o, score in kinds[kind].items()]
+    return Problem.of(len(queue), capacities, arcs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(alike_problems())
+def test_grouping_alike_requests_finds_the_same_optimum_as_one_node_per_request(
+    problem: Problem,
+) -> None:
+    grouped, plain = joint(problem), joint(problem, group_alike=False)
+
+    assert_valid(problem, grouped)
+    assert grouped.weight == plain.weight
+    assert grouped.weight >= greedy(problem).weight
+
+
 # -- the oversubscribed Kreis Unna case ------------------------------------------------------
 
 

@@ -4,43 +4,141 @@ source → each request (1 unit, cost 0) → each feasible offer (1 unit, cost �
 (the offer's free places, cost 0); and source → sink (cost 0) for requests left without a
 place. Every unit of flow leaves the source, so the cheapest flow is the most valuable
 assignment; one early request cannot take the only place that suits a later one far better.
+
+Requests with the very same arcs (same town, level, constraints, kind) are interchangeable,
+so they share one node whose supply is their number: the same optimum on a graph a fraction
+of the size. Within such a class, earlier requests get the better places.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 from ortools.graph.python.min_cost_flow import SimpleMinCostFlow  # type: ignore[import-untyped]
 
 from kette_matching.allocation.problem import Allocation, Ints, Problem
+
+npt_u64 = npt.NDArray[np.uint64]
+
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
 
 
 class SolverFailed(RuntimeError):
     """The flow solver did not find the optimum (it always should: the graph is feasible)."""
 
 
-def joint(problem: Problem) -> Allocation:
+def joint(problem: Problem, group_alike: bool = True) -> Allocation:
     """Maximise the summed weight; greedy's assignment is one feasible flow, so never worse."""
     usable = np.flatnonzero(problem.capacities[problem.arc_offer] > 0)
-    n, m = problem.requests, problem.offers
-    source, sink = 0, n + m + 1
-    arcs = len(usable)
-    tails = np.concatenate(
-        [np.zeros(n, np.int64), problem.arc_request[usable] + 1, np.arange(m) + n + 1, [source]]
-    )
-    heads = np.concatenate(
-        [np.arange(n) + 1, problem.arc_offer[usable] + n + 1, np.full(m, sink), [sink]]
-    )
-    capacities = np.concatenate(
-        [np.ones(n + arcs, np.int64), problem.capacities, np.asarray([n], np.int64)]
-    )
-    costs = np.concatenate(
-        [np.zeros(n, np.int64), -problem.arc_weight[usable], np.zeros(m + 1, np.int64)]
-    )
+    order = usable[np.lexsort((problem.arc_offer[usable], problem.arc_request[usable]))]
+    classes = _classes(problem, order) if group_alike else None
+    if classes is not None:
+        chosen = _solve_classes(problem, order, *classes)
+        if chosen is not None:
+            return Allocation.from_arcs(problem, chosen)
+    return Allocation.from_arcs(problem, _solve(problem, usable))
+
+
+def _solve(problem: Problem, arcs: Ints) -> Ints:
+    """One node per request: the plain graph."""
+    supply = np.ones(problem.requests, np.int64)
+    flows = _flow(problem, supply, problem.arc_request[arcs], arcs, np.ones(len(arcs), np.int64))
+    return arcs[flows > 0]
+
+
+def _flow(problem: Problem, supply: Ints, tails: Ints, arcs: Ints, arc_capacity: Ints) -> Ints:
+    """Solve source → nodes (supply) → offers → sink; the flow on each given arc."""
+    n, m = len(supply), problem.offers
+    source, sink, total = 0, n + m + 1, int(supply.sum())
     flow = SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
-    flow.set_nodes_supplies(np.asarray([source, sink]), np.asarray([n, -n]))
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate([np.zeros(n, np.int64), tails + 1, np.arange(m) + n + 1, [source]]),
+        np.concatenate(
+            [np.arange(n) + 1, problem.arc_offer[arcs] + n + 1, np.full(m, sink), [sink]]
+        ),
+        np.concatenate([supply, arc_capacity, problem.capacities, np.asarray([total], np.int64)]),
+        np.concatenate(
+            [np.zeros(n, np.int64), -problem.arc_weight[arcs], np.zeros(m + 1, np.int64)]
+        ),
+    )
+    flow.set_nodes_supplies(np.asarray([source, sink]), np.asarray([total, -total]))
     status = flow.solve()
     if status != SimpleMinCostFlow.OPTIMAL:
         raise SolverFailed(f"min-cost flow ended with status {status}")
-    used: Ints = flow.flows(np.arange(n, n + arcs))
-    return Allocation.from_arcs(problem, usable[used > 0])
+    flows: Ints = flow.flows(np.arange(n, n + len(arcs)))
+    return flows
+
+
+def _classes(problem: Problem, order: Ints) -> tuple[Ints, Ints, Ints] | None:
+    """Requests grouped by their arcs (two 64-bit fingerprints and the count); None if no gain.
+
+    Returns each request's class, each class's first request, and each class's size.
+    """
+    requests = problem.arc_request[order]
+    if len(order) == 0:
+        return None
+    starts = np.flatnonzero(np.r_[True, requests[1:] != requests[:-1]])
+    with np.errstate(over="ignore"):
+        keys = problem.arc_offer[order].astype(np.uint64) * np.uint64(1 << 32) + problem.arc_weight[
+            order
+        ].astype(np.uint64)
+        prints = [np.add.reduceat(_scramble(keys * mix), starts) for mix in _MIX]
+    counts = np.diff(np.r_[starts, len(order)])
+    with_arcs = requests[starts]
+    signature = np.stack([*(p.view(np.int64) for p in prints), counts], axis=1)
+    _, first, class_of_with, sizes = np.unique(
+        signature, axis=0, return_index=True, return_inverse=True, return_counts=True
+    )
+    if len(sizes) * 2 > len(with_arcs):
+        return None
+    class_of = np.full(problem.requests, -1, np.int64)
+    class_of[with_arcs] = class_of_with.reshape(-1)
+    return class_of, with_arcs[first], sizes.astype(np.int64)
+
+
+def _scramble(values: npt_u64) -> npt_u64:
+    """splitmix64's finaliser: nearby keys get unrelated fingerprints."""
+    with np.errstate(over="ignore"):
+        values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return values ^ (values >> np.uint64(31))
+
+
+def _solve_classes(
+    problem: Problem, order: Ints, class_of: Ints, leaders: Ints, sizes: Ints
+) -> Ints | None:
+    """Solve on class nodes, then hand each class's places to its members in arrival order.
+
+    None if a member lacks an arc its class was given (a fingerprint collision): solve plainly.
+    """
+    leader_class = np.full(problem.requests, -1, np.int64)
+    leader_class[leaders] = np.arange(len(leaders))
+    arcs = order[leader_class[problem.arc_request[order]] >= 0]
+    tails = leader_class[problem.arc_request[arcs]]
+    flows = _flow(problem, sizes, tails, arcs, sizes[tails])
+    members = np.argsort(class_of, kind="stable")
+    bounds = np.searchsorted(class_of[members], np.arange(len(leaders) + 1))
+    taken = np.zeros(len(leaders), np.int64)
+    pairs_r: list[int] = []
+    pairs_o: list[int] = []
+    best_first = np.lexsort((-problem.arc_weight[arcs], tails))
+    for arc in best_first[flows[best_first] > 0].tolist():
+        cls, units = int(tails[arc]), int(flows[arc])
+        start = bounds[cls] + taken[cls]
+        pairs_r.extend(members[start : start + units].tolist())
+        pairs_o.extend([int(problem.arc_offer[arcs[arc]])] * units)
+        taken[cls] += units
+    return _arcs_of(problem, np.asarray(pairs_r, np.int64), np.asarray(pairs_o, np.int64))
+
+
+def _arcs_of(problem: Problem, requests: Ints, offers: Ints) -> Ints | None:
+    """The arc index of each (request, offer); None if one of them is not an arc."""
+    keys = problem.arc_request * problem.offers + problem.arc_offer
+    sorted_at = np.argsort(keys, kind="stable")
+    wanted = requests * problem.offers + offers
+    found = np.searchsorted(keys[sorted_at], wanted)
+    if len(wanted) and (
+        found.max() >= len(keys) or not np.array_equal(keys[sorted_at[found]], wanted)
+    ):
+        return None
+    return sorted_at[found] if len(wanted) else np.zeros(0, np.int64)

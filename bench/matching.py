@@ -1,0 +1,293 @@
+"""Matching: joint allocation against greedy, and its consumer against bare consumption.
+
+- matching-allocation: one synthetic Kreis Unna of N open requests (10,000 by default) over
+  N/5 offers (2,000) in six kinds of module and stage, in the ten towns with their real road
+  distances; an arc wherever the hard filters would let a person in (same kind, within
+  `max_travel_km`, German level at least the entry level, childcare on site or part time
+  when needed), scored by `MatchingRules`' weighted mean of travel, start, level and
+  childcare. ours = `allocation.joint` (OR-Tools min-cost flow), raw = `allocation.greedy`
+  (first come, first served), on the very same problem: seconds, total score, people placed.
+- matching-consumer: N referral requests (2,000 by default) on a fresh topic; ours = the
+  matching service as built by its composition root (FastStream consumer, inbox, a round per
+  batch, answers and outbox on SQLite, seeded Kreis Unna catalogue), timed from its first
+  answer after the warm-up to its last; raw = `AIOKafkaConsumer.getmany` + `json.loads` of
+  the same records. Answers per second against records per second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from aiokafka import AIOKafkaProducer
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bench.kafka_events import (
+    PARTITIONS,
+    PRODUCER_SETTINGS,
+    consume_raw,
+    in_order,
+    kette_settings,
+    warmup_count,
+)
+from bench.registry import Advance, BenchContext, Comparison, Measurement, benchmark
+from kette_core.contracts.chain import ReferralRequested
+from kette_core.contracts.vocabulary import Constraints
+from kette_core.envelope import encode, new_event
+from kette_core.ids import new_participant_id
+from kette_matching.allocation.greedy import greedy
+from kette_matching.allocation.joint import joint
+from kette_matching.allocation.problem import SCALE, Allocation, Problem
+from kette_matching.catalogue.seed import kreis_unna_region
+from kette_matching.matching.weights import MatchingRules
+
+SOURCE = "/kette/bench"
+KINDS = 6
+LEVELS = 5  # none, A1, A2, B1, B2 as ranks 0..4
+ANSWERS_PER_S = "answers/s"
+
+
+# --- allocation ------------------------------------------------------------------------------
+
+
+@benchmark(
+    "matching-allocation",
+    "joint allocation (OR-Tools min-cost flow) vs greedy: N requests over N/5 offers",
+    needs=(),
+    events=10_000,
+)
+async def allocation(ctx: BenchContext, events: int) -> list[Comparison]:
+    """One repetition: a fresh synthetic problem (seeded by the round), both allocators on it."""
+    problem = synthetic_problem(events, max(1, events // 5), seed=ctx.round)
+    advance = ctx.step("matching-allocation · joint and greedy", 2)
+    if ctx.round % 2 == 0:  # who goes first alternates, so neither gains from order
+        ours, joint_seconds = _timed(joint, problem, advance)
+        raw, greedy_seconds = _timed(greedy, problem, advance)
+    else:
+        raw, greedy_seconds = _timed(greedy, problem, advance)
+        ours, joint_seconds = _timed(joint, problem, advance)
+    return allocation_comparisons(events, ours, joint_seconds, raw, greedy_seconds)
+
+
+def allocation_comparisons(
+    requests: int, ours: Allocation, ours_s: float, raw: Allocation, raw_s: float
+) -> list[Comparison]:
+    """Seconds (lower is better), total score and people placed (higher is better)."""
+    joint_label, greedy_label = "allocation.joint (min-cost flow)", "allocation.greedy"
+    return [
+        Comparison(
+            "seconds",
+            "s",
+            Measurement(joint_label, requests, ours_s),
+            Measurement(greedy_label, requests, raw_s),
+            higher_is_better=False,
+        ),
+        Comparison(
+            "total score",
+            "score",
+            Measurement(joint_label, requests, ours.score),
+            Measurement(greedy_label, requests, raw.score),
+        ),
+        Comparison(
+            "people placed",
+            "people",
+            Measurement(joint_label, requests, ours.placed),
+            Measurement(greedy_label, requests, raw.placed),
+        ),
+    ]
+
+
+def _timed(
+    allocate: Callable[[Problem], Allocation], problem: Problem, advance: Advance
+) -> tuple[Allocation, float]:
+    began = time.perf_counter()
+    result = allocate(problem)
+    seconds = time.perf_counter() - began
+    advance(1)
+    return result, seconds
+
+
+def synthetic_problem(requests: int, offers: int, seed: int = 0) -> Problem:
+    """Requests and offers drawn over the Kreis's towns; arcs where the hard filters pass."""
+    rng = np.random.default_rng(seed)
+    rules = MatchingRules()
+    region = kreis_unna_region()
+    towns = region.kommunen
+    km = np.asarray([[region.distance_km(a, b) or 0 for b in towns] for a in towns], np.float64)
+    o_kind, o_town = rng.integers(0, KINDS, offers), rng.integers(0, len(towns), offers)
+    o_capacity = rng.integers(1, 9, offers)
+    o_required = rng.choice(LEVELS - 1, offers, p=[0.5, 0.1, 0.3, 0.1])
+    o_reached = np.minimum(o_required + rng.integers(1, 3, offers), LEVELS - 1)
+    o_childcare, o_part_time = rng.random(offers) < 0.15, rng.random(offers) < 0.4
+    o_days = rng.integers(0, rules.max_wait_days, offers)
+    r_kind, r_town = rng.integers(0, KINDS, requests), rng.integers(0, len(towns), requests)
+    r_level = rng.choice(LEVELS - 1, requests, p=[0.15, 0.3, 0.4, 0.15])
+    r_target = np.minimum(r_level + 1, LEVELS - 1)
+    r_child = rng.random(requests) < 0.25
+    arcs_r, arcs_o, weights = [], [], []
+    for kind in range(KINDS):
+        rs, os_ = np.flatnonzero(r_kind == kind), np.flatnonzero(o_kind == kind)
+        r, o = (a.ravel() for a in np.meshgrid(rs, os_, indexing="ij"))
+        dist = km[r_town[r], o_town[o]]
+        childcare_fits = ~r_child[r] | o_childcare[o] | o_part_time[o]
+        ok = (dist <= rules.max_travel_km) & (r_level[r] >= o_required[o]) & childcare_fits
+        r, o, dist = r[ok], o[ok], dist[ok]
+        gap = o_reached[o] - r_target[r]
+        level = np.where(gap == 0, 1.0, np.where(gap > 0, 0.8, np.clip(1 + 0.4 * gap, 0, 1)))
+        childcare = np.where(~r_child[r] | o_childcare[o], 1.0, 0.5)
+        travel = np.clip(1 - dist / rules.max_travel_km, 0, 1)
+        start = np.clip(1 - o_days[o] / rules.max_wait_days, 0, 1)
+        score = (
+            rules.travel_weight * travel
+            + rules.start_weight * start
+            + rules.level_weight * level
+            + rules.childcare_weight * childcare
+        ) / rules.total_weight()
+        arcs_r.append(r)
+        arcs_o.append(o)
+        weights.append(np.rint(score * SCALE).astype(np.int64) + 1)
+    problem = Problem(
+        requests=requests,
+        capacities=o_capacity.astype(np.int64),
+        arc_request=np.concatenate(arcs_r).astype(np.int64),
+        arc_offer=np.concatenate(arcs_o).astype(np.int64),
+        arc_weight=np.concatenate(weights),
+    )
+    problem.check()
+    return problem
+
+
+# --- consumer --------------------------------------------------------------------------------
+
+
+@benchmark(
+    "matching-consumer",
+    "matching's consumer (inbox, rounds, answers, outbox) vs bare getmany of the same records",
+    events=2_000,
+)
+async def consumer(ctx: BenchContext, events: int) -> list[Comparison]:
+    """One repetition: fill a topic with requests, then each side reads all of it."""
+    warmup = warmup_count(events)
+    topic = await ctx.new_topic("matching-requests", PARTITIONS)
+    await fill_requests(ctx, topic, referral_requests(warmup + events))
+    ours, raw = await in_order(
+        ctx.round,
+        lambda: consume_ours(ctx, topic, warmup, events),
+        lambda: consume_raw(ctx, topic, warmup, events),
+    )
+    return [Comparison("throughput", ANSWERS_PER_S, ours, raw)]
+
+
+def referral_requests(count: int, seed: int = 0) -> list[ReferralRequested]:
+    """Requests as the chain sends them: all ten towns, mostly F4 language, some with a child."""
+    rng = random.Random(seed)
+    towns = kreis_unna_region().kommunen
+    kinds = [("language", "F4"), ("language", "F6"), ("school", "F3"), ("job", "F1")]
+    requests = []
+    for i in range(count):
+        stage, module = rng.choices(kinds, [6, 1, 2, 1])[0]
+        level = rng.choice(["A1", "A2", "B1"])
+        requests.append(
+            ReferralRequested.model_validate(
+                {
+                    "participant_id": new_participant_id(),
+                    "request_id": f"bench-{i}",
+                    "stage": stage,
+                    "module": module,
+                    "target_language_level": "B2" if level == "B1" else "B1",
+                    "current_language_level": level,
+                    "kommune": rng.choice(towns),
+                    "constraints": Constraints(
+                        childcare_needed=rng.random() < 0.3, employment_ban=False
+                    ),
+                    "earliest_start": datetime.now(UTC).date(),
+                }
+            )
+        )
+    return requests
+
+
+async def fill_requests(
+    ctx: BenchContext, topic: str, requests: Sequence[ReferralRequested]
+) -> None:
+    """Our encoded records (headers, key) with a bare producer; not timed."""
+    advance = ctx.step("matching-consumer · fill topic", len(requests))
+    producer = AIOKafkaProducer(**ctx.kafka.client_kwargs(), **PRODUCER_SETTINGS)
+    await producer.start()
+    try:
+        for begin in range(0, len(requests), 500):
+            chunk = [encode(new_event(r, source=SOURCE), topic) for r in requests[begin:][:500]]
+            pending = [
+                await producer.send(
+                    topic,
+                    r.value,
+                    key=r.key.encode("utf-8") if r.key else None,
+                    headers=[(name, value.encode("utf-8")) for name, value in r.headers.items()],
+                )
+                for r in chunk
+            ]
+            await asyncio.gather(*pending)
+            advance(len(chunk))
+    finally:
+        await producer.stop()
+
+
+async def consume_ours(ctx: BenchContext, topic: str, warmup: int, events: int) -> Measurement:
+    """The service from its composition root on a fresh SQLite file, seeded; counts answers."""
+    # Imported here: the service's tables join SQLModel's metadata only when this side runs.
+    from kette_matching.app import build, start, stop
+    from kette_matching.settings import MatchingSettings
+
+    total = warmup + events
+    advance = ctx.step("matching-consumer · ours", total)
+    with tempfile.TemporaryDirectory() as directory:
+        settings = MatchingSettings(
+            **kette_settings(ctx.kafka).model_dump(exclude={"service"}),
+            database_url=f"sqlite+aiosqlite:///{Path(directory) / 'matching.db'}",
+            chain_topic=topic,
+            participants_topic=f"{topic}.participants",
+            matching_topic=f"{topic}.answers",
+            deadletter_topic=f"{topic}.deadletter",
+            group_id=f"bench-matching-{uuid.uuid4().hex[:10]}",
+            seed_catalogue=True,
+        )
+        matching = build(settings)
+        await start(matching)
+        try:
+            began, ended = await _answer_clock(matching.sessions, warmup, total, advance)
+        finally:
+            await stop(matching)
+    return Measurement("matching consumer, a round per batch", events, events / (ended - began))
+
+
+async def _answer_clock(
+    sessions: async_sessionmaker[AsyncSession], warmup: int, total: int, advance: Advance
+) -> tuple[float, float]:
+    """Poll the answers stored: the clock starts at the warm-up's last, stops at the last."""
+    from kette_matching.matching.tables import AnswerRow
+
+    began = ended = 0.0
+    shown = 0
+    deadline = time.perf_counter() + 60 + total / 50
+    while time.perf_counter() < deadline:
+        async with sessions() as session:
+            answered = int((await session.exec(select(func.count()).select_from(AnswerRow))).one())
+        now = time.perf_counter()
+        advance(answered - shown)
+        shown = answered
+        if not began and answered >= warmup:
+            began = now
+        if answered >= total:
+            ended = now
+            return began, ended
+        await asyncio.sleep(0.02)
+    raise RuntimeError(f"matching answered {shown} of {total} requests in time")
