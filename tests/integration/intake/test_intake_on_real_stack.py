@@ -73,7 +73,7 @@ async def test_a_registration_through_the_api_starts_the_participants_chain(
     assert set(ready.json()["checks"]) == {"database", "kafka", "temporal"}
 
 
-async def test_canary_personal_data_appears_on_no_topic_history_or_log(
+async def test_canary_personal_data_appears_on_no_topic_history_or_log_and_erasure_removes_it(
     chain_stack: ChainStack,
     new_topic: NewTopic,
     tmp_path: Path,
@@ -97,6 +97,28 @@ async def test_canary_personal_data_appears_on_no_topic_history_or_log(
             lambda: "kette.chain.started.v1" in chain_stack.chain.types_of(participant_id),
             "the chain's first events",
         )
+        exported = await intake.http.get(
+            f"/api/participants/{participant_id}/data-export", headers=caseworker
+        )
+        erased = await intake.http.post(
+            f"/api/participants/{participant_id}/erasure", json={}, headers=caseworker
+        )
+        await chain_stack.wait_for(
+            lambda: "kette.chain.closed.v1" in chain_stack.chain.types_of(participant_id),
+            "the erased person's chain to close",
+        )
+        gone = {
+            path: await intake.http.get(path, headers=caseworker)
+            for path in (
+                f"/api/participants/{participant_id}",
+                f"/api/participants/{participant_id}/data-export",
+                f"/api/participants/{participant_id}/data-export.html",
+                f"/api/participants/{participant_id}/consents",
+                f"/api/participants/{participant_id}/case",
+            )
+        }
+        caseload = await intake.http.get("/api/caseload?status=closed", headers=caseworker)
+        openapi = await intake.http.get("/openapi.json")
 
     settings = chain_stack.settings
     topics = [
@@ -128,6 +150,21 @@ async def test_canary_personal_data_appears_on_no_topic_history_or_log(
 
     assert read.status_code == 200
     assert read.json()["personal"]["family_name"] == canaries["family_name"]
+    assert exported.json()["personal"]["phone"] == canaries["phone"]
+    assert erased.status_code == 201, erased.text
+    assert {path: answer.status_code for path, answer in gone.items()} == dict.fromkeys(gone, 404)
+    assert caseload.status_code == 200, caseload.text
+    participant_paths = [
+        path for path in openapi.json()["paths"] if path.startswith("/api/participants/{")
+    ]
+    for path in participant_paths:  # every GET on the person was asked above
+        assert (
+            "get" not in openapi.json()["paths"][path]
+            or path.replace("{participant_id}", participant_id) in gone
+        ), f"{path} was not checked after the erasure"
+    after_erasure = caseload.text + "".join(answer.text for answer in gone.values())
+    assert participant_id not in caseload.text
+    assert [needle for needle in (marker, canaries["phone"]) if needle in after_erasure] == []
     needles = [
         marker,
         canaries["phone"],
