@@ -61,7 +61,7 @@ async def gateway(
 
 
 async def test_a_confirmed_referral_reaches_the_provider_and_its_report_the_chain_once(
-    gateway: Gateway, provider: ProviderTopics, kafka_bootstrap: str
+    provider: ProviderTopics, gateway: Gateway, kafka_bootstrap: str
 ) -> None:
     settings = gateway.settings
     to_provider = TopicRecorder(kafka_bootstrap, provider.referrals)
