@@ -1,0 +1,60 @@
+"""Art. 17 erasure seen from the browser: the person is gone from the caseload and their case
+page, the API answers 404, and the chain closes; on the real processes."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from playwright.async_api import Page
+
+from tests.e2e.intake_browser_support import (
+    PASSWORD,
+    BrowserStack,
+    log_in,
+    register_person,
+    reload_until,
+)
+from tests.integration.workflows.chain_stack_support import eventually
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_an_erased_person_is_gone_from_caseload_case_page_and_api_and_the_chain_closes(
+    page: Page, browser_stack: BrowserStack
+) -> None:
+    username = browser_stack.intake.add_account("caseworker", ["Kamen"])
+    await log_in(page, browser_stack, username)
+    participant_id = await register_person(page, browser_stack, "Leyla", "Erasmi")
+    caseload = f"{browser_stack.intake.url}/fallliste"
+    await page.goto(caseload)
+    row = page.get_by_role("row").filter(has_text="Leyla Erasmi")
+    await reload_until(page, row, "the new case in the caseload")
+    await page.goto(f"{browser_stack.intake.url}/faelle/{participant_id}")
+    heading_before = await page.get_by_role("heading", level=1).inner_text()
+
+    async with httpx.AsyncClient(base_url=browser_stack.intake.url) as api:
+        token = await api.post("/api/token", json={"username": username, "password": PASSWORD})
+        bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        erased = await api.post(
+            f"/api/participants/{participant_id}/erasure",
+            json={"ground": "data_subject_request"},
+            headers={**bearer, "Idempotency-Key": f"erase-{participant_id}"},
+        )
+        read_after = await api.get(f"/api/participants/{participant_id}", headers=bearer)
+
+    await page.goto(caseload)
+    caseload_text = await page.locator("main").inner_text()
+    case_page = await page.goto(f"{browser_stack.intake.url}/faelle/{participant_id}")
+    case_page_text = await page.locator("main").inner_text()
+
+    async def chain_closed() -> bool:
+        return (await browser_stack.chains.state(participant_id)).status == "closed"
+
+    await eventually(chain_closed, "the erased person's chain to close")
+
+    assert heading_before == "Leyla Erasmi"
+    assert erased.status_code == 201, erased.text
+    assert read_after.status_code == 404
+    assert "Erasmi" not in caseload_text
+    assert case_page is not None and case_page.status == 404
+    assert "Erasmi" not in case_page_text and "Nicht gefunden" in case_page_text
