@@ -41,7 +41,7 @@ CASEWORKER = Actor(role=ActorRole.CASEWORKER, actor_id="cw-bench01")
 PARTITIONS = 3
 
 
-@dataclass(frozen=True)
+@dataclass
 class FakeRecord:
     """A consumer record as aiokafka hands it over (`kette_core.consuming.RawRecord`)."""
 

@@ -24,7 +24,7 @@ from kette_core.contracts.topics import ACCESS
 from kette_reporting.audit import signing
 from kette_reporting.audit.export import write_participant_export, write_period_export
 from kette_reporting.audit.exportfile import Export, ExportFormatError, read_export
-from kette_reporting.audit.render import entries_table, findings_table, notes_table, period_notes
+from kette_reporting.audit.render import entries_table, notes_table, period_notes
 from kette_reporting.audit.service import audit_period, collect_participant, collect_period
 from kette_reporting.audit.source import history_size
 from kette_reporting.audit.timeline import (
@@ -34,7 +34,7 @@ from kette_reporting.audit.timeline import (
     temporal_entries,
     workflow_history,
 )
-from kette_reporting.audit.verify import verify_export, verify_pair
+from kette_reporting.audit.verify import Verification, verify_export, verify_pair
 from kette_reporting.projection.kafka_options import client_options
 from kette_reporting.settings import ReportingSettings
 
@@ -161,16 +161,22 @@ def verify(
     if result.ok:
         console.print("[green]OK: signature valid, every record matches the signed root[/green]")
     else:
-        console.print(findings_table(result))
+        _print_findings(result)
     if other is not None:
         pair = verify_pair(other, checked, public)
         if pair.ok:
             console.print(f"[green]OK: {against} and {file} are consistent[/green]")
         else:
-            console.print(findings_table(pair))
+            _print_findings(pair)
             failed = True
     if failed:
         raise typer.Exit(1)
+
+
+def _print_findings(result: Verification) -> None:
+    """One line per finding, first problem first, never wrapped (people grep these)."""
+    for finding in result.findings:
+        console.print(f"[red]FAILED {finding.problem}[/red]: {finding.message}", soft_wrap=True)
 
 
 @audit.command()

@@ -9,7 +9,7 @@ from rich.table import Table
 from kette_reporting.audit.canonical import AuditRecord
 from kette_reporting.audit.reading import read
 from kette_reporting.audit.timeline import Entry
-from kette_reporting.audit.verify import Note, Verification
+from kette_reporting.audit.verify import Note
 
 
 def entries_table(title: str, entries: Iterable[Entry], who: str = "Who") -> Table:
@@ -44,14 +44,3 @@ def period_notes(records: list[AuditRecord], first: int) -> list[Note]:
         if reading.kind != "event":
             notes.append(Note(first + number, record.where(), reading))
     return notes
-
-
-def findings_table(result: Verification) -> Table:
-    """What the verifier found, first problem first."""
-    table = Table(title="Findings")
-    for column in ("Problem", "Position", "Record", "Message"):
-        table.add_column(column)
-    for finding in result.findings:
-        position = "" if finding.position is None else str(finding.position)
-        table.add_row(finding.problem, position, finding.where or "", finding.message)
-    return table
