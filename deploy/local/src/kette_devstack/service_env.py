@@ -1,5 +1,6 @@
 """What every stack-run service shares: the environment it starts with (the stack's Kafka and
-Temporal), how its /readyz is read, and the fingerprint that restarts it when its code changed."""
+Temporal), how its /readyz is read, the fingerprint that restarts it when its code changed, and
+the part they are all run as (`HttpServicePart`)."""
 
 import hashlib
 import importlib.util
@@ -9,7 +10,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from kette_devstack.health import StartOutcome
 from kette_devstack.kafka import KafkaNode
+from kette_devstack.part import CLI_OWNER, Part, Progress, no_progress
+from kette_devstack.ports import require_free_ports
+from kette_devstack.settings import LOOPBACK
 
 PROBE_SECONDS = 5.0
 """How long a /readyz may take before the service counts as not answering."""
@@ -60,3 +65,52 @@ def source_fingerprint(*packages: str) -> str:
                     digest.update(f"{package}/{path.relative_to(root).as_posix()}".encode())
                     digest.update(path.read_bytes())
     return f"code-{digest.hexdigest()[:12]}"
+
+
+class HttpServicePart(Part):
+    """A Kette service run by the stack: restarted when its code changed, ready when its
+    /readyz says so. Subclasses name `packages` and say how to `_spawn` it."""
+
+    packages: tuple[str, ...] = ()
+    """Packages whose code the fingerprint covers; `kette_core` is always added."""
+    port_variable = "KETTE_PORT"
+    """The variable that moves its port, named when the port is taken."""
+
+    def __init__(self, state_dir: Path, kafka: KafkaNode, start_timeout: float, port: int) -> None:
+        super().__init__(state_dir, start_timeout)
+        self.kafka = kafka
+        self.port = port
+
+    @property
+    def mode(self) -> str:
+        """The code it runs: a service started before the code changed is replaced on `up`."""
+        return source_fingerprint(*self.packages, "kette_core")
+
+    def start(self, owner: str = CLI_OWNER, progress: Progress = no_progress) -> StartOutcome:
+        """Like every part, but a service running older code is restarted, not reused."""
+        record = self.pid_file.live_record()
+        if record is not None and record.mode != self.mode:
+            progress(f"{self.name}'s code changed since it started: restarting it")
+            self.stop()
+        return super().start(owner, progress)
+
+    @property
+    def url(self) -> str:
+        """Base URL of its API; /docs shows the OpenAPI document."""
+        return f"http://{LOOPBACK}:{self.port}"
+
+    def _preflight(self, progress: Progress) -> None:
+        require_free_ports(self.name, {"HTTP": self.port}, self.port_variable)
+
+    def _converge(self, progress: Progress) -> None:
+        """Nothing: the service migrates itself at start."""
+
+    def _wait_ready(self, pid: int, progress: Progress) -> None:
+        progress(f"waiting for {self.name} to answer {self.url}/readyz")
+        self._wait_until(pid, lambda: self._probe()[0], "answering /readyz")
+
+    def _probe(self) -> tuple[bool, str]:
+        failing = readiness_failures(f"{self.url}/readyz")
+        if failing:
+            return False, f"{self.url} not ready: {failing}"
+        return True, f"API on {self.url} (docs {self.url}/docs); database and Kafka ready"
