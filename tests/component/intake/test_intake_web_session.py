@@ -137,3 +137,28 @@ async def test_after_login_she_returns_to_the_page_she_asked_for_but_never_elsew
 
     assert local.headers["location"] == "/teilnehmende/neu"
     assert foreign.headers["location"] == "/fallliste"
+
+
+async def test_a_form_sent_after_the_timeout_leads_to_login_not_to_a_dead_end(
+    web: WebUnderTest,
+) -> None:
+    browser = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
+    await browser.get("/teilnehmende/neu")
+    web.clock().advance(minutes=31)
+
+    answer = await browser.post("/teilnehmende/neu", {"aktion": "speichern"})
+
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/anmelden?grund=zeitablauf"
+    assert await web.rows_count("participants") == 0
+
+
+async def test_an_admin_sees_no_cases(web: WebUnderTest) -> None:
+    browser = await web.signed_in(ActorRole.ADMIN, [])
+
+    start = await browser.get("/")
+    caseload = await browser.get("/fallliste")
+
+    assert start.headers["location"] == "/verwaltung"
+    assert caseload.status_code == 403
+    assert heading(caseload.text) == "Keine Berechtigung"

@@ -62,7 +62,8 @@ def install_web_errors(app: FastAPI) -> None:
 
 
 async def _login_required(request: Request, error: LoginRequired) -> Response:
-    query = {"weiter": error.next_path} | ({"grund": "zeitablauf"} if error.expired else {})
+    back = {"weiter": error.next_path} if request.method == "GET" else {}  # a form: start over
+    query = back | ({"grund": "zeitablauf"} if error.expired else {})
     return redirect(request, f"/anmelden?{urlencode(query)}")
 
 
