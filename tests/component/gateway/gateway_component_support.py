@@ -110,11 +110,13 @@ def requested(**overrides: Any) -> ReferralRequested:
     return ReferralRequested.model_validate(fields)
 
 
-def confirmed_referral(referral_id: str, provider_id: str = "alpha") -> ReferralConfirmed:
+def confirmed_referral(
+    referral_id: str, provider_id: str = "alpha", participant_id: str = PARTICIPANT
+) -> ReferralConfirmed:
     """The caseworker confirmed an offer of `provider_id`."""
     return ReferralConfirmed.model_validate(
         {
-            "participant_id": PARTICIPANT,
+            "participant_id": participant_id,
             "referral_id": referral_id,
             "request_id": "req-1",
             "offer_id": f"{provider_id}.deutsch-b1",

@@ -10,9 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from gateway_stack_support import ADMIN_TOKEN, ProviderTopics, client_of, provider_topics
 
-from kette_core.contracts.chain import ReferralConfirmed, ReferralRequested
 from kette_core.contracts.referrals import ReferralIssued
-from kette_core.contracts.vocabulary import Constraints
 from kette_core.envelope import new_event
 from kette_core.kafka import build_broker
 from kette_core.publishing import EventPublisher
@@ -22,6 +20,7 @@ from kette_provider_gateway.app import Gateway, build, start, stop
 from kette_provider_gateway.referrals.service import issued_event_id
 from kette_provider_gateway.reports.service import status_event_id
 from kette_provider_gateway.settings import GatewaySettings
+from tests.component.gateway.gateway_component_support import confirmed_referral, requested
 from tests.integration.workflows.chain_stack_support import TopicRecorder, eventually
 
 pytestmark = pytest.mark.integration
@@ -83,7 +82,10 @@ async def test_a_confirmed_referral_reaches_the_provider_and_its_report_the_chai
 
             referral_id = f"{PARTICIPANT}:ref:1"
             chain = EventPublisher(chain_broker)
-            for payload in _request_and_confirmation(provider.provider_id, referral_id):
+            for payload in (
+                requested(participant_id=PARTICIPANT),
+                confirmed_referral(referral_id, provider.provider_id, PARTICIPANT),
+            ):
                 await chain.publish(
                     new_event(payload, source="/kette/workflows"), settings.chain_topic
                 )
@@ -117,33 +119,3 @@ async def test_a_confirmed_referral_reaches_the_provider_and_its_report_the_chai
         await to_provider.stop()
         await status.stop()
         await chain_broker.stop()
-
-
-def _request_and_confirmation(
-    provider_id: str, referral_id: str
-) -> tuple[ReferralRequested, ReferralConfirmed]:
-    """What the chain publishes before the provider hears of a referral."""
-    requested = ReferralRequested(
-        participant_id=PARTICIPANT,
-        request_id="req-1",
-        stage="language",
-        module="F4",
-        target_language_level="B1",
-        current_language_level="A2",
-        kommune="Kamen",
-        constraints=Constraints(childcare_needed=False, employment_ban=False),
-    )
-    confirmed = ReferralConfirmed.model_validate(
-        {
-            "participant_id": PARTICIPANT,
-            "referral_id": referral_id,
-            "request_id": "req-1",
-            "offer_id": f"{provider_id}.deutsch-b1",
-            "provider_id": provider_id,
-            "stage": "language",
-            "module": "F4",
-            "response_due": "2026-12-14",
-            "confirmed_by": {"role": "caseworker", "actor_id": "cw-000017"},
-        }
-    )
-    return requested, confirmed
