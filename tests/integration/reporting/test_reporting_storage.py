@@ -78,3 +78,35 @@ async def test_the_report_as_of_a_date_is_identical_across_two_runs(database_url
 
     assert runs[0] == runs[1]
     assert later != earlier  # what happened after June is not in the June report
+
+
+async def test_the_migrations_create_exactly_the_tables_the_code_declares(
+    database_url: str,
+) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from kette_reporting.database import migrate
+    from kette_reporting.projection.tables import ALL_TABLES, METADATA
+
+    await migrate(database_url)
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            differences = await connection.run_sync(
+                lambda sync: compare_metadata(MigrationContext.configure(sync), METADATA)
+            )
+    finally:
+        await engine.dispose()
+
+    ours = {table.name for table in ALL_TABLES}
+    assert [d for d in differences if _table_of(d) in ours] == []
+
+
+def _table_of(difference: object) -> str | None:
+    item = difference[0] if isinstance(difference, list) else difference
+    for part in item if isinstance(item, tuple) else ():
+        name = getattr(part, "name", None) or getattr(getattr(part, "table", None), "name", None)
+        if name:
+            return str(getattr(getattr(part, "table", None), "name", None) or name)
+    return None
