@@ -21,6 +21,7 @@ from rich.progress import (
 from temporalio.client import Client
 
 from kette_core.contracts.topics import ACCESS
+from kette_core.logging import configure_logging
 from kette_reporting.audit import signing
 from kette_reporting.audit.export import write_participant_export, write_period_export
 from kette_reporting.audit.exportfile import Export, ExportFormatError, read_export
@@ -43,6 +44,13 @@ app = typer.Typer(help="Kette's command line.", no_args_is_help=True)
 audit = typer.Typer(help="Audit the event history: export, verify, timeline, access.")
 app.add_typer(audit, name="audit", no_args_is_help=True)
 console = Console()
+
+
+@app.callback()
+def _setup() -> None:
+    """Logs go to stderr in the house format; the terminal's stdout is for results."""
+    configure_logging(ReportingSettings())
+
 
 TopicsOption = Annotated[
     list[str] | None,

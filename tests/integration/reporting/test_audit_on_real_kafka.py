@@ -1,0 +1,157 @@
+"""kette audit on the real broker and Temporal: export, verify, tamper, timeline and access."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from aiokafka import AIOKafkaProducer
+from temporalio.client import Client
+from typer.testing import CliRunner, Result
+
+from kette_core.envelope import KafkaRecord
+from kette_core.ids import new_participant_id
+from kette_reporting.cli import app
+from tests.support.audit_records import START, dead_letter, pii_read, stage_started
+
+pytestmark = pytest.mark.integration
+NewTopic = Callable[..., Awaitable[str]]
+DAY = START + timedelta(days=1)
+PERIOD = "2026-01-02..2026-01-02"
+
+
+async def produce(bootstrap: str, topic: str, records: list[KafkaRecord]) -> list[int]:
+    """Send in order; the offsets the broker gave them."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:
+        offsets = []
+        for record in records:
+            headers = [(name, text.encode()) for name, text in record.headers.items()]
+            key = None if record.key is None else record.key.encode()
+            sent = await producer.send_and_wait(topic, record.value, key=key, headers=headers)
+            offsets.append(sent.offset)
+        return offsets
+    finally:
+        await producer.stop()
+
+
+async def kette(bootstrap: str, *args: str) -> Result:
+    """Run the CLI in a thread (it runs its own event loop) against the test broker."""
+    runner = CliRunner()
+    env = {"KETTE_KAFKA_BOOTSTRAP": bootstrap, "COLUMNS": "240"}
+    return await asyncio.to_thread(runner.invoke, app, ["audit", *args], env=env)
+
+
+async def test_audit_export_verify_and_tamper_on_real_kafka(
+    kafka_bootstrap: str, new_topic: NewTopic, tmp_path: Path
+) -> None:
+    chain = await new_topic("audit-chain", partitions=2)
+    access = await new_topic("audit-access")
+    letters = await new_topic("audit-deadletter")
+    alice, bob = new_participant_id(), new_participant_id()
+    before = stage_started(alice, START)  # the day before the period: only in the frontier
+    hours = [DAY + timedelta(hours=h) for h in range(4)]
+    during = [stage_started(who, hour) for hour in hours for who in (alice, bob)]
+    junk_headers = {"ce_type": "kette.chain.stage_started.v1", "ce_time": "2026-01-02T07:00:00Z"}
+    junk = KafkaRecord(chain, bob, junk_headers, b"not json")
+    chain_offsets = await produce(kafka_bootstrap, chain, [before, *during, junk])
+    await produce(kafka_bootstrap, access, [pii_read(alice, DAY + timedelta(hours=5))])
+    await produce(kafka_bootstrap, letters, [dead_letter(DAY, chain, 0, chain_offsets[-1])])
+    private, public = tmp_path / "audit.key", tmp_path / "audit.pub"
+    topics = [arg for topic in (chain, access, letters) for arg in ("--topic", topic)]
+    keygen = await kette(
+        kafka_bootstrap, "keygen", "--private", str(private), "--public", str(public)
+    )
+    assert keygen.exit_code == 0, keygen.output
+
+    out = tmp_path / "period.jsonl"
+    exported = await kette(
+        kafka_bootstrap,
+        "export",
+        "--period",
+        PERIOD,
+        "--key",
+        str(private),
+        "--out",
+        str(out),
+        *topics,
+    )
+    assert exported.exit_code == 0, exported.output
+    assert "records of" in exported.output and "invalid" in exported.output
+    header, _, *lines = (json.loads(text) for text in out.read_text().splitlines())
+    assert header["head"]["first_position"] == 1  # `before` lies before the period
+    assert len(lines) == len(during) + 3  # the junk, the read and the dead letter too
+
+    verified = await kette(kafka_bootstrap, "verify", str(out), "--public-key", str(public))
+    assert verified.exit_code == 0, verified.output
+    assert "OK: signature valid" in verified.output
+    assert "dead_letter" in verified.output
+
+    tampered = tmp_path / "tampered.jsonl"
+    victim = next(line for line in lines if line["record"]["key"] == bob)
+    victim["record"]["value"] = victim["record"]["value"].replace("language", "school")
+    texts = out.read_text().splitlines()
+    texts[texts.index(next(t for t in texts if f'"position": {victim["position"]}' in t))] = (
+        json.dumps(victim, sort_keys=True)
+    )
+    tampered.write_text("\n".join(texts) + "\n")
+    caught = await kette(kafka_bootstrap, "verify", str(tampered), "--public-key", str(public))
+    record = victim["record"]
+    where = f"{record['topic']}/{record['partition']}@{record['offset']}"
+    assert caught.exit_code == 1
+    assert f"FAILED changed: position {victim['position']} ({where})" in caught.output
+
+    mine = tmp_path / "alice.jsonl"
+    args = ["--period", PERIOD, "--key", str(private), "--out", str(mine), "--participant", alice]
+    assert (await kette(kafka_bootstrap, "export", *args, *topics)).exit_code == 0
+    assert bob not in mine.read_text()
+    checked = await kette(kafka_bootstrap, "verify", str(mine), "--public-key", str(public))
+    assert checked.exit_code == 0, checked.output
+
+
+async def test_audit_timeline_and_access_on_real_kafka_and_temporal(
+    kafka_bootstrap: str,
+    new_topic: NewTopic,
+    temporal_client: Client,
+    temporal_address: str,
+    task_queue: str,
+) -> None:
+    chain = await new_topic("audit-chain")
+    access = await new_topic("audit-access")
+    alice = new_participant_id()
+    await produce(kafka_bootstrap, chain, [stage_started(alice, DAY)])
+    await produce(kafka_bootstrap, access, [pii_read(alice, DAY + timedelta(hours=1), "cw-auditx")])
+    workflow_id = f"chain-{alice}"
+    handle = await temporal_client.start_workflow(
+        "ChainWorkflow", {"participant_id": alice}, id=workflow_id, task_queue=task_queue
+    )
+    actor = {"role": "provider", "actor_id": "prov-vhs-unna"}
+    await handle.signal("provider_reported", {"input_id": "ev-42", "report": {"actor": actor}})
+    try:
+        shown = await kette(
+            kafka_bootstrap,
+            "timeline",
+            alice,
+            "--temporal-address",
+            temporal_address,
+            "--topic",
+            chain,
+            "--topic",
+            access,
+        )
+    finally:
+        await handle.terminate("test over")
+    assert shown.exit_code == 0, shown.output
+    assert "kette.chain.stage_started.v1" in shown.output
+    assert "signal provider_reported" in shown.output
+    assert "provider:prov-vhs-unna" in shown.output
+    assert "from event ev-42" in shown.output
+
+    reads = await kette(kafka_bootstrap, "access", alice, "--topic", access)
+    assert reads.exit_code == 0, reads.output
+    assert "caseworker:cw-auditx" in reads.output and "case_management" in reads.output
