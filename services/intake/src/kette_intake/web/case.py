@@ -4,6 +4,7 @@ per decision; each form is one Temporal Update through CaseService, a refusal ch
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -13,9 +14,10 @@ from kette_core.contracts.vocabulary import Stage
 from kette_intake.auth.principal import Principal
 from kette_intake.cases.problems import CaseRefused
 from kette_intake.cases.views import CaseView
+from kette_intake.participants.schemas import CURRENT_CONSENT_TEXT
 from kette_intake.web.decision_form import REQUEST_ID, errors_of, fields_of, values_of_decision
 from kette_intake.web.errors import problem_of
-from kette_intake.web.labels import DECISION_DE
+from kette_intake.web.labels import CHANGE_DE, DECISION_DE
 from kette_intake.web.pages import page, redirect
 from kette_intake.web.session import Form, SignedIn
 from kette_intake.wiring import Intake, intake
@@ -24,16 +26,26 @@ from kette_workflows.api import StagePhase
 router = APIRouter(include_in_schema=False)
 Parts = Annotated[Intake, Depends(intake)]
 OPEN_PHASES = frozenset({StagePhase.PENDING})
+CHANGE_DAYS = {
+    "residence_status": "changed_on",
+    "consent_withdrawn": "withdrawn_on",
+    "consent_given": "given_on",
+}
 
 
 @router.get("/faelle/{participant_id}")
 async def case(
-    request: Request, participant_id: str, principal: SignedIn, parts: Parts, entschieden: str = ""
+    request: Request,
+    participant_id: str,
+    principal: SignedIn,
+    parts: Parts,
+    entschieden: str = "",
+    geaendert: str = "",
 ) -> Response:
     """The case as the chain sees it now."""
-    view = await _view(parts, principal, participant_id)
-    notice = f"Gespeichert: {DECISION_DE[entschieden]}." if entschieden in DECISION_DE else None
-    return _page(request, view, notice=notice)
+    saved = {**DECISION_DE, **CHANGE_DE}.get(entschieden or geaendert)
+    notice = f"Gespeichert: {saved}." if saved else None
+    return await show_case(request, parts, principal, participant_id, notice=notice)
 
 
 @router.post("/faelle/{participant_id}/{name}")
@@ -53,10 +65,11 @@ async def decide(
     except CaseRefused as refused:
         if refused.status_code not in (409, 422):
             raise problem_of(refused) from None
-        view = await _view(parts, principal, participant_id)
-        return _page(
+        return await show_case(
             request,
-            view,
+            parts,
+            principal,
+            participant_id,
             status_code=refused.status_code,
             errors=errors_of(name, refused.problems),
             values=values_of_decision(name, form),
@@ -65,14 +78,23 @@ async def decide(
     return redirect(request, f"/faelle/{participant_id}?entschieden={name}")
 
 
-async def _view(parts: Intake, principal: Principal, participant_id: str) -> CaseView:
+async def show_case(
+    request: Request,
+    parts: Intake,
+    principal: Principal,
+    participant_id: str,
+    status_code: int = 200,
+    **context: Any,
+) -> Response:
+    """The case page, with the errors and input of a refused form if any."""
     try:
-        return await parts.cases.case(principal, participant_id)
+        view = await parts.cases.case(principal, participant_id)
     except CaseRefused as refused:
         raise problem_of(refused) from None
+    return _page(request, view, status_code, **context)
 
 
-def _page(request: Request, view: CaseView, status_code: int = 200, **context: Any) -> Response:
+def _page(request: Request, view: CaseView, status_code: int, **context: Any) -> Response:
     pending = [stage for stage, phase in view.plan.phases.items() if phase in OPEN_PHASES]
     title = view.name or f"Fall {view.participant_id}"
     return page(
@@ -84,7 +106,15 @@ def _page(request: Request, view: CaseView, status_code: int = 200, **context: A
         pending=[stage for stage in view.plan.phases if stage in pending],
         stages=list(Stage),
         request_id=uuid.uuid4().hex,
+        consent_version=CURRENT_CONSENT_TEXT,
+        changes=CHANGE_DE,
         errors=context.pop("errors", {}),
-        values=context.pop("values", {}),
+        values={**_change_days(), **context.pop("values", {})},
         **context,
     )
+
+
+def _change_days() -> dict[str, str]:
+    """A change is usually recorded the day it happens: today, unless she enters another."""
+    today = datetime.now(UTC).date().isoformat()
+    return {f"{name}.{day}": today for name, day in CHANGE_DAYS.items()}

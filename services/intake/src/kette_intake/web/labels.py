@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from kette_core.contracts.chain import EligibilityException, PauseReason, SkipReason
 from kette_core.contracts.participants import ApproachChannel, ApproachOutcome
-from kette_core.contracts.vocabulary import AgeBand, Gender, Module, OccupationField
+from kette_core.contracts.vocabulary import AgeBand, Gender, Module, OccupationField, PermitBasis
 from kette_workflows.api import ChainStatus, CloseReason, ReorderReason, TaskKind
 from kette_workflows.domain import labels_de
 
@@ -125,6 +125,21 @@ DECISION_DE: dict[str, str] = {
     "complete_task": "Aufgabe erledigt",
     "close_case": "Fall abschließen",
 }
+CHANGE_DE: dict[str, str] = {
+    "residence_status": "Aufenthaltsstatus ändern",
+    "consent_withdrawn": "Einwilligung widerrufen",
+    "consent_given": "Einwilligung erteilen",
+}
+"""Changes recorded on the case page (ChangeService), by the name of their form."""
+PERMIT_BASIS_DE: dict[PermitBasis, str] = {
+    PermitBasis.PARA_60C: "§ 60c AufenthG (Ausbildungsduldung)",
+    PermitBasis.PARA_60D: "§ 60d AufenthG (Beschäftigungsduldung)",
+    PermitBasis.PARA_25A: "§ 25a AufenthG",
+    PermitBasis.PARA_25B: "§ 25b AufenthG",
+    PermitBasis.PARA_104C: "§ 104c AufenthG (Chancen-Aufenthaltsrecht)",
+    PermitBasis.PARA_16G: "§ 16g AufenthG",
+    PermitBasis.OTHER: "sonstige Grundlage",
+}
 EVENT_DE: dict[str, str] = {
     "chain_started": "Kette gestartet",
     "plan_changed": "Plan angepasst",
@@ -187,5 +202,6 @@ LABELS: dict[str, object] = {
     "module": MODULE_DE,
     "decision": DECISION_DE,
     "event": EVENT_DE,
+    "permit_basis": PERMIT_BASIS_DE,
 }
 """Every table by name, for the templates (`labels.stage[code]`)."""

@@ -1,0 +1,73 @@
+"""Residence status and consent changed on the case page: recorded with their event, a
+refusal in German at its field, nothing recorded then."""
+
+from __future__ import annotations
+
+from kette_core.contracts.vocabulary import ActorRole
+from tests.component.intake.intake_web_support import (
+    Browser,
+    WebUnderTest,
+    field_error,
+    registration_form,
+)
+
+
+async def enrolled_case(web: WebUnderTest) -> tuple[str, Browser]:
+    browser = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
+    await browser.get("/teilnehmende/neu")
+    answer = await browser.post("/teilnehmende/neu", registration_form())
+    participant_id = answer.headers["location"].split("/")[2]
+    web.chains.start(participant_id, "Kamen")
+    await browser.get(f"/faelle/{participant_id}")
+    return participant_id, browser
+
+
+async def test_a_new_residence_status_is_recorded_and_published(web: WebUnderTest) -> None:
+    participant_id, browser = await enrolled_case(web)
+
+    answer = await browser.post(
+        f"/faelle/{participant_id}/aenderungen/residence_status",
+        {
+            "residence_status.new_status": "ausbildungsduldung",
+            "residence_status.permit_basis": "para_60c",
+            "residence_status.changed_on": "2026-03-01",
+            "request_id": "aenderung-0001",
+        },
+    )
+    page = await browser.get(answer.headers["location"])
+    published = await web.sent_of("kette.participant.residence_status_changed.v1")
+
+    assert answer.status_code == 303
+    assert "Gespeichert: Aufenthaltsstatus ändern." in page.text
+    assert len(published) == 1
+    assert b"Haddad" not in published[0].value
+
+
+async def test_a_residence_status_in_the_future_is_refused_at_its_date(web: WebUnderTest) -> None:
+    participant_id, browser = await enrolled_case(web)
+
+    answer = await browser.post(
+        f"/faelle/{participant_id}/aenderungen/residence_status",
+        {"residence_status.new_status": "duldung", "residence_status.changed_on": "2030-01-01"},
+    )
+
+    assert answer.status_code == 422
+    message = field_error(answer.text, "f-residence-status-changed-on")
+    assert message == "Das Datum liegt in der Zukunft."
+    assert await web.rows_count("participant_changes") == 0
+
+
+async def test_consent_withdrawn_twice_is_refused_the_second_time_in_german(
+    web: WebUnderTest,
+) -> None:
+    participant_id, browser = await enrolled_case(web)
+    url = f"/faelle/{participant_id}/aenderungen/consent_withdrawn"
+
+    first = await browser.post(url, {"consent_withdrawn.withdrawn_on": "2026-03-04"})
+    await browser.get(first.headers["location"])
+    second = await browser.post(url, {"consent_withdrawn.withdrawn_on": "2026-03-04"})
+
+    assert first.status_code == 303
+    assert second.status_code == 422
+    assert "Es liegt keine gültige Einwilligung vor." in second.text
+    assert len(await web.sent_of("kette.participant.consent_withdrawn.v1")) == 1
