@@ -25,13 +25,12 @@ async def ctx(kafka_node: KafkaNode, new_topic: NewTopic) -> AsyncIterator[Bench
 async def test_the_replay_benchmark_reads_every_record_on_both_sides(ctx: BenchContext) -> None:
     [comparison] = await reporting_replay(ctx, 3000)
 
-    assert comparison.ours.count == comparison.raw.count
-    assert comparison.ours.count >= 3000 * 0.8
+    assert (comparison.ours.count, comparison.raw.count) == (3000, 3000)
     assert comparison.ratio > 0  # a figure, never a time asserted: the machine is shared
 
 
 async def test_the_state_report_benchmark_times_a_small_kreis_year(ctx: BenchContext) -> None:
     [comparison] = await reporting_state_report(ctx, 60)
 
-    assert comparison.ours.count == 60
+    assert (comparison.ours.count, comparison.raw.count) == (60, 60)
     assert comparison.ours.value > 0 and comparison.raw.value > 0
