@@ -23,6 +23,8 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
         admin_token=ADMIN_TOKEN,
         reports_per_minute=60,
         max_request_bytes=2048,
+        webhook_retry_seconds=0.05,
+        webhook_max_attempts=4,
     )
     gateway = build(settings, KafkaBroker(), FakeProvisioner())
     await prepare(gateway)  # migrates; no provider yet
@@ -36,9 +38,11 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
     async with TestKafkaBroker(gateway.broker) as test_broker:
         harness.broker = test_broker
         gateway.relay.start()
+        gateway.webhooks.start()
         try:
             yield harness
         finally:
+            await gateway.webhooks.stop()
             await gateway.relay.stop()
     await gateway.engine.dispose()
 

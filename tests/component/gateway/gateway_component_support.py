@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from faststream.kafka import KafkaBroker
@@ -153,3 +156,53 @@ async def eventually(condition: Callable[[], bool], what: str, attempts: int = 2
 async def settle() -> None:
     """Long enough for a second send (the relay polls every 0.2 s) to show."""
     await asyncio.sleep(0.4)
+
+
+@dataclass
+class Delivery:
+    """One request as the receiver got it."""
+
+    path: str
+    headers: dict[str, str]
+    body: str
+
+
+class Receiver:
+    """A real HTTP server on a free port that records webhook deliveries; it answers each
+    with the next status of `answers` (then 204)."""
+
+    def __init__(self) -> None:
+        self.deliveries: list[Delivery] = []
+        self.answers: list[int] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length", "0"))
+                body = self.rfile.read(length).decode()
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                receiver.deliveries.append(Delivery(self.path, headers, body))
+                status = receiver.answers.pop(0) if receiver.answers else 204
+                self.send_response(status)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *_: Any) -> None:
+                return
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+
+    def __enter__(self) -> Receiver:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def at(self, path: str) -> list[Delivery]:
+        return [d for d in self.deliveries if d.path == path]

@@ -9,6 +9,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -49,6 +50,8 @@ from kette_provider_gateway.reports.consumer import ReportsFromKafka
 from kette_provider_gateway.reports.endpoints import reports_router
 from kette_provider_gateway.reports.limits import BodyLimit, RateLimit
 from kette_provider_gateway.settings import GatewaySettings
+from kette_provider_gateway.webhooks.dispatcher import WebhookDispatcher
+from kette_provider_gateway.webhooks.endpoints import webhooks_router
 
 log = structlog.get_logger(__name__)
 INBOX_CONSUMER = "provider-gateway.chain"
@@ -67,6 +70,7 @@ class Gateway:
     provisioner: Provisioner
     reports: ReportsFromKafka
     dead_letters: DeadLetters
+    webhooks: WebhookDispatcher
     listening: set[str] = field(default_factory=set)
 
 
@@ -84,9 +88,18 @@ def build(
     metrics = Metrics()
     inbox = Inbox(sessions, consumer=INBOX_CONSUMER)
     effects = ChainEffects(settings.event_source, metrics)
+    webhooks = WebhookDispatcher(
+        sessions,
+        retry_after=timedelta(seconds=settings.webhook_retry_seconds),
+        max_attempts=settings.webhook_max_attempts,
+    )
+
+    def wake() -> None:
+        relay.wake()
+        webhooks.wake()
 
     def once(effect: Effect[P]) -> Callable[[ReceivedEvent[P]], Awaitable[None]]:
-        return _waking(inbox, relay, effect)
+        return _waking(inbox, wake, effect)
 
     handlers = EventHandlers()
     handlers.add(chain.ReferralConfirmed, once(effects.on_confirmed))
@@ -114,17 +127,18 @@ def build(
         provisioner or provisioner_for(settings, settings.provision_command),
         reports,
         dead_letters,
+        webhooks,
     )
 
 
 def _waking(
-    inbox: Inbox, relay: OutboxRelay, effect: Effect[P]
+    inbox: Inbox, wake: Callable[[], None], effect: Effect[P]
 ) -> Callable[[ReceivedEvent[P]], Awaitable[None]]:
-    """Apply once through the inbox, then wake the relay so the event leaves at once."""
+    """Apply once through the inbox, then wake relay and webhooks so the event leaves at once."""
 
     async def handler(event: ReceivedEvent[P]) -> None:
         if await inbox.apply_once(event, effect):
-            relay.wake()
+            wake()
 
     return handler
 
@@ -153,12 +167,14 @@ async def start(gateway: Gateway) -> None:
     await prepare(gateway)
     await gateway.broker.start()
     gateway.relay.start()
+    gateway.webhooks.start()
 
 
 async def stop(gateway: Gateway) -> None:
     """Stop consuming, finish the relay's batch, close connections."""
     await gateway.broker.stop()
     await gateway.relay.stop()
+    await gateway.webhooks.stop()
     await gateway.engine.dispose()
 
 
@@ -168,6 +184,7 @@ async def provider_added(gateway: Gateway, provider_id: str) -> None:
     if subscriber is not None and gateway.broker.running:
         await subscriber.start()
     gateway.relay.wake()
+    gateway.webhooks.wake()
 
 
 async def migrate(url: str) -> None:
@@ -223,6 +240,10 @@ def create_app(gateway: Gateway) -> FastAPI:
             settings.event_source,
             lambda provider_id: provider_added(gateway, provider_id),
         )
+    )
+
+    app.include_router(
+        webhooks_router(gateway.sessions, admin_auth(settings.admin_token), gateway.webhooks.wake)
     )
 
     def too_large() -> None:

@@ -40,6 +40,12 @@ class GatewaySettings(KetteSettings):
     reports_per_minute: int = Field(
         default=600, ge=1, description="REST reports one provider may send per minute."
     )
+    webhook_retry_seconds: float = Field(
+        default=5.0, gt=0, description="First webhook retry after this; doubling up to an hour."
+    )
+    webhook_max_attempts: int = Field(
+        default=12, ge=1, description="Attempts before a webhook delivery counts as failed."
+    )
     max_request_bytes: int = Field(
         default=16_384, ge=512, description="Largest request body the provider API reads."
     )

@@ -16,6 +16,7 @@ from kette_core.outbox import add_to_outbox
 from kette_provider_gateway.referrals import repository
 from kette_provider_gateway.referrals.states import OPEN_STATES, ReferralState
 from kette_provider_gateway.referrals.tables import ReferralRow
+from kette_provider_gateway.webhooks import service as webhooks
 
 log = structlog.get_logger(__name__)
 
@@ -96,6 +97,7 @@ async def record_withdrawn(
         payload, source=source, event_id=withdrawn_event_id(row.referral_id), time=now
     )
     await add_to_outbox(session, event)
+    await webhooks.stage(session, event, now)
     return "withdrawn"
 
 
@@ -121,6 +123,7 @@ async def _issue(session: AsyncSession, row: ReferralRow, source: str, now: date
     )
     event = new_event(payload, source=source, event_id=issued_event_id(row.referral_id), time=now)
     await add_to_outbox(session, event)
+    await webhooks.stage(session, event, now)
     row.issued = True
     row.updated_at = now
     session.add(row)

@@ -1,0 +1,1 @@
+"""Webhooks for providers without Kafka: the same events, signed, retried, logged."""

@@ -1,0 +1,103 @@
+"""Delivers staged webhook events in the background, like the outbox relay does for Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import structlog
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kette_provider_gateway.webhooks import service
+from kette_provider_gateway.webhooks.signing import signed_headers
+
+log = structlog.get_logger(__name__)
+SEND_SECONDS = 10.0
+
+
+class WebhookDispatcher:
+    """Each round: every provider's oldest due delivery, POSTed, its outcome recorded."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        retry_after: timedelta,
+        max_attempts: int,
+        poll_interval: float = 0.5,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._sessions = sessions
+        self._retry_after = retry_after
+        self._max_attempts = max_attempts
+        self._poll_interval = poll_interval
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def deliver_once(self, client: httpx.AsyncClient) -> int:
+        """One round; returns how many deliveries were attempted."""
+        async with self._sessions() as session, session.begin():
+            ready = await service.due(session, self._clock())
+            for row, webhook in ready:
+                now = self._clock()
+                headers = signed_headers(webhook.secret, row.event_id, row.body, now)
+                status, error = await _post(client, webhook.url, row.body, headers)
+                service.record(row, status, error, now, self._retry_after, self._max_attempts)
+                session.add(row)
+                log.info(
+                    "gateway.webhook_attempted",
+                    provider_id=row.provider_id,
+                    event_id=row.event_id,
+                    status=status,
+                    error=error,
+                    delivery=row.status,
+                    attempts=row.attempts,
+                )
+        return len(ready)
+
+    def wake(self) -> None:
+        """Look now instead of after the poll interval."""
+        self._wake.set()
+
+    def start(self) -> None:
+        """Run the loop as a background task."""
+        if self._task is None or self._task.done():
+            self._stopping.clear()
+            self._task = asyncio.create_task(self._run(), name="webhook-dispatcher")
+
+    async def stop(self) -> None:
+        """Finish the round in flight, then end."""
+        self._stopping.set()
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        """Deliver until stopped; an error is logged and the loop goes on."""
+        async with httpx.AsyncClient(timeout=SEND_SECONDS, follow_redirects=False) as client:
+            while not self._stopping.is_set():
+                self._wake.clear()
+                try:
+                    await self.deliver_once(client)
+                except Exception:
+                    log.exception("gateway.webhook_round_failed")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
+
+
+async def _post(
+    client: httpx.AsyncClient, url: str, body: str, headers: dict[str, str]
+) -> tuple[int | None, str | None]:
+    """The receiver's status, or the kind of network error; never its answer's body."""
+    try:
+        answer = await client.post(url, content=body.encode(), headers=headers)
+    except httpx.HTTPError as error:
+        return None, type(error).__name__
+    return answer.status_code, None

@@ -1,0 +1,160 @@
+"""Webhooks against a real local HTTP receiver: signed, retried, in order, redeliverable."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from gateway_component_support import ADMIN_TOKEN, Harness, Receiver, eventually, settle
+from standardwebhooks import Webhook, WebhookVerificationError
+
+from kette_provider_gateway.referrals.service import issued_event_id
+from kette_provider_gateway.webhooks.signing import signed_headers
+
+pytestmark = pytest.mark.component
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with Receiver() as running:
+        yield running
+
+
+async def hook(api: httpx.AsyncClient, provider_id: str, url: str) -> str:
+    """Point the provider's webhook at `url`; returns the signing secret."""
+    answer = await api.put(
+        f"/admin/providers/{provider_id}/webhook", json={"url": url}, headers=ADMIN
+    )
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["secret"])
+
+
+async def test_a_referral_reaches_the_webhook_as_a_signed_structured_cloudevent(
+    api: httpx.AsyncClient, harness: Harness, receiver: Receiver
+) -> None:
+    secret = await hook(api, "alpha", receiver.url("/alpha"))
+
+    await harness.refer("ref-1")
+    await eventually(lambda: len(receiver.deliveries) == 1, "the delivery")
+
+    [delivery] = receiver.deliveries
+    document = Webhook(secret).verify(delivery.body, delivery.headers)
+    assert delivery.headers["content-type"] == "application/cloudevents+json"
+    assert delivery.headers["webhook-id"] == issued_event_id("ref-1") == document["id"]
+    assert document["specversion"] == "1.0"
+    assert document["type"] == "kette.referral.issued.v1"
+    assert document["data"]["referral_id"] == "ref-1"
+    log = (await api.get("/admin/providers/alpha/webhook/deliveries", headers=ADMIN)).json()
+    assert [(d["status"], d["attempts"], d["last_status"]) for d in log] == [("delivered", 1, 204)]
+    assert log[0]["lag_seconds"] >= 0
+
+
+async def test_a_tampered_or_stale_delivery_fails_the_receivers_verification(
+    api: httpx.AsyncClient, harness: Harness, receiver: Receiver
+) -> None:
+    secret = await hook(api, "alpha", receiver.url("/alpha"))
+    await harness.refer("ref-1")
+    await eventually(lambda: len(receiver.deliveries) == 1, "the delivery")
+    [delivery] = receiver.deliveries
+    message_id = delivery.headers["webhook-id"]
+
+    tampered = delivery.body.replace("ref-1", "ref-2")
+    stale = signed_headers(
+        secret, message_id, delivery.body, datetime.now(UTC) - timedelta(hours=1)
+    )
+
+    with pytest.raises(WebhookVerificationError):
+        Webhook(secret).verify(tampered, delivery.headers)
+    with pytest.raises(WebhookVerificationError, match="too old"):
+        Webhook(secret).verify(delivery.body, stale)
+    with pytest.raises(WebhookVerificationError):
+        Webhook("whsec_" + "A" * 44).verify(delivery.body, delivery.headers)
+
+
+async def test_a_failing_receiver_gets_the_same_message_again_until_it_answers(
+    api: httpx.AsyncClient, harness: Harness, receiver: Receiver
+) -> None:
+    await hook(api, "alpha", receiver.url("/alpha"))
+    receiver.answers = [500, 503]
+
+    await harness.refer("ref-1")
+    await eventually(lambda: len(receiver.deliveries) == 3, "two retries")
+    await settle()
+
+    assert len({d.headers["webhook-id"] for d in receiver.deliveries}) == 1
+    log = (await api.get("/admin/providers/alpha/webhook/deliveries", headers=ADMIN)).json()
+    assert [(d["status"], d["attempts"]) for d in log] == [("delivered", 3)]
+
+
+async def test_a_receiver_that_never_answers_well_ends_failed_after_the_last_attempt(
+    api: httpx.AsyncClient, harness: Harness, receiver: Receiver
+) -> None:
+    await hook(api, "alpha", receiver.url("/alpha"))
+    receiver.answers = [500] * 10
+
+    await harness.refer("ref-1")
+    await eventually(lambda: len(receiver.deliveries) == 4, "four attempts")
+    await settle()
+
+    log = (await api.get("/admin/providers/alpha/webhook/deliveries", headers=ADMIN)).json()
+    assert [(d["status"], d["attempts"], d["last_status"]) for d in log] == [("failed", 4, 500)]
+    assert len(receiver.deliveries) == 4
+
+
+async def test_a_later_event_waits_while_an_earlier_one_of_the_same_provider_is_retried(
+    api: httpx.AsyncClient, harness: Harness, receiver: Receiver
+) -> None:
+    await hook(api, "alpha", receiver.url("/alpha"))
+    receiver.answers = [500, 500]
+
+    await harness.refer("ref-1")
+    await harness.refer("ref-2")
+    await eventually(lambda: len(receiver.deliveries) == 4, "both delivered")
+
+    order = [json.loads(d.body)["data"]["referral_id"] for d in receiver.deliveries]
+    assert order == ["ref-1", "ref-1", "ref-1", "ref-2"]
+
+
+async def test_redelivery_from_a_time_resends_one_providers_events_and_nobody_elses(
+    api: httpx.AsyncClient, harness: Harness, receiver: Receiver
+) -> None:
+    await hook(api, "alpha", receiver.url("/alpha"))
+    await hook(api, "beta", receiver.url("/beta"))
+    await harness.refer("ref-old", "alpha")
+    await eventually(lambda: len(receiver.at("/alpha")) == 1, "the old delivery")
+    since = datetime.now(UTC)
+    await harness.refer("ref-1", "alpha")
+    await harness.refer("ref-2", "beta")
+    await eventually(lambda: len(receiver.deliveries) == 3, "first deliveries")
+
+    answer = await api.post(
+        "/admin/providers/alpha/webhook/redeliver",
+        json={"since": since.isoformat()},
+        headers=ADMIN,
+    )
+    await eventually(lambda: len(receiver.at("/alpha")) == 3, "the redelivery")
+    await settle()
+
+    assert answer.json() == {"redelivering": 1}
+    ids = [d.headers["webhook-id"] for d in receiver.at("/alpha")]
+    assert ids == [issued_event_id("ref-old"), issued_event_id("ref-1"), issued_event_id("ref-1")]
+    assert len(receiver.at("/beta")) == 1
+
+
+@pytest.mark.parametrize(
+    ("provider_id", "url", "status"),
+    [("nobody", "http://127.0.0.1:9/x", 404), ("alpha", "ftp://example.org/x", 422)],
+)
+async def test_a_webhook_for_an_unknown_provider_or_a_non_http_url_is_refused(
+    api: httpx.AsyncClient, provider_id: str, url: str, status: int
+) -> None:
+    answer = await api.put(
+        f"/admin/providers/{provider_id}/webhook", json={"url": url}, headers=ADMIN
+    )
+
+    assert answer.status_code == status
