@@ -142,6 +142,13 @@ class DomainChains:
         return chains
 
 
+class KafkaDown:
+    """A sender whose broker cannot be reached: the relay keeps the events and retries."""
+
+    async def send_records(self, records: object) -> None:
+        raise ConnectionError("kafka is not reachable")
+
+
 def temporal_down() -> ChainSource:
     """A chain source whose Temporal cannot be reached."""
 
@@ -243,20 +250,20 @@ class WebUnderTest:
 
 @asynccontextmanager
 async def running_web(
-    database_url: str, chains: ChainSource | None = None
+    database_url: str, chains: ChainSource | None = None, sender: Any = None
 ) -> AsyncIterator[WebUnderTest]:
     """Intake through its lifespan with recorded Kafka, the domain as Temporal, a fixed day."""
     domain = DomainChains()
-    sender = RecordingSender()
+    recorder = RecordingSender()
     ports = Ports(
-        sender=sender,
+        sender=sender or recorder,
         checks={"temporal": always_ready},
         today=lambda: TODAY,
         chains=chains or domain.source(),
     )
     app = create_app(intake_settings(database_url), ports)
     async with app.router.lifespan_context(app):
-        web = WebUnderTest(app.state.intake, app, httpx.ASGITransport(app=app), domain, sender)
+        web = WebUnderTest(app.state.intake, app, httpx.ASGITransport(app=app), domain, recorder)
         try:
             yield web
         finally:

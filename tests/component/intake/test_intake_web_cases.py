@@ -169,3 +169,31 @@ async def test_with_temporal_down_the_pages_say_what_happens_next(tmp_path: obje
     assert TEMPORAL_DOWN_DE in caseload.text
     assert "die Kette startet, sobald Kafka und Temporal wieder laufen" in caseload.text
     assert "Traceback" not in caseload.text
+
+
+async def test_a_coordinator_sees_the_cases_of_every_kommune_by_name(web: WebUnderTest) -> None:
+    kamen = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
+    selm = await web.signed_in(ActorRole.CASEWORKER, ["Selm"])
+    await registered(web, kamen)
+    await registered(web, selm, kommune="Selm", **{"personal.given_name": "Yusuf"})
+    coordinator = await web.signed_in(ActorRole.COORDINATOR, [])
+
+    everything = (await coordinator.get("/fallliste")).text
+    only_selm = (await coordinator.get("/fallliste", kommune="Selm")).text
+    kamens_own = (await kamen.get("/fallliste")).text
+
+    assert "Amina Haddad" in everything and "Yusuf Haddad" in everything
+    assert "Yusuf Haddad" in only_selm and "Amina Haddad" not in only_selm
+    assert "Yusuf" not in kamens_own
+
+
+async def test_a_filter_outside_her_kommunen_is_refused_in_german(web: WebUnderTest) -> None:
+    browser = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
+
+    unknown_stage = await browser.get("/fallliste", stage="mond")
+    other_kommune = await browser.get("/fallliste", kommune="Selm")
+
+    assert unknown_stage.status_code == other_kommune.status_code == 422
+    assert field_error(unknown_stage.text, "f-stage") == "Bitte einen der angebotenen Werte wählen."
+    message = field_error(other_kommune.text, "f-kommune")
+    assert message == "Diese Kommune gehört nicht zu Ihren Kommunen."

@@ -6,13 +6,16 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from pathlib import Path
 
 from kette_core.contracts.vocabulary import ActorRole
 from tests.component.intake.intake_web_support import (
+    KafkaDown,
     WebUnderTest,
     field_error,
     heading,
     registration_form,
+    running_web,
 )
 
 NEW = "/teilnehmende/neu"
@@ -169,3 +172,30 @@ async def test_an_auditor_cannot_open_the_registration_form(web: WebUnderTest) -
 
     assert answer.status_code == 403
     assert heading(answer.text) == "Keine Berechtigung"
+
+
+async def test_with_kafka_down_the_registration_is_kept_and_the_page_says_when_the_chain_starts(
+    tmp_path: Path,
+) -> None:
+    async with running_web(f"sqlite+aiosqlite:///{tmp_path}/intake.db", sender=KafkaDown()) as web:
+        browser = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
+        await browser.get(NEW)
+        saved = await browser.post(NEW, registration_form())
+        confirmation = await browser.get(saved.headers["location"])
+        kept = await web.rows_count("participants")
+        waiting = await web.rows_count("outbox")
+
+    assert saved.status_code == 303
+    assert heading(confirmation.text) == "Person aufgenommen"
+    assert "die Kette startet, sobald beide wieder laufen" in confirmation.text
+    assert (kept, waiting) == (1, 1)  # the event waits in the outbox for Kafka
+
+
+async def test_a_coordinator_registers_in_any_kommune_of_the_ki(web: WebUnderTest) -> None:
+    browser = await web.signed_in(ActorRole.COORDINATOR, [])
+    page = await browser.get(NEW)
+
+    answer = await browser.post(NEW, registration_form(kommune="Selm"))
+
+    assert '<option value="Selm">Selm</option>' in page.text
+    assert answer.status_code == 303
