@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from rich.table import Table
 
 from kette_reporting.audit.canonical import AuditRecord
+from kette_reporting.audit.compare import Difference
 from kette_reporting.audit.reading import read
 from kette_reporting.audit.timeline import Entry
 from kette_reporting.audit.verify import Note
@@ -44,3 +45,15 @@ def period_notes(records: list[AuditRecord], first: int) -> list[Note]:
         if reading.kind != "event":
             notes.append(Note(first + number, record.where(), reading))
     return notes
+
+
+def differences_table(differences: Iterable[Difference]) -> Table:
+    """Rows that differ between the live and the rebuilt projection."""
+    table = Table(title="Live and rebuilt projection differ")
+    for column in ("Table", "Key", "Where", "Columns"):
+        table.add_column(column)
+    for difference in differences:
+        table.add_row(
+            difference.table, difference.key, difference.side, ", ".join(difference.columns)
+        )
+    return table
