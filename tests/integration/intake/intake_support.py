@@ -139,6 +139,16 @@ def registration(**changes: Any) -> dict[str, Any]:
     return {**body, **changes}
 
 
+async def enrolled(intake: IntakeUnderTest, headers: dict[str, str], **changes: Any) -> str:
+    """Register `registration(**changes)` through the API; the new participant's id."""
+    answer = await intake.http.post(
+        "/api/participants", json=registration(**changes), headers=headers
+    )
+    assert answer.status_code == 201, answer.text
+    participant_id: str = answer.json()["participant_id"]
+    return participant_id
+
+
 def fields_of(answer: httpx.Response) -> list[str]:
     """The fields an error answer names."""
     return [problem["field"] for problem in answer.json()["errors"]]

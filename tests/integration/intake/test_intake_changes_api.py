@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from intake_support import TODAY, IntakeUnderTest, fields_of, payload, registration
+from intake_support import TODAY, IntakeUnderTest, enrolled, fields_of, payload
 
 from kette_core.contracts.vocabulary import ActorRole
 
@@ -22,15 +22,6 @@ SHARE = "share_with_providers"
 def as_json(value: object) -> object:
     """A JSON column as read raw: text on SQLite, decoded on PostgreSQL."""
     return json.loads(value) if isinstance(value, str) else value
-
-
-async def enrolled(intake: IntakeUnderTest, headers: dict[str, str], **changes: object) -> str:
-    answer = await intake.http.post(
-        "/api/participants", json=registration(**changes), headers=headers
-    )
-    assert answer.status_code == 201, answer.text
-    participant_id: str = answer.json()["participant_id"]
-    return participant_id
 
 
 async def test_registration_records_its_consent_with_scope_day_and_text_version(

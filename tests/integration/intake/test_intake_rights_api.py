@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from intake_support import TODAY, IntakeUnderTest, fields_of, payload, registration
+from intake_support import TODAY, IntakeUnderTest, enrolled, fields_of, payload, registration
 
 from kette_core.contracts.vocabulary import ActorRole
 from kette_core.ids import stable_event_id
@@ -15,15 +15,6 @@ pytestmark = pytest.mark.integration
 
 PII_READ = "kette.access.pii_read.v1"
 ERASED = "kette.participant.erased.v1"
-
-
-async def enrolled(intake: IntakeUnderTest, headers: dict[str, str], **changes: object) -> str:
-    answer = await intake.http.post(
-        "/api/participants", json=registration(**changes), headers=headers
-    )
-    assert answer.status_code == 201, answer.text
-    participant_id: str = answer.json()["participant_id"]
-    return participant_id
 
 
 async def test_the_export_holds_personal_data_profile_consents_and_changes_and_is_audited(
