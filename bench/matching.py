@@ -9,34 +9,36 @@
   (first come, first served), on the very same problem: seconds, total score, people placed.
 - matching-consumer: N referral requests (2,000 by default) on a fresh topic; ours = the
   matching service as built by its composition root (FastStream consumer, inbox, a round per
-  batch, answers and outbox on SQLite, seeded Kreis Unna catalogue), timed from its first
-  answer after the warm-up to its last; raw = `AIOKafkaConsumer.getmany` + `json.loads` of
-  the same records. Answers per second against records per second.
+  batch, answers and outbox on SQLite, seeded Kreis Unna catalogue) as its own process,
+  warmed up on its own topic, then timed from publishing the rest to its last answer; raw =
+  `AIOKafkaConsumer.getmany` + `json.loads` of the same records. Answers per second against
+  records per second.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import random
+import signal
+import sqlite3
+import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from aiokafka import AIOKafkaProducer
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from bench.kafka_events import (
     PARTITIONS,
     PRODUCER_SETTINGS,
-    consume_raw,
     in_order,
-    kette_settings,
     warmup_count,
 )
 from bench.registry import Advance, BenchContext, Comparison, Measurement, benchmark
@@ -44,6 +46,7 @@ from kette_core.contracts.chain import ReferralRequested
 from kette_core.contracts.vocabulary import Constraints
 from kette_core.envelope import encode, new_event
 from kette_core.ids import new_participant_id
+from kette_devstack.ports import free_port
 from kette_matching.allocation.greedy import greedy
 from kette_matching.allocation.joint import joint
 from kette_matching.allocation.problem import SCALE, Allocation, Problem
@@ -54,6 +57,8 @@ SOURCE = "/kette/bench"
 KINDS = 6
 LEVELS = 5  # none, A1, A2, B1, B2 as ranks 0..4
 ANSWERS_PER_S = "answers/s"
+ROLES = ("PARTICIPANTS", "MATCHING", "DEADLETTER")
+"""Topics the service reads or writes besides the requests', each a fresh one per run."""
 
 
 # --- allocation ------------------------------------------------------------------------------
@@ -175,14 +180,13 @@ def synthetic_problem(requests: int, offers: int, seed: int = 0) -> Problem:
     events=2_000,
 )
 async def consumer(ctx: BenchContext, events: int) -> list[Comparison]:
-    """One repetition: fill a topic with requests, then each side reads all of it."""
+    """One repetition: each side warms up on its own topic, then the timed requests arrive."""
     warmup = warmup_count(events)
-    topic = await ctx.new_topic("matching-requests", PARTITIONS)
-    await fill_requests(ctx, topic, referral_requests(warmup + events))
+    requests = referral_requests(warmup + events)
     ours, raw = await in_order(
         ctx.round,
-        lambda: consume_ours(ctx, topic, warmup, events),
-        lambda: consume_raw(ctx, topic, warmup, events),
+        lambda: consume_ours(ctx, requests, warmup),
+        lambda: consume_live_raw(ctx, requests, warmup),
     )
     return [Comparison("throughput", ANSWERS_PER_S, ours, raw)]
 
@@ -241,53 +245,150 @@ async def fill_requests(
         await producer.stop()
 
 
-async def consume_ours(ctx: BenchContext, topic: str, warmup: int, events: int) -> Measurement:
-    """The service from its composition root on a fresh SQLite file, seeded; counts answers."""
-    # Imported here: the service's tables join SQLModel's metadata only when this side runs.
-    from kette_matching.app import build, start, stop
-    from kette_matching.settings import MatchingSettings
+async def consume_ours(
+    ctx: BenchContext, requests: Sequence[ReferralRequested], warmup: int
+) -> Measurement:
+    """`python -m kette_matching` on a fresh SQLite file, seeded; counts the answers it stored.
 
-    total = warmup + events
-    advance = ctx.step("matching-consumer · ours", total)
+    A process of its own, as deployed (so its tables never meet other services' in one
+    SQLModel metadata). The warm-up requests wait on the topic; once they are answered the
+    clock starts and the timed ones are published; it stops at the last answer.
+    """
+    topics = {"CHAIN": await ctx.new_topic("matching-requests", PARTITIONS)}
+    for role in ROLES:
+        topics[role] = await ctx.new_topic(f"matching-{role.lower()}", PARTITIONS)
+    await fill_requests(ctx, topics["CHAIN"], requests[:warmup])
+    advance = ctx.step("matching-consumer · ours", len(requests))
     with tempfile.TemporaryDirectory() as directory:
-        settings = MatchingSettings(
-            **kette_settings(ctx.kafka).model_dump(exclude={"service"}),
-            database_url=f"sqlite+aiosqlite:///{Path(directory) / 'matching.db'}",
-            chain_topic=topic,
-            participants_topic=f"{topic}.participants",
-            matching_topic=f"{topic}.answers",
-            deadletter_topic=f"{topic}.deadletter",
-            group_id=f"bench-matching-{uuid.uuid4().hex[:10]}",
-            seed_catalogue=True,
-        )
-        matching = build(settings)
-        await start(matching)
+        database = Path(directory) / "matching.db"
+        env = dict(os.environ)
+        env.update(service_env(ctx, topics, database))
+        log_file = Path(directory) / "matching.log"
+        with log_file.open("wb") as log:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "kette_matching", env=env, stdout=log, stderr=log
+            )
         try:
-            began, ended = await _answer_clock(matching.sessions, warmup, total, advance)
+            answered = _Answers(database, process, advance)
+            await answered.reach(warmup)
+            began = time.perf_counter()
+            publishing = asyncio.create_task(fill_requests(ctx, topics["CHAIN"], requests[warmup:]))
+            await answered.reach(len(requests))
+            ended = time.perf_counter()
+            await publishing
+        except RuntimeError as error:
+            tail = log_file.read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"{error}; its log ends:\n{tail}") from None
         finally:
-            await stop(matching)
-    return Measurement("matching consumer, a round per batch", events, events / (ended - began))
+            await _stop(process)
+    count = len(requests) - warmup
+    label = "python -m kette_matching, a round per batch"
+    return Measurement(label, count, count / (ended - began))
 
 
-async def _answer_clock(
-    sessions: async_sessionmaker[AsyncSession], warmup: int, total: int, advance: Advance
-) -> tuple[float, float]:
-    """Poll the answers stored: the clock starts at the warm-up's last, stops at the last."""
-    from kette_matching.matching.tables import AnswerRow
+async def consume_live_raw(
+    ctx: BenchContext, requests: Sequence[ReferralRequested], warmup: int
+) -> Measurement:
+    """Bare group consumer, getmany and json.loads; warmed up and clocked like ours."""
+    topic = await ctx.new_topic("matching-raw", PARTITIONS)
+    await fill_requests(ctx, topic, requests[:warmup])
+    advance = ctx.step("matching-consumer · raw", len(requests))
+    consumer = AIOKafkaConsumer(
+        topic,
+        **ctx.kafka.client_kwargs(),
+        group_id=f"bench-raw-{uuid.uuid4().hex[:10]}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    read, began = 0, 0.0
+    publishing: asyncio.Task[None] | None = None
+    deadline = time.perf_counter() + 60 + len(requests) / 50
+    try:
+        while read < len(requests):
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"the bare consumer read {read} of {len(requests)} in time")
+            batches = await consumer.getmany(timeout_ms=200)
+            for records in batches.values():
+                for record in records:
+                    json.loads(record.value or b"")
+                read += len(records)
+                advance(len(records))
+            if batches:
+                await consumer.commit()
+            if publishing is None and read >= warmup:
+                began = time.perf_counter()
+                publishing = asyncio.create_task(fill_requests(ctx, topic, requests[warmup:]))
+        ended = time.perf_counter()
+        if publishing is not None:
+            await publishing
+    finally:
+        await consumer.stop()
+    count = len(requests) - warmup
+    return Measurement("AIOKafkaConsumer.getmany", count, count / (ended - began))
 
-    began = ended = 0.0
-    shown = 0
-    deadline = time.perf_counter() + 60 + total / 50
-    while time.perf_counter() < deadline:
-        async with sessions() as session:
-            answered = int((await session.exec(select(func.count()).select_from(AnswerRow))).one())
-        now = time.perf_counter()
-        advance(answered - shown)
-        shown = answered
-        if not began and answered >= warmup:
-            began = now
-        if answered >= total:
-            ended = now
-            return began, ended
-        await asyncio.sleep(0.02)
-    raise RuntimeError(f"matching answered {shown} of {total} requests in time")
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    """SIGTERM, then kill after 15 s."""
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        await asyncio.wait_for(process.wait(), timeout=15)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+
+
+def service_env(ctx: BenchContext, topics: dict[str, str], database: Path) -> dict[str, str]:
+    """The KETTE_* variables pointing a matching process at the bench's broker and topics."""
+    env = {
+        "KETTE_KAFKA_BOOTSTRAP": ctx.kafka.bootstrap,
+        "KETTE_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "KETTE_HTTP_PORT": str(free_port()),
+        **{f"KETTE_{role}_TOPIC": name for role, name in topics.items()},
+        "KETTE_GROUP_ID": f"bench-matching-{uuid.uuid4().hex[:10]}",
+        "KETTE_SEED_CATALOGUE": "true",
+        "KETTE_LOG_LEVEL": "WARNING",
+    }
+    if ctx.kafka.username is not None:
+        env.update(
+            KETTE_KAFKA_SASL_MECHANISM="SCRAM-SHA-512",
+            KETTE_KAFKA_SASL_USERNAME=ctx.kafka.username,
+            KETTE_KAFKA_SASL_PASSWORD=ctx.kafka.password or "",
+        )
+    return env
+
+
+class _Answers:
+    """The answers the service committed, read from its database file."""
+
+    def __init__(
+        self, database: Path, process: asyncio.subprocess.Process, advance: Advance
+    ) -> None:
+        self._database = database
+        self._process = process
+        self._advance = advance
+        self.count = 0
+
+    async def reach(self, target: int) -> None:
+        """Poll every 10 ms until `target` answers are stored."""
+        deadline = time.perf_counter() + 60 + target / 50
+        while self.count < target:
+            if self._process.returncode is not None or time.perf_counter() > deadline:
+                raise RuntimeError(f"matching answered {self.count} of {target} requests")
+            answered = await asyncio.to_thread(_answered, self._database)
+            self._advance(answered - self.count)
+            self.count = answered
+            if self.count < target:
+                await asyncio.sleep(0.01)
+
+
+def _answered(database: Path) -> int:
+    """Answers the service committed so far (0 before it created its tables)."""
+    if not database.exists():
+        return 0
+    try:
+        with closing(sqlite3.connect(database, timeout=5)) as connection:
+            return int(connection.execute("SELECT count(*) FROM match_answer").fetchone()[0])
+    except sqlite3.OperationalError:  # not migrated yet
+        return 0

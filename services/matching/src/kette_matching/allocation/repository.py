@@ -61,6 +61,14 @@ async def open_requests(session: AsyncSession) -> list[OpenRequestRow]:
     return list((await session.exec(statement)).all())
 
 
+async def dequeue(session: AsyncSession, request_ids: Sequence[str]) -> None:
+    """The round answered them: off the queue, 500 to a statement."""
+    table = OpenRequestRow.__table__  # type: ignore[attr-defined]
+    for begin in range(0, len(request_ids), 500):
+        chunk = request_ids[begin : begin + 500]
+        await session.exec(sa.delete(table).where(table.c.request_id.in_(chunk)))
+
+
 async def oldest_waiting(session: AsyncSession) -> datetime | None:
     """When the longest-waiting open request arrived, or None with none open."""
     return (await session.exec(select(func.min(OpenRequestRow.received_at)))).one()

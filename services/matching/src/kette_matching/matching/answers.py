@@ -37,11 +37,14 @@ async def record_answer(
     source: str,
     topic: str,
 ) -> None:
-    """Stage the contract event and keep what the screens show, in the caller's transaction."""
+    """Stage the contract event and keep what the screens show, in the caller's transaction.
+
+    Added, not merged: a round answers only queued requests, and `stage` queues none twice.
+    """
     payload = answer(request, result)
     outgoing = new_event(payload, source=source, event_id=answer_event_id(request))
     await add_to_outbox(session, outgoing, topic)
-    await session.merge(
+    session.add(
         AnswerRow(
             request_id=request.request_id,
             participant_id=request.participant_id,
@@ -52,7 +55,7 @@ async def record_answer(
         )
     )
     if isinstance(payload, NoOfferFound):
-        await session.merge(
+        session.add(
             GapRow(
                 request_id=request.request_id,
                 requested_on=requested_on,
