@@ -71,3 +71,24 @@ async def test_consent_withdrawn_twice_is_refused_the_second_time_in_german(
     assert second.status_code == 422
     assert "Es liegt keine gültige Einwilligung vor." in second.text
     assert len(await web.sent_of("kette.participant.consent_withdrawn.v1")) == 1
+
+
+async def test_a_corrected_phone_number_is_recorded_without_leaving_intake(
+    web: WebUnderTest,
+) -> None:
+    participant_id, browser = await enrolled_case(web)
+    url = f"/faelle/{participant_id}/aenderungen/personal_data"
+
+    saved = await browser.post(url, {"personal_data.phone": "+49 2307 555 0199"})
+    await browser.get(saved.headers["location"])
+    unchanged = await browser.post(url, {"personal_data.phone": "+49 2307 555 0199"})
+    bad = await browser.post(url, {"personal_data.address.postal_code": "59"})
+
+    assert saved.status_code == 303
+    assert unchanged.status_code == 422
+    assert "Die Angaben ändern nichts." in unchanged.text
+    assert bad.status_code == 422
+    assert field_error(bad.text, "f-personal-data-address-street") == "Angabe fehlt."
+    postal_code = field_error(bad.text, "f-personal-data-address-postal-code")
+    assert postal_code == "Das Format stimmt nicht."
+    assert all(b"0199" not in record.value for record in web.sent.sent)

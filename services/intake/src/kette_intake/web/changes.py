@@ -17,6 +17,7 @@ from kette_intake.errors import Problem, Refused
 from kette_intake.participants.change_schemas import (
     ConsentGrant,
     ConsentWithdrawal,
+    PersonalChanges,
     ResidenceStatusChange,
 )
 from kette_intake.web.case import show_case
@@ -33,6 +34,7 @@ Record = Callable[[Intake, Principal, str, Any, str | None], Awaitable[object]]
 RESIDENCE = "residence_status"
 WITHDRAW = "consent_withdrawn"
 GIVE = "consent_given"
+PERSONAL = "personal_data"
 HIDDEN = frozenset({"scope", "text_version"})
 """Fields the forms fill in themselves (one scope; the text version shown)."""
 _FUTURE = "Das Datum liegt in der Zukunft."
@@ -42,6 +44,7 @@ _GERMAN = {
     (GIVE, "scope"): "Die Einwilligung ist bereits erteilt.",
     (WITHDRAW, "scope"): "Es liegt keine gültige Einwilligung vor.",
     (WITHDRAW, "withdrawn_on"): "Das Datum liegt vor der Einwilligung.",
+    (PERSONAL, "personal"): "Die Angaben ändern nichts.",
 }
 
 
@@ -58,7 +61,12 @@ async def _give(parts: Intake, who: Principal, pid: str, body: Any, key: str | N
     return await parts.changes.give_consent(who, pid, body, key)
 
 
+async def _personal(parts: Intake, who: Principal, pid: str, body: Any, key: str | None) -> object:
+    return await parts.changes.correct_personal_data(who, pid, body, key)
+
+
 KINDS: dict[str, tuple[type[BaseModel], Record]] = {
+    PERSONAL: (PersonalChanges, _personal),
     RESIDENCE: (ResidenceStatusChange, _residence),
     WITHDRAW: (ConsentWithdrawal, _withdraw),
     GIVE: (ConsentGrant, _give),
@@ -76,6 +84,9 @@ async def record_change(
         raise forbidden("Änderungen erfassen")
     model, record = KINDS[kind]
     fields = fields_of(kind, form)
+    if isinstance(fields.get("languages_spoken"), str):
+        spoken = fields["languages_spoken"].split(",")
+        fields["languages_spoken"] = [name.strip() for name in spoken if name.strip()]
     request_id = form.get(REQUEST_ID)
     try:
         body = model.model_validate(fields)
@@ -93,8 +104,9 @@ async def record_change(
 
 def _at(kind: str, field: str) -> str:
     """The input a refusal names, or the form as a whole when it has no such input."""
+    field = field.removeprefix("personal.")  # the personal-data service names its model
     visible = set(KINDS[kind][0].model_fields) - HIDDEN
-    return f"{kind}.{field}" if field in visible else kind
+    return f"{kind}.{field}" if field.split(".")[0] in visible else kind
 
 
 def _key(request_id: object) -> str | None:

@@ -126,6 +126,7 @@ DECISION_DE: dict[str, str] = {
     "close_case": "Fall abschließen",
 }
 CHANGE_DE: dict[str, str] = {
+    "personal_data": "Angaben zur Person berichtigen",
     "residence_status": "Aufenthaltsstatus ändern",
     "consent_withdrawn": "Einwilligung widerrufen",
     "consent_given": "Einwilligung erteilen",
