@@ -2,49 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from aiokafka import AIOKafkaProducer
 from temporalio.client import Client
-from typer.testing import CliRunner, Result
 
 from kette_core.envelope import KafkaRecord
 from kette_core.ids import new_participant_id
-from kette_reporting.cli import app
+from tests.support.audit_cli import kette_audit, produce
 from tests.support.audit_records import START, dead_letter, pii_read, stage_started
 
 pytestmark = pytest.mark.integration
 NewTopic = Callable[..., Awaitable[str]]
 DAY = START + timedelta(days=1)
 PERIOD = "2026-01-02..2026-01-02"
-
-
-async def produce(bootstrap: str, topic: str, records: list[KafkaRecord]) -> list[int]:
-    """Send in order; the offsets the broker gave them."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
-    await producer.start()
-    try:
-        offsets = []
-        for record in records:
-            headers = [(name, text.encode()) for name, text in record.headers.items()]
-            key = None if record.key is None else record.key.encode()
-            sent = await producer.send_and_wait(topic, record.value, key=key, headers=headers)
-            offsets.append(sent.offset)
-        return offsets
-    finally:
-        await producer.stop()
-
-
-async def kette(bootstrap: str, *args: str) -> Result:
-    """Run the CLI in a thread (it runs its own event loop) against the test broker."""
-    runner = CliRunner()
-    env = {"KETTE_KAFKA_BOOTSTRAP": bootstrap, "COLUMNS": "240"}
-    return await asyncio.to_thread(runner.invoke, app, ["audit", *args], env=env)
 
 
 async def test_audit_export_verify_and_tamper_on_real_kafka(
@@ -64,13 +38,13 @@ async def test_audit_export_verify_and_tamper_on_real_kafka(
     await produce(kafka_bootstrap, letters, [dead_letter(DAY, chain, 0, chain_offsets[-1])])
     private, public = tmp_path / "audit.key", tmp_path / "audit.pub"
     topics = [arg for topic in (chain, access, letters) for arg in ("--topic", topic)]
-    keygen = await kette(
+    keygen = await kette_audit(
         kafka_bootstrap, "keygen", "--private", str(private), "--public", str(public)
     )
     assert keygen.exit_code == 0, keygen.output
 
     out = tmp_path / "period.jsonl"
-    exported = await kette(
+    exported = await kette_audit(
         kafka_bootstrap,
         "export",
         "--period",
@@ -87,7 +61,7 @@ async def test_audit_export_verify_and_tamper_on_real_kafka(
     assert header["head"]["first_position"] == 1  # `before` lies before the period
     assert len(lines) == len(during) + 3  # the junk, the read and the dead letter too
 
-    verified = await kette(kafka_bootstrap, "verify", str(out), "--public-key", str(public))
+    verified = await kette_audit(kafka_bootstrap, "verify", str(out), "--public-key", str(public))
     assert verified.exit_code == 0, verified.output
     assert "OK: signature valid" in verified.output
     assert "dead_letter" in verified.output
@@ -100,7 +74,9 @@ async def test_audit_export_verify_and_tamper_on_real_kafka(
         json.dumps(victim, sort_keys=True)
     )
     tampered.write_text("\n".join(texts) + "\n")
-    caught = await kette(kafka_bootstrap, "verify", str(tampered), "--public-key", str(public))
+    caught = await kette_audit(
+        kafka_bootstrap, "verify", str(tampered), "--public-key", str(public)
+    )
     record = victim["record"]
     where = f"{record['topic']}/{record['partition']}@{record['offset']}"
     assert caught.exit_code == 1
@@ -108,9 +84,9 @@ async def test_audit_export_verify_and_tamper_on_real_kafka(
 
     mine = tmp_path / "alice.jsonl"
     args = ["--period", PERIOD, "--key", str(private), "--out", str(mine), "--participant", alice]
-    assert (await kette(kafka_bootstrap, "export", *args, *topics)).exit_code == 0
+    assert (await kette_audit(kafka_bootstrap, "export", *args, *topics)).exit_code == 0
     assert bob not in mine.read_text()
-    checked = await kette(kafka_bootstrap, "verify", str(mine), "--public-key", str(public))
+    checked = await kette_audit(kafka_bootstrap, "verify", str(mine), "--public-key", str(public))
     assert checked.exit_code == 0, checked.output
 
 
@@ -133,7 +109,7 @@ async def test_audit_timeline_and_access_on_real_kafka_and_temporal(
     actor = {"role": "provider", "actor_id": "prov-vhs-unna"}
     await handle.signal("provider_reported", {"input_id": "ev-42", "report": {"actor": actor}})
     try:
-        shown = await kette(
+        shown = await kette_audit(
             kafka_bootstrap,
             "timeline",
             alice,
@@ -152,6 +128,6 @@ async def test_audit_timeline_and_access_on_real_kafka_and_temporal(
     assert "provider:prov-vhs-unna" in shown.output
     assert "from event ev-42" in shown.output
 
-    reads = await kette(kafka_bootstrap, "access", alice, "--topic", access)
+    reads = await kette_audit(kafka_bootstrap, "access", alice, "--topic", access)
     assert reads.exit_code == 0, reads.output
     assert "caseworker:cw-auditx" in reads.output and "case_management" in reads.output

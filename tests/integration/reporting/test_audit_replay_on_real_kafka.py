@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -10,39 +9,19 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from aiokafka import AIOKafkaProducer
-from typer.testing import CliRunner, Result
 
 from kette_core.contracts.base import example_for
 from kette_core.contracts.participants import ParticipantRegistered
 from kette_core.db import create_engine
-from kette_core.envelope import KafkaRecord, encode, new_event
+from kette_core.envelope import encode, new_event
 from kette_core.ids import new_participant_id
-from kette_reporting.cli import app
 from kette_reporting.projection.rebuild import rebuild_from_kafka
 from kette_reporting.projection.tables import pii_read as pii_read_table
+from tests.support.audit_cli import kette_audit, produce
 from tests.support.audit_records import START, pii_read, stage_started
 
 pytestmark = pytest.mark.integration
 NewTopic = Callable[..., Awaitable[str]]
-
-
-async def produce(bootstrap: str, topic: str, records: list[KafkaRecord]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
-    await producer.start()
-    try:
-        for record in records:
-            headers = [(name, text.encode()) for name, text in record.headers.items()]
-            key = None if record.key is None else record.key.encode()
-            await producer.send_and_wait(topic, record.value, key=key, headers=headers)
-    finally:
-        await producer.stop()
-
-
-async def kette(bootstrap: str, *args: str) -> Result:
-    runner = CliRunner()
-    env = {"KETTE_KAFKA_BOOTSTRAP": bootstrap, "COLUMNS": "240"}
-    return await asyncio.to_thread(runner.invoke, app, ["audit", *args], env=env)
 
 
 async def history_on(bootstrap: str, new_topic: NewTopic) -> list[str]:
@@ -77,7 +56,7 @@ async def test_audit_replay_finds_no_difference_then_names_a_missing_row(
     await rebuild_from_kafka(options, topics, live)
     chosen = [arg for topic in topics for arg in ("--topic", topic)]
 
-    same = await kette(kafka_bootstrap, "replay", "--live", live, *chosen)
+    same = await kette_audit(kafka_bootstrap, "replay", "--live", live, *chosen)
     assert same.exit_code == 0, same.output
     assert "OK: the rebuilt projection equals the live one" in same.output
 
@@ -86,7 +65,7 @@ async def test_audit_replay_finds_no_difference_then_names_a_missing_row(
         gone = (await connection.execute(sa.select(pii_read_table.c.ce_id).limit(1))).scalar_one()
         await connection.execute(sa.delete(pii_read_table).where(pii_read_table.c.ce_id == gone))
     await engine.dispose()
-    differs = await kette(kafka_bootstrap, "replay", "--live", live, *chosen)
+    differs = await kette_audit(kafka_bootstrap, "replay", "--live", live, *chosen)
     assert differs.exit_code == 1
     assert re.search(rf"pii_read\s+│\s+{gone}\s+│\s+only rebuilt", differs.output), differs.output
 
@@ -100,7 +79,7 @@ async def test_audit_as_of_gives_the_same_bytes_on_two_runs(
     for run in range(2):
         out = tmp_path / f"report-{run}.csv"
         args = ["as-of", "2026-01-02", "--period", "2026", "--out", str(out), *chosen]
-        result = await kette(kafka_bootstrap, *args)
+        result = await kette_audit(kafka_bootstrap, *args)
         assert result.exit_code == 0, result.output
         outputs.append(out.read_bytes())
 
