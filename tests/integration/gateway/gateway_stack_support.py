@@ -50,3 +50,15 @@ def client_of(gateway: Gateway) -> httpx.AsyncClient:
     """HTTP into the app; the test runs its lifespan itself with start/stop."""
     transport = httpx.ASGITransport(app=create_app(gateway))
     return httpx.AsyncClient(transport=transport, base_url="http://gateway")
+
+
+def forget_groups(bootstrap: str, prefix: str) -> None:
+    """Delete a test's consumer groups, so `kette-stack status` does not list them as stalled
+    once the test's consumers are gone (aiokafka's admin client cannot delete groups)."""
+    from confluent_kafka.admin import AdminClient
+
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    listed = admin.list_consumer_groups().result(timeout=10).valid
+    mine = [group.group_id for group in listed if group.group_id.startswith(prefix)]
+    for future in admin.delete_consumer_groups(mine).values() if mine else ():
+        future.result(timeout=10)

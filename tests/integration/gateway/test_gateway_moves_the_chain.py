@@ -10,7 +10,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from gateway_stack_support import ADMIN_TOKEN, ProviderTopics, client_of, provider_topics
+from gateway_stack_support import (
+    ADMIN_TOKEN,
+    ProviderTopics,
+    client_of,
+    forget_groups,
+    provider_topics,
+)
 
 from kette_core.contracts import chain as contract
 from kette_core.contracts.matching import OffersProposed, Proposal
@@ -96,6 +102,7 @@ async def chain_with_gateway(
         yield stack, gateway
     finally:
         await stop(gateway)
+        forget_groups(kafka_bootstrap, f"kette.provider-gateway.{task_queue}")
         await stack.bridge.stop()
         await stack.worker.stop()
         await chain.stop()

@@ -8,7 +8,13 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
-from gateway_stack_support import ADMIN_TOKEN, ProviderTopics, client_of, provider_topics
+from gateway_stack_support import (
+    ADMIN_TOKEN,
+    ProviderTopics,
+    client_of,
+    forget_groups,
+    provider_topics,
+)
 
 from kette_core.contracts.referrals import ReferralIssued
 from kette_core.envelope import new_event
@@ -57,6 +63,7 @@ async def gateway(
         yield made
     finally:
         await stop(made)
+        forget_groups(kafka_bootstrap, f"kette.provider-gateway.test-{run}")
 
 
 async def test_a_confirmed_referral_reaches_the_provider_and_its_report_the_chain_once(

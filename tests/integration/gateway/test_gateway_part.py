@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from gateway_stack_support import forget_groups
 
 from kette_devstack.gateway_service import GatewayServer
 from kette_devstack.kafka import KafkaNode
@@ -45,6 +46,7 @@ def test_the_gateway_part_runs_healthy_with_a_private_admin_token_until_stopped(
         without = _status(f"{part.url}/admin/providers")
     finally:
         stopped = part.stop()
+        forget_groups(kafka_node.bootstrap, f"kette.provider-gateway.part-test-{run}")
 
     assert health.healthy, health.reason
     assert {"/api/reports", "/admin/providers", "/readyz", "/metrics"} <= paths
