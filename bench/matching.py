@@ -221,10 +221,13 @@ def referral_requests(count: int, seed: int = 0) -> list[ReferralRequested]:
 
 
 async def fill_requests(
-    ctx: BenchContext, topic: str, requests: Sequence[ReferralRequested]
+    ctx: BenchContext,
+    topic: str,
+    requests: Sequence[ReferralRequested],
+    advance: Advance | None = None,
 ) -> None:
-    """Our encoded records (headers, key) with a bare producer; not timed."""
-    advance = ctx.step("matching-consumer · fill topic", len(requests))
+    """Our encoded records (headers, key) with a bare producer; its own bar unless given one."""
+    advance = advance or ctx.step("matching-consumer · fill topic", len(requests))
     producer = AIOKafkaProducer(**ctx.kafka.client_kwargs(), **PRODUCER_SETTINGS)
     await producer.start()
     try:
@@ -272,7 +275,9 @@ async def consume_ours(
             answered = _Answers(database, process, advance)
             await answered.reach(warmup)
             began = time.perf_counter()
-            publishing = asyncio.create_task(fill_requests(ctx, topics["CHAIN"], requests[warmup:]))
+            publishing = asyncio.create_task(
+                fill_requests(ctx, topics["CHAIN"], requests[warmup:], _quiet)
+            )
             await answered.reach(len(requests))
             ended = time.perf_counter()
             await publishing
@@ -318,7 +323,9 @@ async def consume_live_raw(
                 await consumer.commit()
             if publishing is None and read >= warmup:
                 began = time.perf_counter()
-                publishing = asyncio.create_task(fill_requests(ctx, topic, requests[warmup:]))
+                publishing = asyncio.create_task(
+                    fill_requests(ctx, topic, requests[warmup:], _quiet)
+                )
         ended = time.perf_counter()
         if publishing is not None:
             await publishing
@@ -326,6 +333,10 @@ async def consume_live_raw(
         await consumer.stop()
     count = len(requests) - warmup
     return Measurement("AIOKafkaConsumer.getmany", count, count / (ended - began))
+
+
+def _quiet(_n: int) -> None:
+    """No bar of its own: the timed publishing runs under the consumer's bar."""
 
 
 async def _stop(process: asyncio.subprocess.Process) -> None:

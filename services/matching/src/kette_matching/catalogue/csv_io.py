@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -39,7 +39,7 @@ def offers_to_csv(offers: Iterable[Offer]) -> str:
     writer.writerow(COLUMNS)
     for offer in offers:
         values = offer.model_dump(mode="json")
-        writer.writerow([_cell(values[name]) for name in COLUMNS])
+        writer.writerow([cell_text(values[name]) for name in COLUMNS])
     return out.getvalue()
 
 
@@ -48,24 +48,36 @@ def read_offers_csv(text: str) -> tuple[list[tuple[int, OfferDraft]], list[RowPr
     sample = text[:2048]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
-    header = reader.fieldnames or []
-    problems = [
+    problems = header_problems(reader.fieldnames or [])
+    if problems:
+        return [], problems
+    return read_rows((reader.line_num, row) for row in reader)
+
+
+def header_problems(header: Iterable[str]) -> list[RowProblem]:
+    """Unknown columns and missing required ones, named on line 1."""
+    names = list(header)
+    return [
         RowProblem(
             line=1, column=name, reason="unknown_column", message_de=f"Unbekannte Spalte „{name}“."
         )
-        for name in header
+        for name in names
         if name not in COLUMNS
     ] + [
         RowProblem(
             line=1, column=name, reason="missing_column", message_de=f"Spalte „{name}“ fehlt."
         )
-        for name in sorted(REQUIRED - set(header))
+        for name in sorted(REQUIRED - set(names))
     ]
-    if problems:
-        return [], problems
+
+
+def read_rows(
+    rows: Iterable[tuple[int, Mapping[str, str | None]]],
+) -> tuple[list[tuple[int, OfferDraft]], list[RowProblem]]:
+    """Cells as text by column name, per line: drafts, or each row's problems. CSV and XLSX."""
     drafts: list[tuple[int, OfferDraft]] = []
-    for row in reader:
-        line = reader.line_num
+    problems: list[RowProblem] = []
+    for line, row in rows:
         try:
             fields = {
                 name: _value(name, cell)
@@ -125,7 +137,7 @@ def _date(name: str, text: str) -> date:
     raise _CellError(name, "not_a_date", f"„{text}“ ist kein Datum (TT.MM.JJJJ).")
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """One field as text."""
     if value is None:
         return ""

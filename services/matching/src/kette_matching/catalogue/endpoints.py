@@ -12,6 +12,8 @@ from kette_matching.catalogue.csv_io import offers_to_csv
 from kette_matching.catalogue.models import Offer, Provider
 from kette_matching.catalogue.region import Region
 from kette_matching.catalogue.rules import OfferDraft
+from kette_matching.catalogue.xlsx_io import MEDIA_TYPE as XLSX
+from kette_matching.catalogue.xlsx_io import offers_to_xlsx
 
 
 def catalogue_router(sessions: async_sessionmaker[AsyncSession], region: Region) -> APIRouter:
@@ -60,6 +62,23 @@ def catalogue_router(sessions: async_sessionmaker[AsyncSession], region: Region)
         column and reason; importing the same file again changes nothing."""
         text = (await request.body()).decode("utf-8-sig", errors="replace")
         return await service.import_offers(sessions, text, region)
+
+    @router.get("/offers.xlsx", response_class=Response)
+    async def export_offers_xlsx() -> Response:
+        """Every offer as an XLSX sheet with the CSV's columns; `POST /offers.xlsx` reads it."""
+        async with sessions() as session:
+            body = offers_to_xlsx(await repository.offers(session))
+        return Response(
+            body,
+            media_type=XLSX,
+            headers={"Content-Disposition": 'attachment; filename="angebote.xlsx"'},
+        )
+
+    @router.post("/offers.xlsx")
+    async def import_offers_xlsx(request: Request) -> service.ImportReport:
+        """Import an XLSX workbook (first sheet, the CSV's columns): the same row-by-row report
+        as CSV; importing the same file again changes nothing."""
+        return await service.import_offers_xlsx(sessions, await request.body(), region)
 
     @router.get("/offers/{offer_id}")
     async def get_offer(offer_id: str) -> Offer:

@@ -12,6 +12,7 @@ from kette_matching.catalogue.models import Offer, Provider
 from kette_matching.catalogue.region import Region
 from kette_matching.catalogue.rules import OfferDraft, Refused, check_offer, check_provider
 from kette_matching.catalogue.seed import Catalogue
+from kette_matching.catalogue.xlsx_io import read_offers_xlsx
 
 
 async def put_provider(
@@ -63,8 +64,24 @@ class ImportReport(BaseModel):
 async def import_offers(
     sessions: async_sessionmaker[AsyncSession], text: str, region: Region
 ) -> ImportReport:
-    """Store every good row in one transaction; the same file again changes nothing."""
-    drafts, problems = read_offers_csv(text)
+    """A CSV: every good row stored in one transaction; the same file again changes nothing."""
+    return await import_drafts(sessions, *read_offers_csv(text), region)
+
+
+async def import_offers_xlsx(
+    sessions: async_sessionmaker[AsyncSession], data: bytes, region: Region
+) -> ImportReport:
+    """An XLSX workbook, read and stored exactly as the CSV."""
+    return await import_drafts(sessions, *read_offers_xlsx(data), region)
+
+
+async def import_drafts(
+    sessions: async_sessionmaker[AsyncSession],
+    drafts: list[tuple[int, OfferDraft]],
+    problems: list[RowProblem],
+    region: Region,
+) -> ImportReport:
+    """Check and store the parsed rows; rows equal to what is stored count as unchanged."""
     report = ImportReport(problems=problems)
     async with sessions() as session, session.begin():
         providers = {p.provider_id: p for p in await repository.providers(session)}
