@@ -12,6 +12,7 @@ from kette_core.contracts.topics import ACCESS, CHAIN, DEADLETTER
 from kette_core.contracts.vocabulary import Actor, ActorRole, Stage
 from kette_core.envelope import KafkaRecord, encode, new_event
 from kette_reporting.audit.canonical import AuditRecord, kept_headers, record_time
+from kette_reporting.audit.history import HistoryCollector, Period, PeriodTree
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -84,3 +85,12 @@ def history(alice: str, bob: str) -> list[AuditRecord]:
     records.append(as_audit(junk, 1, 1, kafka_ms=junk_ms))
     records.append(as_audit(dead_letter(START + timedelta(days=1, hours=12), CHAIN, 1, 1), 0, 0))
     return records
+
+
+def period_tree(days: tuple[int, int], records: list[AuditRecord]) -> PeriodTree:
+    """The tree of the period from START + days[0] to START + days[1], as an export builds it."""
+    first, until = (START + timedelta(days=day) for day in days)
+    sink = HistoryCollector(Period(first, until))
+    for record in records:
+        sink(record)
+    return sink.build()

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from kette_core.ids import new_participant_id
 from kette_reporting.audit.export import write_participant_export, write_period_export
-from kette_reporting.audit.history import HistoryCollector, Period
 from kette_reporting.audit.signing import load_private
 from kette_reporting.cli import app
-from tests.support.audit_records import START, history
+from tests.support.audit_records import history, period_tree
 
 runner = CliRunner()
 TOPICS = ["kette.access.v1", "kette.chain.v1", "kette.deadletter.v1"]
+ALICE = new_participant_id()
+RECORDS = history(ALICE, new_participant_id())
 
 
 def keygen_args(private: Path, public: Path) -> list[str]:
@@ -30,16 +30,11 @@ def keys(tmp_path: Path, name: str = "audit") -> tuple[Path, Path]:
     return private, public
 
 
-def exported(tmp_path: Path, private: Path, participant: str | None = None) -> Path:
-    alice, bob = new_participant_id(), new_participant_id()
-    sink = HistoryCollector(Period(START, START + timedelta(days=3)))
-    for record in history(alice, bob):
-        sink(record)
-    path = tmp_path / "export.jsonl"
-    if participant is None:
-        write_period_export(path, sink.build(), TOPICS, load_private(private))
-    else:
-        write_participant_export(path, sink.build(), TOPICS, load_private(private), alice)
+def period_export(
+    tmp_path: Path, private: Path, name: str = "export.jsonl", days: tuple[int, int] = (0, 3)
+) -> Path:
+    path = tmp_path / name
+    write_period_export(path, period_tree(days, RECORDS), TOPICS, load_private(private))
     return path
 
 
@@ -60,7 +55,7 @@ def test_audit_keygen_never_overwrites_a_key(tmp_path: Path) -> None:
 
 def test_audit_verify_says_ok_and_lists_kept_records_with_reasons(tmp_path: Path) -> None:
     private, public = keys(tmp_path)
-    path = exported(tmp_path, private)
+    path = period_export(tmp_path, private)
 
     result = runner.invoke(app, ["audit", "verify", str(path), "--public-key", str(public)])
 
@@ -71,7 +66,7 @@ def test_audit_verify_says_ok_and_lists_kept_records_with_reasons(tmp_path: Path
 
 def test_audit_verify_names_a_changed_record_and_exits_1(tmp_path: Path) -> None:
     private, public = keys(tmp_path)
-    path = exported(tmp_path, private)
+    path = period_export(tmp_path, private)
     content = path.read_text().splitlines()
     record_line = json.loads(content[2])
     record_line["record"]["partition"] = 7
@@ -87,7 +82,7 @@ def test_audit_verify_names_a_changed_record_and_exits_1(tmp_path: Path) -> None
 def test_audit_verify_with_another_key_names_the_key(tmp_path: Path) -> None:
     private, _ = keys(tmp_path)
     _, stranger = keys(tmp_path, "stranger")
-    path = exported(tmp_path, private)
+    path = period_export(tmp_path, private)
 
     result = runner.invoke(app, ["audit", "verify", str(path), "--public-key", str(stranger)])
 
@@ -98,7 +93,10 @@ def test_audit_verify_with_another_key_names_the_key(tmp_path: Path) -> None:
 
 def test_audit_verify_of_a_participant_export_checks_its_proofs(tmp_path: Path) -> None:
     private, public = keys(tmp_path)
-    path = exported(tmp_path, private, participant="alice")
+    path = tmp_path / "alice.jsonl"
+    write_participant_export(
+        path, period_tree((0, 3), RECORDS), TOPICS, load_private(private), ALICE
+    )
 
     result = runner.invoke(app, ["audit", "verify", str(path), "--public-key", str(public)])
 
@@ -127,3 +125,41 @@ def test_audit_export_refuses_a_period_it_cannot_read(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "period" in result.output
     assert not out.exists()
+
+
+def test_audit_verify_against_an_overlapping_export_says_consistent(tmp_path: Path) -> None:
+    private, public = keys(tmp_path)
+    older = period_export(tmp_path, private, "older.jsonl", (0, 2))
+    newer = period_export(tmp_path, private, "newer.jsonl", (1, 3))
+    args = ["audit", "verify", str(newer), "--public-key", str(public), "--against", str(older)]
+
+    result = runner.invoke(app, args)
+
+    assert result.exit_code == 0, result.output
+    assert "are consistent" in result.output
+
+
+def test_audit_verify_against_an_export_of_another_history_fails(tmp_path: Path) -> None:
+    private, public = keys(tmp_path)
+    older = period_export(tmp_path, private, "older.jsonl", (0, 2))
+    stranger = tmp_path / "stranger.jsonl"  # other participants, so other records
+    others = history(new_participant_id(), new_participant_id())
+    write_period_export(stranger, period_tree((0, 3), others), TOPICS, load_private(private))
+    args = ["audit", "verify", str(stranger), "--public-key", str(public), "--against", str(older)]
+
+    result = runner.invoke(app, args)
+
+    assert result.exit_code == 1
+    assert "FAILED inconsistent" in result.output
+
+
+def test_audit_export_refuses_a_consistency_proof_for_a_participant(tmp_path: Path) -> None:
+    private, _ = keys(tmp_path)
+    older = period_export(tmp_path, private, "older.jsonl", (0, 2))
+    args = ["audit", "export", "--period", "2026-01", "--key", str(private), "--out", "x.jsonl"]
+    args += ["--participant", "p-12345678", "--consistent-with", str(older)]
+
+    result = runner.invoke(app, args)
+
+    assert result.exit_code == 2
+    assert "whole period" in result.output

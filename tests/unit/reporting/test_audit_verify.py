@@ -14,10 +14,10 @@ from kette_core.ids import new_participant_id
 from kette_reporting.audit.canonical import AuditRecord
 from kette_reporting.audit.export import write_participant_export, write_period_export
 from kette_reporting.audit.exportfile import read_export
-from kette_reporting.audit.history import HistoryCollector, Period, PeriodTree
+from kette_reporting.audit.history import PeriodTree
 from kette_reporting.audit.signing import key_id, sign
 from kette_reporting.audit.verify import Verification, verify_export, verify_pair
-from tests.support.audit_records import START, as_audit, history, stage_started
+from tests.support.audit_records import START, as_audit, history, period_tree, stage_started
 
 TOPICS = ["kette.access.v1", "kette.chain.v1", "kette.deadletter.v1"]
 KEY = Ed25519PrivateKey.generate()
@@ -26,12 +26,7 @@ RECORDS = history(ALICE, BOB)
 
 
 def built(days: tuple[int, int], records: list[AuditRecord] = RECORDS) -> PeriodTree:
-    sink = HistoryCollector(
-        Period(START + timedelta(days=days[0]), START + timedelta(days=days[1]))
-    )
-    for record in records:
-        sink(record)
-    return sink.build()
+    return period_tree(days, records)
 
 
 def export(tmp_path: Path, name: str = "full.jsonl", days: tuple[int, int] = (0, 3)) -> Path:

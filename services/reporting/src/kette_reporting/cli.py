@@ -103,6 +103,13 @@ async def _read_with_bar(
         return await read(options, topics, *args, advance)
 
 
+def _read_with_file_bar(path: Path) -> Export:
+    """Read an export under a progress bar (a period's file can hold millions of records)."""
+    size = path.stat().st_size if path.is_file() else 0
+    with _bar(f"Reading {path.name}", size) as advance:
+        return read_export(path, advance)
+
+
 def _fail(message: str, code: int = 2) -> typer.Exit:
     console.print(f"[red]{message}[/red]")
     return typer.Exit(code)
@@ -136,10 +143,12 @@ def export(
 ) -> None:
     """Export a period's records with a signed Merkle tree head, read from Kafka."""
     settings = ReportingSettings()
+    if participant and consistent_with:
+        raise _fail("--consistent-with applies to a whole period's export, not a participant's")
     try:
         chosen = audit_period(period)
         signer = signing.load_private(key)
-        older = read_export(consistent_with) if consistent_with else None
+        older = _read_with_file_bar(consistent_with) if consistent_with else None
     except (ValueError, signing.KeyFileError) as error:
         raise _fail(str(error)) from None
     topics = _topics(topic, settings)
@@ -171,8 +180,8 @@ def verify(
     """Check an export offline: signature, root, and the first tampered record by name."""
     try:
         public = signing.load_public(public_key)
-        checked = read_export(file)
-        other: Export | None = read_export(against) if against else None
+        checked = _read_with_file_bar(file)
+        other: Export | None = _read_with_file_bar(against) if against else None
     except (ExportFormatError, signing.KeyFileError) as error:
         raise _fail(str(error)) from None
     result = verify_export(checked, public)

@@ -13,7 +13,7 @@ import base64
 import hashlib
 import json
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,15 +124,25 @@ def record_line(
     return line
 
 
-def read_export(path: Path) -> Export:
-    """Parse an export; anything malformed raises ExportFormatError naming line and field."""
+def read_export(path: Path, progress: Callable[[int], None] | None = None) -> Export:
+    """Parse an export; anything malformed raises ExportFormatError naming line and field.
+
+    `progress` is told the bytes of each line read (for a bar whose total is the file size).
+    """
     try:
         with path.open(encoding="utf-8") as handle:
-            return _parse(enumerate(handle, start=1))
+            lines: Iterable[str] = handle if progress is None else _counted(handle, progress)
+            return _parse(enumerate(lines, start=1))
     except OSError as error:
         raise ExportFormatError(f"{path}: cannot read ({error.strerror})") from None
     except UnicodeDecodeError:
         raise ExportFormatError(f"{path}: not UTF-8 text") from None
+
+
+def _counted(lines: Iterable[str], progress: Callable[[int], None]) -> Iterator[str]:
+    for line in lines:
+        progress(len(line.encode()))
+        yield line
 
 
 def _parse(numbered: Iterator[tuple[int, str]]) -> Export:

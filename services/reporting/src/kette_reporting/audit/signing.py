@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +41,7 @@ def generate(private_path: Path, public_path: Path) -> str:
 
 def load_private(path: Path) -> Ed25519PrivateKey:
     """The signing key of a `keygen` private file."""
-    try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    except (OSError, ValueError, TypeError) as error:
-        raise KeyFileError(f"{path}: not a readable private key ({type(error).__name__})") from None
+    key = _load(path, "private", lambda data: serialization.load_pem_private_key(data, None))
     if not isinstance(key, Ed25519PrivateKey):
         raise KeyFileError(f"{path}: not an Ed25519 private key")
     return key
@@ -51,13 +49,17 @@ def load_private(path: Path) -> Ed25519PrivateKey:
 
 def load_public(path: Path) -> Ed25519PublicKey:
     """The verifying key of a `keygen` public file."""
-    try:
-        key = serialization.load_pem_public_key(path.read_bytes())
-    except (OSError, ValueError, TypeError) as error:
-        raise KeyFileError(f"{path}: not a readable public key ({type(error).__name__})") from None
+    key = _load(path, "public", serialization.load_pem_public_key)
     if not isinstance(key, Ed25519PublicKey):
         raise KeyFileError(f"{path}: not an Ed25519 public key")
     return key
+
+
+def _load(path: Path, kind: str, parse: Callable[[bytes], object]) -> object:
+    try:
+        return parse(path.read_bytes())
+    except (OSError, ValueError, TypeError) as error:
+        raise KeyFileError(f"{path}: not a readable {kind} key ({type(error).__name__})") from None
 
 
 def key_id(public: Ed25519PublicKey) -> str:
