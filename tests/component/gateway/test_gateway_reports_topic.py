@@ -87,3 +87,20 @@ async def test_a_report_out_of_order_on_the_topic_is_refused_and_the_next_one_go
         status_event_id("alpha", "evt-1"),
         status_event_id("alpha", "evt-3"),
     ]
+
+
+async def test_a_revoked_providers_report_on_its_topic_is_refused(harness: Harness) -> None:
+    from kette_provider_gateway.providers.service import revoke
+
+    await harness.refer("ref-1")
+    async with harness.gateway.sessions() as session, session.begin():
+        await revoke(session, "alpha")
+
+    await write(harness, "alpha", accepted("ref-1"), "alpha-evt-1")
+    await settle()
+
+    assert harness.statuses == []
+    refused = harness.gateway.metrics.registry.get_sample_value(
+        "kette_gateway_refused_total", {"channel": "kafka", "reason": "revoked"}
+    )
+    assert refused == 1.0

@@ -15,6 +15,7 @@ from kette_core.contracts.referrals import ProviderReport
 from kette_core.envelope import ReceivedEvent
 from kette_provider_gateway.metrics import Metrics
 from kette_provider_gateway.problems import Refused
+from kette_provider_gateway.referrals.repository import provider_active
 from kette_provider_gateway.reports.service import CONTRACT, accept, draft_from_event
 
 log = structlog.get_logger(__name__)
@@ -59,6 +60,8 @@ class ReportsFromKafka:
                 raise Refused(403, "provider_id", "not_your_topic", "report on your own topic")
             draft = draft_from_event(event.id, event.type, event.payload)
             async with self._sessions() as session, session.begin():
+                if not await provider_active(session, provider_id):
+                    raise Refused(403, "provider_id", "revoked", "this provider was revoked")
                 receipt = await accept(
                     session,
                     provider_id,
