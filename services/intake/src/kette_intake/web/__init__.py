@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kette_intake.settings import IntakeSettings, decode_key
-from kette_intake.web import case, caseload, changes, login, registration
+from kette_intake.web import case, caseload, changes, login, registration, rights
 from kette_intake.web.errors import install_web_errors
 from kette_intake.web.session import SessionCookies
 from kette_intake.web.settings import WebSettings
@@ -28,6 +28,6 @@ def install(app: FastAPI, settings: IntakeSettings, web: WebSettings | None = No
     )
     app.state.web_kommunen = tuple(settings.ki_kommunen)
     install_web_errors(app)
-    for module in (login, registration, caseload, changes, case):
+    for module in (login, registration, caseload, changes, rights, case):
         app.include_router(module.router)
     app.mount("/assets", StaticFiles(directory=STATIC), name="web-static")

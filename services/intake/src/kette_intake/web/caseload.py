@@ -20,6 +20,10 @@ from kette_intake.wiring import Intake, intake
 
 router = APIRouter(include_in_schema=False)
 Parts = Annotated[Intake, Depends(intake)]
+ERASED = (
+    "Die personenbezogenen Daten wurden gelöscht (Art. 17 DSGVO); die Kette wird geschlossen. "
+    "Pseudonyme Zahlen bleiben für die Statistik erhalten."
+)
 FILTERS = {"kommune": "Kommune", "stage": "Stufe", "status": "Status", "task": "Aufgabe"}
 
 
@@ -44,7 +48,15 @@ async def caseload(request: Request, principal: SignedIn, parts: Parts) -> Respo
             errors = {p.field: p.message_de for p in refused.problems}
             return _page(request, status_code=422, errors=errors, rows=[], **context)
         raise problem_of(refused) from None
-    return _page(request, errors={}, rows=load.rows, pseudonymous=load.pseudonymous, **context)
+    notice = ERASED if request.query_params.get("geloescht") else None
+    return _page(
+        request,
+        errors={},
+        rows=load.rows,
+        pseudonymous=load.pseudonymous,
+        notice=notice,
+        **context,
+    )
 
 
 def _kommunen(request: Request, principal: SignedIn) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from kette_core.contracts.chain import EligibilityException, PauseReason, SkipReason
-from kette_core.contracts.participants import ApproachChannel, ApproachOutcome
+from kette_core.contracts.participants import ApproachChannel, ApproachOutcome, ErasureGround
 from kette_core.contracts.vocabulary import AgeBand, Gender, Module, OccupationField, PermitBasis
 from kette_workflows.api import ChainStatus, CloseReason, ReorderReason, TaskKind
 from kette_workflows.domain import labels_de
@@ -132,6 +132,11 @@ CHANGE_DE: dict[str, str] = {
     "consent_given": "Einwilligung erteilen",
 }
 """Changes recorded on the case page (ChangeService), by the name of their form."""
+ERASURE_GROUND_DE: dict[ErasureGround, str] = {
+    ErasureGround.DATA_SUBJECT_REQUEST: "auf Verlangen der Person (Art. 17 DSGVO)",
+    ErasureGround.CONSENT_WITHDRAWN: "Einwilligung widerrufen",
+    ErasureGround.RETENTION_ENDED: "Aufbewahrungsfrist abgelaufen",
+}
 PERMIT_BASIS_DE: dict[PermitBasis, str] = {
     PermitBasis.PARA_60C: "§ 60c AufenthG (Ausbildungsduldung)",
     PermitBasis.PARA_60D: "§ 60d AufenthG (Beschäftigungsduldung)",
@@ -204,5 +209,6 @@ LABELS: dict[str, object] = {
     "decision": DECISION_DE,
     "event": EVENT_DE,
     "permit_basis": PERMIT_BASIS_DE,
+    "erasure_ground": ERASURE_GROUND_DE,
 }
 """Every table by name, for the templates (`labels.stage[code]`)."""

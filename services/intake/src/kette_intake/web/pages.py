@@ -17,8 +17,9 @@ from kette_workflows.domain.labels_de import date_de
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.globals.update(labels=LABELS, options=options, csrf_field=CSRF_FIELD)
 TEMPLATES.env.filters["date_de"] = date_de
+NO_STORE = {"Cache-Control": "no-store"}
 _HEADERS = {
-    "Cache-Control": "no-store",
+    **NO_STORE,
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
