@@ -131,3 +131,41 @@ async def test_audit_timeline_and_access_on_real_kafka_and_temporal(
     reads = await kette_audit(kafka_bootstrap, "access", alice, "--topic", access)
     assert reads.exit_code == 0, reads.output
     assert "caseworker:cw-auditx" in reads.output and "case_management" in reads.output
+
+
+async def test_audit_a_later_export_is_consistent_until_history_changes(
+    kafka_bootstrap: str, new_topic: NewTopic, tmp_path: Path
+) -> None:
+    chain = await new_topic("audit-chain")
+    alice = new_participant_id()
+    await produce(kafka_bootstrap, chain, [stage_started(alice, DAY + timedelta(hours=1))])
+    private, public = tmp_path / "audit.key", tmp_path / "audit.pub"
+    await kette_audit(kafka_bootstrap, "keygen", "--private", str(private), "--public", str(public))
+
+    async def export(name: str, period: str, *more: str) -> tuple[Path, str]:
+        out = tmp_path / name
+        args = ["--period", period, "--key", str(private), "--out", str(out), "--topic", chain]
+        result = await kette_audit(kafka_bootstrap, "export", *args, *more)
+        assert result.exit_code == 0, result.output
+        return out, result.output
+
+    first, _ = await export("first.jsonl", PERIOD)
+    await produce(kafka_bootstrap, chain, [stage_started(alice, DAY + timedelta(days=1))])
+    second, _ = await export(
+        "second.jsonl", "2026-01-02..2026-01-03", "--consistent-with", str(first)
+    )
+    check = ["verify", str(second), "--public-key", str(public), "--against", str(first)]
+    consistent = await kette_audit(kafka_bootstrap, *check)
+    assert consistent.exit_code == 0, consistent.output
+    assert "are consistent" in consistent.output
+
+    late = stage_started(alice, DAY)  # written now, dated before the first export's end
+    await produce(kafka_bootstrap, chain, [late])
+    third, warned = await export(
+        "third.jsonl", "2026-01-02..2026-01-03", "--consistent-with", str(first)
+    )
+    assert "NOT a prefix" in warned
+    check = ["verify", str(third), "--public-key", str(public), "--against", str(first)]
+    changed = await kette_audit(kafka_bootstrap, *check)
+    assert changed.exit_code == 1
+    assert "FAILED inconsistent" in changed.output
