@@ -275,3 +275,22 @@ async def test_an_approached_person_has_no_chain_to_change(intake: IntakeUnderTe
     )
 
     assert (answer.status_code, fields_of(answer)) == (409, ["participant_id"])
+
+
+async def test_a_retried_withdrawal_gets_its_first_answer_though_consent_is_now_withdrawn(
+    intake: IntakeUnderTest,
+) -> None:
+    caseworker = await intake.login_as(ActorRole.CASEWORKER, ["Kamen"])
+    participant_id = await enrolled(intake, caseworker)
+    url = f"/api/participants/{participant_id}/consents/{SHARE}/withdrawal"
+    body = {"withdrawn_on": TODAY.isoformat()}
+    key = {**caseworker, "Idempotency-Key": "withdraw-5d0e8a13"}
+
+    first = await intake.http.post(url, json=body, headers=key)
+    retry = await intake.http.post(url, json=body, headers=key)
+    without_key = await intake.http.post(url, json=body, headers=caseworker)
+
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert retry.json() == first.json()
+    assert (without_key.status_code, fields_of(without_key)) == (409, ["scope"])
+    assert len(await intake.relayed(CONSENT_WITHDRAWN)) == 1

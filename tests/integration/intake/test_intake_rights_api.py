@@ -138,7 +138,7 @@ async def test_erasure_is_scoped_by_kommune_refused_to_auditors_and_kept_once_pe
     assert (bad_ground.status_code, fields_of(bad_ground)) == (422, ["ground"])
     assert (first.status_code, retry.status_code) == (201, 200)
     assert retry.json() == first.json()
-    assert (other_body.status_code, fields_of(other_body)) == (404, ["participant_id"])
+    assert (other_body.status_code, fields_of(other_body)) == (422, ["Idempotency-Key"])
     assert len(await intake.relayed(ERASED)) == 1
 
 

@@ -106,13 +106,15 @@ def test_a_personal_correction_names_changed_fields_and_refuses_removing_a_name(
     after, changed, problems = rules.personal_after(
         PERSONAL, PersonalChanges(phone=None, family_name="Haddad-Nour")
     )
-    _, _, refused = rules.personal_after(PERSONAL, PersonalChanges(given_name=None))
+    _, _, refused = rules.personal_after(
+        PERSONAL, PersonalChanges(given_name=None, languages_spoken=None)
+    )
     _, _, nothing = rules.personal_after(PERSONAL, PersonalChanges(family_name="Haddad"))
 
     assert problems == []
     assert (after.family_name, after.phone) == ("Haddad-Nour", None)
     assert changed == ["family_name", "phone"]
-    assert [p.field for p in refused] == ["personal.given_name"]
+    assert [p.field for p in refused] == ["personal.given_name", "personal.languages_spoken"]
     assert [p.field for p in nothing] == ["personal"]
 
 

@@ -25,7 +25,7 @@ from kette_intake.participants.schemas import PersonalData, Profile
 
 ChangeEvent = ResidenceStatusChanged | ProfileUpdated
 """The events a recorded change publishes (consents have their own)."""
-_REQUIRED_PERSONAL = frozenset({"given_name", "family_name", "nationality"})
+_REQUIRED_PERSONAL = frozenset({"given_name", "family_name", "nationality", "languages_spoken"})
 _PROFILE_EVENT_FIELDS = frozenset(ProfileUpdated.model_fields) - {
     "participant_id",
     "updated_on",

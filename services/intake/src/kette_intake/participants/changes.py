@@ -58,6 +58,8 @@ class ChangeService:
         _refuse(422, rules.residence_problems(change, self._recorder.today()))
         recorder = self._recorder
         async with recorder.sessions() as session, session.begin():
+            if (replayed := await self._replayed(session, principal, key, ChangeView)) is not None:
+                return replayed, False
             row = await self._enrolled(session, principal, participant_id)
             values = {
                 "residence_status": change.new_status.value,
@@ -65,11 +67,10 @@ class ChangeService:
             }
             kind, day = ChangeKind.RESIDENCE_STATUS, change.changed_on
             view = _change(row.id, kind, values, day, principal)
-            earlier = await self._earlier(session, principal, key, view)
-            if earlier is not None:
-                return earlier, False
             profile = Profile.model_validate(row.profile)
             _refuse(409, rules.residence_conflicts(profile, change))
+            if (claimed := await self._claim(session, principal, key, view)) is not None:
+                return claimed, False
             row.profile = {**row.profile, **values}
             event = rules.residence_event(row.id, profile, change, principal.actor)
             await self._record(session, view, event)
@@ -87,14 +88,15 @@ class ChangeService:
         recorder = self._recorder
         today = recorder.today()
         async with recorder.sessions() as session, session.begin():
+            if (replayed := await self._replayed(session, principal, key, ChangeView)) is not None:
+                return replayed, False
             row = await self._enrolled(session, principal, participant_id)
             diff = rules.profile_diff(Profile.model_validate(row.profile), changes)
-            view = _change(row.id, ChangeKind.PROFILE, diff, today, principal)
-            earlier = await self._earlier(session, principal, key, view)
-            if earlier is not None:
-                return earlier, False
             if not diff:
                 _refuse(422, [Problem(field="profile", reason="the changes change nothing")])
+            view = _change(row.id, ChangeKind.PROFILE, diff, today, principal)
+            if (claimed := await self._claim(session, principal, key, view)) is not None:
+                return claimed, False
             row.profile = {**row.profile, **diff}
             event = rules.profile_event(row.id, diff, principal.actor, today)
             await self._record(session, view, event)
@@ -113,14 +115,15 @@ class ChangeService:
         recorder = self._recorder
         today = recorder.today()
         async with recorder.sessions() as session, session.begin():
+            if (replayed := await self._replayed(session, principal, key, ChangeView)) is not None:
+                return replayed, False
             repository = ParticipantRepository(session)
             row = await recorder.in_scope(repository, principal, participant_id)
             after, changed, problems = rules.personal_after(recorder.personal(row), changes)
-            view = _change(row.id, ChangeKind.PERSONAL, {}, today, principal, changed)
-            earlier = await self._earlier(session, principal, key, view)
-            if earlier is not None:
-                return earlier, False
             _refuse(422, problems)
+            view = _change(row.id, ChangeKind.PERSONAL, {}, today, principal, changed)
+            if (claimed := await self._claim(session, principal, key, view)) is not None:
+                return claimed, False
             sealed = recorder.sealer.seal(row.id, after.model_dump_json().encode())
             row.personal_data, row.wrapped_key, row.kek_id = (
                 sealed.ciphertext,
@@ -146,6 +149,8 @@ class ChangeService:
         recorder = self._recorder
         _refuse(422, rules.consent_problems(grant, recorder.today()))
         async with recorder.sessions() as session, session.begin():
+            if (replayed := await self._replayed(session, principal, key, ConsentView)) is not None:
+                return replayed, False
             row = await self._enrolled(session, principal, participant_id)
             consent = ConsentRow(
                 id=f"c-{uuid.uuid4()}",
@@ -157,11 +162,10 @@ class ChangeService:
                 created_at=datetime.now(UTC),
             )
             view = consent_view(consent)
-            earlier = await self._earlier(session, principal, key, view)
-            if earlier is not None:
-                return earlier, False
             changes = ChangeRepository(session)
             _refuse(409, rules.consent_conflicts(await changes.consents(row.id), grant))
+            if (claimed := await self._claim(session, principal, key, view)) is not None:
+                return claimed, False
             changes.add(consent)
             event = rules.consent_given(row.id, grant, principal.actor)
             event_id = stable_event_id(event.event_type, consent.id)
@@ -180,27 +184,22 @@ class ChangeService:
         key = IdempotencyKey.of(idempotency_key, f"withdraw-{scope}", participant_id, withdrawal)
         recorder = self._recorder
         async with recorder.sessions() as session, session.begin():
+            if (replayed := await self._replayed(session, principal, key, ConsentView)) is not None:
+                return replayed, False
             row = await self._enrolled(session, principal, participant_id)
-            changes = ChangeRepository(session)
-            in_force = [c for c in await changes.consent_rows(row.id) if c.scope == scope.value]
-            consent = next((c for c in in_force if c.withdrawn_on is None), None)
-            current = consent_view(consent) if consent is not None else None
-            answer = (
-                current.model_copy(
-                    update={
-                        "withdrawn_on": withdrawal.withdrawn_on,
-                        "withdrawn_by": principal.actor_id,
-                    }
-                )
-                if current is not None
-                else None
+            rows = await ChangeRepository(session).consent_rows(row.id)
+            consent = next(
+                (c for c in rows if c.scope == scope.value and c.withdrawn_on is None), None
             )
-            earlier = await self._earlier(session, principal, key, answer)
-            if earlier is not None:
-                return earlier, False
+            current = consent_view(consent) if consent is not None else None
             problems = rules.withdrawal_problems(current, withdrawal, recorder.today())
             _refuse(409 if current is None else 422, problems)
-            assert consent is not None and current is not None and answer is not None
+            assert consent is not None and current is not None
+            answer = current.model_copy(
+                update={"withdrawn_on": withdrawal.withdrawn_on, "withdrawn_by": principal.actor_id}
+            )
+            if (claimed := await self._claim(session, principal, key, answer)) is not None:
+                return claimed, False
             consent.withdrawn_on = withdrawal.withdrawn_on
             consent.withdrawn_by = principal.actor_id
             session.add(consent)
@@ -229,19 +228,22 @@ class ChangeService:
             raise Refused.one(409, "participant_id", reason)
         return row
 
-    async def _earlier(
+    async def _replayed(
         self,
         session: AsyncSession,
         principal: Principal,
         key: IdempotencyKey | None,
-        answer: View | None,
+        view: type[View],
     ) -> View | None:
-        """The answer first given under the key, in the type of this answer."""
-        if answer is None:  # nothing to answer yet: a key is claimed by successful requests
-            return None
-        earlier = await self._recorder.earlier_answer(
-            ParticipantRepository(session), principal, key, answer
-        )
+        """The answer first given under the caller's key, before any rule looks at the state."""
+        earlier = await self._recorder.replayed(ParticipantRepository(session), principal, key)
+        return None if earlier is None else view.model_validate(earlier)
+
+    async def _claim(
+        self, session: AsyncSession, principal: Principal, key: IdempotencyKey | None, answer: View
+    ) -> View | None:
+        """Claim the key with this answer; the first answer if a racing retry won."""
+        earlier = await self._recorder.claim(ParticipantRepository(session), principal, key, answer)
         return None if earlier is None else type(answer).model_validate(earlier)
 
     async def _record(

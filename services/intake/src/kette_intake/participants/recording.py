@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -18,7 +19,7 @@ from kette_intake.auth.principal import Principal
 from kette_intake.crypto import BlindIndex, PersonalDataSealer, SealedData
 from kette_intake.errors import Refused
 from kette_intake.participants.eligibility import Rules
-from kette_intake.participants.models import ParticipantRow
+from kette_intake.participants.models import IdempotencyRow, ParticipantRow
 from kette_intake.participants.repository import ParticipantRepository
 from kette_intake.participants.schemas import PersonalData
 
@@ -62,31 +63,47 @@ class Recorder:
         event = new_event(payload, source=self.source, event_id=event_id)
         await add_to_outbox(session, event, topic)
 
-    async def earlier_answer(
+    async def replayed(
+        self,
+        repository: ParticipantRepository,
+        principal: Principal,
+        key: IdempotencyKey | None,
+    ) -> dict[str, Any] | None:
+        """The answer first given under the caller's key, looked up before any rule runs, so
+        a retry gets it even when the state has moved on (consent withdrawn, person erased)."""
+        if key is None:
+            return None
+        return _same_request(await repository.key(key.scoped(principal)), key)
+
+    async def claim(
         self,
         repository: ParticipantRepository,
         principal: Principal,
         key: IdempotencyKey | None,
         answer: BaseModel,
-    ) -> dict[str, object] | None:
-        """Claim the caller's key with this answer, or return the answer first given under it.
-
-        A racing retry waits in the insert until the first commits; a key reused for another
-        request is refused.
-        """
+    ) -> dict[str, Any] | None:
+        """Claim the caller's key with this answer; a racing retry waits in the insert until
+        the first commits and gets the first answer back."""
         if key is None:
             return None
         scoped = key.scoped(principal)
         answer_json = answer.model_dump(mode="json")
         if await repository.claim_key(scoped, key.request_hash, key.participant_id, answer_json):
             return None
-        earlier = await repository.key(scoped)
+        earlier = _same_request(await repository.key(scoped), key)
         if earlier is None:
             raise Refused.one(409, "Idempotency-Key", "a request with this key failed; retry")
-        if earlier.request_hash != key.request_hash:
-            reason = "was already used for a different request; use a new key"
-            raise Refused.one(422, "Idempotency-Key", reason)
-        return earlier.answer
+        return earlier
+
+
+def _same_request(earlier: IdempotencyRow | None, key: IdempotencyKey) -> dict[str, Any] | None:
+    """A key reused for another request is refused, not answered."""
+    if earlier is None:
+        return None
+    if earlier.request_hash != key.request_hash:
+        reason = "was already used for a different request; use a new key"
+        raise Refused.one(422, "Idempotency-Key", reason)
+    return earlier.answer
 
 
 @dataclass(frozen=True)

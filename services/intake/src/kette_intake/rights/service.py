@@ -73,10 +73,8 @@ class RightsService:
         key = IdempotencyKey.of(idempotency_key, "erase", participant_id, request)
         async with recorder.sessions() as session, session.begin():
             participants = ParticipantRepository(session)
-            if key is not None:
-                earlier = await participants.key(key.scoped(principal))
-                if earlier is not None and earlier.request_hash == key.request_hash:
-                    return ErasureReceipt.model_validate(earlier.answer), False
+            if (replayed := await recorder.replayed(participants, principal, key)) is not None:
+                return ErasureReceipt.model_validate(replayed), False
             row = await recorder.in_scope(participants, principal, participant_id)
             now = datetime.now(UTC)
             receipt = ErasureReceipt(
@@ -86,7 +84,7 @@ class RightsService:
                 erased_by=principal.actor_id,
                 erased_at=now,
             )
-            claimed = await recorder.earlier_answer(participants, principal, key, receipt)
+            claimed = await recorder.claim(participants, principal, key, receipt)
             if claimed is not None:  # a racing retry committed first
                 return ErasureReceipt.model_validate(claimed), False
             tombstone = ErasureRow(
