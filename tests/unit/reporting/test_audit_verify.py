@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kette_core.ids import new_participant_id
 from kette_reporting.audit.canonical import AuditRecord
@@ -222,3 +224,52 @@ def test_audit_a_history_changed_between_two_exports_is_named(tmp_path: Path) ->
     problem, _, _ = only(result)
     assert problem == "inconsistent"
     assert "kette.chain.v1/2@0" in result.findings[0].message
+
+
+def test_audit_swapped_participant_records_are_named_as_reordered(tmp_path: Path) -> None:
+    path, content = participant_export(tmp_path)
+    content[2], content[3] = content[3], content[2]
+    rewrite(path, content)
+
+    assert only(check(path))[:2] == ("reordered", content[3]["position"])
+
+
+def test_audit_a_participant_record_at_a_position_not_signed_is_named_inserted(
+    tmp_path: Path,
+) -> None:
+    path, content = participant_export(tmp_path)
+    extra = dict(content[2], position=content[2]["position"] + 1000)
+    content.insert(3, extra)
+    rewrite(path, content)
+
+    assert only(check(path))[:2] == ("inserted", extra["position"])
+
+
+TAMPERS = ("change", "drop", "insert", "swap")
+FIXTURE_REUSED = HealthCheck.function_scoped_fixture  # tmp_path: each example its own file
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.sampled_from(TAMPERS), st.integers(0, len(RECORDS) - 2))
+def test_audit_any_single_tamper_is_named_at_its_position(
+    tmp_path: Path, tamper: str, spot: int
+) -> None:
+    path = export(tmp_path, f"{tamper}-{spot}.jsonl")
+    content = lines(path)
+    body = content[2:]
+    position = body[spot]["position"]
+    if tamper == "change":
+        body[spot]["record"]["offset"] += 1000
+    elif tamper == "drop":
+        body.pop(spot)
+    elif tamper == "insert":
+        forged = as_audit(stage_started(ALICE, START + timedelta(hours=1)), 5, spot)
+        body.insert(spot, {"position": position, "record": forged.to_json()})
+    else:
+        body[spot], body[spot + 1] = body[spot + 1], body[spot]
+    rewrite(path, content[:2] + body)
+
+    expected = {"change": "changed", "drop": "removed", "insert": "inserted", "swap": "reordered"}
+    assert only(check(path))[:2] == (expected[tamper], position)
