@@ -33,6 +33,11 @@ from kette_core.contracts.chain import (
     SharingStopped,
 )
 from kette_core.contracts.participants import ParticipantRegistered, ProfileUpdated
+from kette_core.contracts.referrals import (
+    ParticipantDroppedOut,
+    ParticipantEnrolled,
+    ReferralCompleted,
+)
 from kette_core.db import create_engine, session_factory
 from kette_core.envelope import ReceivedEvent
 from kette_core.inbox import Inbox
@@ -53,6 +58,7 @@ from kette_matching.matching.handler import RequestHandler
 from kette_matching.metrics import Metrics
 from kette_matching.participants import handler as participants
 from kette_matching.places import handler as places
+from kette_matching.places.endpoints import places_router
 from kette_matching.settings import MatchingSettings
 
 INBOX_CONSUMER = "matching.referral_requests"
@@ -108,11 +114,17 @@ def build(settings: MatchingSettings, broker: KafkaBroker | None = None) -> Matc
     handlers.add(ReferralWithdrawn, inbox.wrap(places.on_withdrawn))
     handlers.add(OutcomeRecorded, inbox.wrap(places.on_outcome))
     handlers.add(SharingStopped, inbox.wrap(places.on_sharing_stopped))
+    handlers.add(ParticipantEnrolled, inbox.wrap(places.on_enrolled))
+    handlers.add(ParticipantDroppedOut, inbox.wrap(places.on_dropped_out))
+    handlers.add(ReferralCompleted, inbox.wrap(places.on_completed))
     handlers.add(ParticipantRegistered, inbox.wrap(participants.on_registered))
     handlers.add(ProfileUpdated, inbox.wrap(participants.on_profile_updated))
     dead_letters = DeadLetters(publisher, settings.event_source, settings.deadletter_topic)
     consumer = RoundPerBatch(handlers, dead_letters, group_id=settings.group_id, rounds=rounds)
-    subscribe(broker, settings.chain_topic, settings.participants_topic, consumer=consumer)
+    topics = [settings.chain_topic, settings.participants_topic]
+    if settings.provider_status_topic:
+        topics.append(settings.provider_status_topic)
+    subscribe(broker, *topics, consumer=consumer)
     return Matching(settings, engine, sessions, broker, relay, region, metrics, rounds)
 
 
@@ -170,6 +182,7 @@ def create_app(matching: Matching) -> FastAPI:
     app.include_router(health_router(checks, matching.metrics))
     app.include_router(catalogue_router(matching.sessions, matching.region))
     app.include_router(gaps_router(matching.sessions))
+    app.include_router(places_router(matching.sessions))
     app.include_router(
         matching_router(matching.sessions, matching.region, matching.settings.rules, matching.today)
     )

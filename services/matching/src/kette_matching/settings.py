@@ -25,6 +25,10 @@ class MatchingSettings(KetteSettings):
     participants_topic: str = Field(
         default=topics.PARTICIPANTS, description="Registrations: age band and gender category."
     )
+    provider_status_topic: str | None = Field(
+        default=topics.PROVIDER_STATUS,
+        description="Providers' enrolled, dropped-out and completed reports; empty: not read.",
+    )
     matching_topic: str = Field(default=topics.MATCHING, description="Where answers go.")
     deadletter_topic: str = Field(default=topics.DEADLETTER, description="Unreadable requests.")
     group_id: str = Field(

@@ -11,8 +11,16 @@ from kette_core.contracts.chain import (
     ReferralWithdrawn,
     SharingStopped,
 )
+from kette_core.contracts.referrals import (
+    ParticipantDroppedOut,
+    ParticipantEnrolled,
+    ProviderReport,
+    ReferralCompleted,
+)
 from kette_core.envelope import ReceivedEvent
 from kette_matching.allocation.repository import settle
+from kette_matching.places import enrolments
+from kette_matching.places.enrolment import ENDED, EnrolmentState
 from kette_matching.places.ledger import hold, release
 from kette_matching.places.rules import RELEASING_OUTCOMES
 
@@ -58,3 +66,29 @@ async def _release(
 ) -> None:
     if await release(session, referral_id, participant_id, reason):
         log.info("matching.place_released", referral_id=referral_id, reason=reason)
+
+
+async def on_enrolled(session: AsyncSession, event: ReceivedEvent[ParticipantEnrolled]) -> None:
+    """The person started: counted as enrolled (unless an end was reported already)."""
+    await _reported(session, event.payload, EnrolmentState.ENROLLED)
+
+
+async def on_dropped_out(
+    session: AsyncSession, event: ReceivedEvent[ParticipantDroppedOut]
+) -> None:
+    """The person left early: counted so, and the place is free again."""
+    await _reported(session, event.payload, EnrolmentState.DROPPED_OUT)
+
+
+async def on_completed(session: AsyncSession, event: ReceivedEvent[ReferralCompleted]) -> None:
+    """The person finished: counted so, and the place is free again."""
+    await _reported(session, event.payload, EnrolmentState.COMPLETED)
+
+
+async def _reported(session: AsyncSession, report: ProviderReport, state: EnrolmentState) -> None:
+    """Keep the status; an end also releases the hold (once, never below zero)."""
+    await enrolments.record(
+        session, report.referral_id, report.participant_id, state, report.occurred_on
+    )
+    if state in ENDED:
+        await _release(session, report.referral_id, report.participant_id, state.value)

@@ -20,6 +20,9 @@ async def hold(
     """Take a place for the referral if it is new and one is free; None if nothing changed."""
     existing = await session.get(PlaceHoldRow, referral_id)
     if not wants_place(None if existing is None else HoldState(existing.state)):
+        if existing is not None and existing.offer_id is None:  # ended before its confirmation:
+            existing.offer_id = offer_id  # no place, but reports now count for the offer
+            session.add(existing)
         return None
     taken = await session.exec(
         sa.update(_OFFER)
