@@ -7,7 +7,7 @@ import uvicorn
 
 from kette_core.logging import configure_logging
 from kette_provider_gateway.admin_cli import provider_cli
-from kette_provider_gateway.app import build, create_app
+from kette_provider_gateway.app import build, create_app, openapi_document
 from kette_provider_gateway.settings import GatewaySettings
 
 cli = typer.Typer(add_completion=False, help="The Kette provider gateway.")
@@ -23,6 +23,12 @@ def serve(context: typer.Context) -> None:
     configure_logging(settings)
     app = create_app(build(settings))
     uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None)
+
+
+@cli.command("openapi")
+def openapi() -> None:
+    """Print the OpenAPI document (checked in as docs/provider-gateway.openapi.json)."""
+    typer.echo(openapi_document(), nl=False)
 
 
 if __name__ == "__main__":

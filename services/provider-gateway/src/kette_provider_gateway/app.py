@@ -6,6 +6,7 @@ Nothing connects at import or build time; `lifespan` starts and stops everything
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -273,6 +274,20 @@ def create_app(gateway: Gateway) -> FastAPI:
         return JSONResponse({"detail": problems}, status_code=422)
 
     return app
+
+
+def openapi_document() -> str:
+    """The API's OpenAPI document as checked in under docs/; building connects nothing."""
+    settings = GatewaySettings(database_url="sqlite+aiosqlite://")
+    document = create_app(build(settings, provisioner=_NoProvisioning())).openapi()
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+class _NoProvisioning:
+    """The document needs the routes, not the admin tooling."""
+
+    async def provision(self, provider_id: str) -> None:
+        raise ProvisioningFailed("no provisioning while writing the OpenAPI document")
 
 
 def _log_refusal(request: Request, metrics: Metrics, field_name: str, reason: str) -> None:
