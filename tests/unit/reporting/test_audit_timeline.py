@@ -17,6 +17,7 @@ from kette_core.contracts.base import example_for
 from kette_core.contracts.chain import ReferralConfirmed
 from kette_core.envelope import encode, new_event
 from kette_core.ids import new_participant_id
+from kette_reporting.audit.chain_history import temporal_entries
 from kette_reporting.audit.timeline import (
     ParticipantRecords,
     access_entries,
@@ -24,7 +25,6 @@ from kette_reporting.audit.timeline import (
     collector,
     kafka_entries,
     merged,
-    temporal_entries,
 )
 from tests.support.audit_records import START, as_audit, dead_letter, history, pii_read
 

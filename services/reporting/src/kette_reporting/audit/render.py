@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
 from kette_reporting.audit.canonical import AuditRecord
-from kette_reporting.audit.compare import Difference
 from kette_reporting.audit.reading import read
-from kette_reporting.audit.timeline import Entry
 from kette_reporting.audit.verify import Note
+
+if TYPE_CHECKING:  # the comparison and timeline need database and Temporal clients
+    from kette_reporting.audit.compare import Difference
+    from kette_reporting.audit.timeline import Entry
 
 
 def entries_table(title: str, entries: Iterable[Entry], who: str = "Who") -> Table:

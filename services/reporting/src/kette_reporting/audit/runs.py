@@ -1,0 +1,94 @@
+"""The audit's runs against the stack (Kafka, Temporal, a projection database).
+
+Imported by the CLI only inside the commands that need it, so `kette audit verify`, which
+runs offline, starts without loading the Kafka, Temporal and database clients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from datetime import date, datetime, time, timedelta
+from typing import Any, cast
+
+from temporalio.client import Client
+
+from kette_core.db import create_engine
+from kette_reporting.audit.chain_history import temporal_entries, workflow_history
+from kette_reporting.audit.history import HistoryCollector, Period, PeriodTree
+from kette_reporting.audit.source import history_size, read_history
+from kette_reporting.audit.timeline import Entry, ParticipantRecords, collector
+from kette_reporting.figures.period import Period as ReportPeriod
+from kette_reporting.projection.apply import BERLIN
+from kette_reporting.projection.kafka_options import client_options
+from kette_reporting.projection.projector import Tally
+from kette_reporting.projection.rebuild import rebuild_from_kafka
+from kette_reporting.report.service import MEDIA_TYPES, Format, report_bytes
+from kette_reporting.settings import ReportingSettings
+
+Bar = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
+"""Opens a progress bar with a label and a total; yields the callback that advances it."""
+
+__all__ = ["MEDIA_TYPES", "ReportPeriod", "client_options"]
+
+
+def audit_period(text: str) -> Period:
+    """A period as the state report names it (`2026-Q1`, ...), in whole Berlin days."""
+    days = ReportPeriod.parse(text)
+    start = datetime.combine(days.start, time(), BERLIN)
+    until = datetime.combine(days.end + timedelta(days=1), time(), BERLIN)
+    return Period(start, until)
+
+
+def kafka_options(settings: ReportingSettings) -> dict[str, Any]:
+    """aiokafka's options from the settings, as the projection uses them."""
+    return client_options(settings)
+
+
+async def period_tree(
+    options: dict[str, Any], topics: Sequence[str], period: Period, bar: Bar
+) -> PeriodTree:
+    """Read the topics from offset 0 and build the period's tree."""
+    sink = HistoryCollector(period)
+    total = await history_size(options, topics)
+    with bar("Reading the history", total) as advance:
+        await read_history(options, topics, sink, advance)
+    return sink.build()
+
+
+async def participant_records(
+    options: dict[str, Any], topics: Sequence[str], participant: str, bar: Bar
+) -> ParticipantRecords:
+    """Read the topics from offset 0, keeping the participant's records and the dead letters."""
+    sink = collector(participant)
+    total = await history_size(options, topics)
+    with bar("Reading the history", total) as advance:
+        await read_history(options, topics, sink, advance)
+    return sink
+
+
+async def workflow_steps(address: str, namespace: str, workflow_id: str) -> list[Entry] | None:
+    """The chain workflow's steps, or None when Temporal has no such workflow."""
+    client = await Client.connect(address, namespace=namespace)
+    events = await workflow_history(client, workflow_id)
+    return None if events is None else temporal_entries(events, workflow_id)
+
+
+async def rebuild(options: dict[str, Any], topics: Sequence[str], url: str, bar: Bar) -> Tally:
+    """The projection rebuilt from offset 0 into the fresh database at `url`."""
+    total = await history_size(options, topics)
+    with bar("Rebuilding the projection", total) as advance:
+        return await rebuild_from_kafka(options, topics, url, progress=advance)
+
+
+async def report_as_of(
+    url: str, period: ReportPeriod, fmt: str, stood: date, kommune: str | None, threshold: int
+) -> bytes:
+    """The state report of the projection at `url` as it stood at the end of `stood`."""
+    engine = create_engine(url)
+    try:
+        return await report_bytes(
+            engine, period, cast(Format, fmt), as_of=stood, kommune=kommune, threshold=threshold
+        )
+    finally:
+        await engine.dispose()
