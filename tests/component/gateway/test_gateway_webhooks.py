@@ -89,6 +89,9 @@ async def test_a_failing_receiver_gets_the_same_message_again_until_it_answers(
     assert len({d.headers["webhook-id"] for d in receiver.deliveries}) == 1
     log = (await api.get("/admin/providers/alpha/webhook/deliveries", headers=ADMIN)).json()
     assert [(d["status"], d["attempts"]) for d in log] == [("delivered", 3)]
+    metrics = (await api.get("/metrics")).text
+    assert 'kette_gateway_webhook_attempts_total{outcome="pending"} 2.0' in metrics
+    assert 'kette_gateway_webhook_attempts_total{outcome="delivered"} 1.0' in metrics
 
 
 async def test_a_receiver_that_never_answers_well_ends_failed_after_the_last_attempt(

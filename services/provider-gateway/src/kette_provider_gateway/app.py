@@ -93,6 +93,7 @@ def build(
         sessions,
         retry_after=timedelta(seconds=settings.webhook_retry_seconds),
         max_attempts=settings.webhook_max_attempts,
+        on_attempt=lambda outcome: metrics.webhook_attempts.labels(outcome=outcome).inc(),
     )
 
     def wake() -> None:

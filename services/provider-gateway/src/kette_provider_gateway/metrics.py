@@ -22,6 +22,13 @@ class Metrics:
             ["channel", "outcome"],
             registry=self.registry,
         )
+        self.webhook_attempts = Counter(
+            "kette_gateway_webhook_attempts",
+            "Webhook delivery attempts, by what became of the delivery (delivered, pending "
+            "for a retry, failed for good).",
+            ["outcome"],
+            registry=self.registry,
+        )
         self.refused = Counter(
             "kette_gateway_refused",
             "Provider requests refused, by channel and reason.",

@@ -28,12 +28,14 @@ class WebhookDispatcher:
         *,
         retry_after: timedelta,
         max_attempts: int,
+        on_attempt: Callable[[str], None] = lambda _: None,
         poll_interval: float = 0.5,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._sessions = sessions
         self._retry_after = retry_after
         self._max_attempts = max_attempts
+        self._on_attempt = on_attempt
         self._poll_interval = poll_interval
         self._clock = clock
         self._wake = asyncio.Event()
@@ -50,6 +52,7 @@ class WebhookDispatcher:
                 status, error = await _post(client, webhook.url, row.body, headers)
                 service.record(row, status, error, now, self._retry_after, self._max_attempts)
                 session.add(row)
+                self._on_attempt(row.status)
                 log.info(
                     "gateway.webhook_attempted",
                     provider_id=row.provider_id,
