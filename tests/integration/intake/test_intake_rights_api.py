@@ -3,13 +3,28 @@ each read an access event; erasure destroys the data key and leaves only pseudon
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
-from intake_support import TODAY, IntakeUnderTest, enrolled, fields_of, payload, registration
+from intake_support import (
+    TODAY,
+    IntakeUnderTest,
+    enrolled,
+    fields_of,
+    intake_settings,
+    payload,
+    recorded_ports,
+    registration,
+    running_intake,
+)
 
 from kette_core.contracts.vocabulary import ActorRole
 from kette_core.ids import stable_event_id
+from kette_intake.rights.chain_record import NO_CHAIN
+from kette_workflows.api import ChainNotFound
 
 pytestmark = pytest.mark.integration
 
@@ -44,6 +59,67 @@ async def test_the_export_holds_personal_data_profile_consents_and_changes_and_i
     event = payload(record)
     assert (event["participant_id"], event["purpose"]) == (participant_id, "data_subject_request")
     assert "Haddad" not in record.value.decode()
+
+
+class OneChain:
+    """Stands in for Temporal: the chain of one participant, started and closed."""
+
+    def __init__(self, participant_id: str) -> None:
+        self.participant_id = participant_id
+
+    async def state(self, participant_id: str) -> Any:
+        if participant_id != self.participant_id:
+            raise ChainNotFound(participant_id)
+        return SimpleNamespace(status="closed")
+
+    async def timeline(self, participant_id: str) -> list[Any]:
+        return [
+            SimpleNamespace(
+                model_dump=lambda mode: {
+                    "kind": "case_closed",
+                    "sequence": 1,
+                    "occurred_at": "2026-03-04T09:30:00+00:00",
+                    "participant_id": participant_id,
+                    "reason": "moved_away",
+                }
+            )
+        ]
+
+
+async def test_the_export_carries_the_chain_or_says_why_it_cannot(
+    database_url: str,
+) -> None:
+    participant_id: dict[str, str] = {}
+
+    async def chains() -> Any:
+        return OneChain(participant_id["with_chain"])
+
+    ports = replace(recorded_ports(), chains=chains)
+    async with running_intake(intake_settings(database_url), ports) as intake:
+        caseworker = await intake.login_as(ActorRole.CASEWORKER, ["Kamen"])
+        participant_id["with_chain"] = await enrolled(intake, caseworker)
+        without = await enrolled(intake, caseworker, personal={"given_name": "Samir"})
+        base = "/api/participants/{}/data-export"
+
+        with_chain = await intake.http.get(
+            base.format(participant_id["with_chain"]), headers=caseworker
+        )
+        page = await intake.http.get(
+            base.format(participant_id["with_chain"]) + ".html", headers=caseworker
+        )
+        no_chain = await intake.http.get(base.format(without), headers=caseworker)
+
+    chain = with_chain.json()["chain"]
+    assert (chain["status"], chain["note"]) == ("closed", None)
+    assert chain["timeline"] == [
+        {
+            "kind": "case_closed",
+            "occurred_at": "2026-03-04T09:30:00+00:00",
+            "details": {"reason": "moved_away"},
+        }
+    ]
+    assert "04.03.2026, 09:30 Uhr (UTC)" in page.text and "reason: moved_away" in page.text
+    assert no_chain.json()["chain"] == {"status": None, "timeline": [], "note": NO_CHAIN}
 
 
 async def test_the_printable_page_is_german_escaped_and_audited_per_read(

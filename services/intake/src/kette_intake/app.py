@@ -116,7 +116,7 @@ async def _start(
         participants=participants,
         cases=CaseService(sessions, participants, chains, settings.ki_kommunen),
         changes=ChangeService(participants.recorder),
-        rights=RightsService(participants.recorder),
+        rights=RightsService(participants.recorder, chains),
         signer=TokenSigner(
             decode_key(settings.token_secret), timedelta(minutes=settings.token_minutes)
         ),

@@ -69,8 +69,10 @@ def render(export: DataExport) -> str:
     if export.personal.address is not None:
         address = export.personal.address
         personal["address"] = f"{address.street}, {address.postal_code} {address.town}"
+    timeline = [_timeline_row(entry) for entry in export.chain.timeline]
     return _environment.get_template("auskunft.html.j2").render(
         export=export,
+        timeline=timeline,
         personal=[(PERSONAL_LABELS[name], german(value)) for name, value in personal.items()],
         profile=[
             (PROFILE_LABELS.get(name, name), german(value))
@@ -79,3 +81,9 @@ def render(export: DataExport) -> str:
         change_kinds=CHANGE_KINDS,
         german=german,
     )
+
+
+def _timeline_row(entry: dict[str, Any]) -> tuple[str, str, str]:
+    """When, what, and the details of one timeline entry, in German form."""
+    when = datetime.fromisoformat(entry["occurred_at"])
+    return german(when), entry["kind"], german(entry["details"])

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kette_core.contracts.participants import ErasureGround
 from kette_intake.participants.change_schemas import ChangeView, ConsentView
 from kette_intake.participants.schemas import ParticipantStatus, PersonalData, Profile
+from kette_intake.rights.chain_record import ChainRecord
 
 PURPOSES = (
     "Begleitung in Sprache, Schule, Ausbildung und Arbeit (Integrationskette) durch das "
@@ -48,6 +49,7 @@ class DataExport(BaseModel):
     profile: Profile
     consents: list[ConsentView]
     changes: list[ChangeView]
+    chain: ChainRecord = Field(default_factory=ChainRecord)
     purposes: list[str] = Field(default_factory=lambda: list(PURPOSES))
     recipients: list[str] = Field(default_factory=lambda: list(RECIPIENTS))
     retention: str = RETENTION

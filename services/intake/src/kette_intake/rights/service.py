@@ -12,12 +12,14 @@ from kette_core.contracts.participants import ParticipantErased
 from kette_core.ids import random_event_id, stable_event_id
 from kette_core.logging import bind_ids
 from kette_intake.auth.principal import Principal
+from kette_intake.cases.chains import ChainSource
 from kette_intake.participants import events
 from kette_intake.participants.change_repository import ChangeRepository
 from kette_intake.participants.models import ParticipantRow
 from kette_intake.participants.recording import IdempotencyKey, Recorder
 from kette_intake.participants.repository import ParticipantRepository
 from kette_intake.participants.schemas import ParticipantStatus, Profile
+from kette_intake.rights.chain_record import chain_record
 from kette_intake.rights.models import ErasureRow
 from kette_intake.rights.repository import ErasureRepository, forget_old_pages
 from kette_intake.rights.schemas import DataExport, ErasureReceipt, ErasureRequest, RecordFacts
@@ -28,8 +30,9 @@ log = structlog.get_logger(__name__)
 class RightsService:
     """Access and erasure for a caller whose Kommunen hold the person; others get 404."""
 
-    def __init__(self, recorder: Recorder) -> None:
+    def __init__(self, recorder: Recorder, chains: ChainSource | None = None) -> None:
         self._recorder = recorder
+        self._chains = chains
 
     async def export(self, principal: Principal, participant_id: str) -> DataExport:
         """Everything held on the person; the read is published on kette.access.v1."""
@@ -58,7 +61,8 @@ class RightsService:
         recorder.after_commit()
         with bind_ids(participant_id=row.id):
             log.info("intake.data_exported", actor_id=principal.actor_id)
-        return export
+        chain = await chain_record(self._chains, row.id)
+        return export.model_copy(update={"chain": chain})
 
     async def erase(
         self,
