@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
+from sqlalchemy import event
 
 from kette_core.consuming import RawRecord
 from kette_core.db import create_engine
@@ -29,13 +30,23 @@ def _no_progress(_count: int) -> None:
 
 
 async def open_store(database_url: str, *, fresh: bool = True) -> ProjectionStore:
-    """A migrated projection store; `fresh` asks for an empty one (refuses a used database)."""
+    """A migrated projection store; `fresh` asks for an empty one (refuses a used database),
+    which SQLite then writes without waiting for the disk (a crash means: rebuild again)."""
     await migrate(database_url)
-    store = ProjectionStore(create_engine(database_url))
+    engine = create_engine(database_url)
+    if fresh and engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _no_sync)
+    store = ProjectionStore(engine)
     if fresh and await store.offsets():
         await store.engine.dispose()
         raise ValueError("the database already holds a projection; rebuild into an empty one")
     return store
+
+
+def _no_sync(dbapi_connection: Any, _: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.close()
 
 
 async def rebuild(
@@ -48,7 +59,8 @@ async def rebuild(
     """Apply `records` (in their order) to a fresh projection database at `database_url`."""
     store = await open_store(database_url)
     try:
-        return await apply_records(store, records, batch=batch, progress=progress)
+        async with store.bulk_load():
+            return await apply_records(store, records, batch=batch, progress=progress)
     finally:
         await store.engine.dispose()
 
@@ -101,7 +113,15 @@ async def replay_into(
     batch: int = 2000,
     progress: Progress = _no_progress,
 ) -> Tally:
-    """Read a started, group-less consumer's partitions from 0 to their end offsets."""
+    """Read a started, group-less consumer's partitions from 0 to their end offsets into
+    a fresh store."""
+    async with store.bulk_load():
+        return await _replay(store, consumer, batch, progress)
+
+
+async def _replay(
+    store: ProjectionStore, consumer: AIOKafkaConsumer, batch: int, progress: Progress
+) -> Tally:
     partitions = sorted(consumer.assignment())
     for partition in partitions:  # let its own start settle, or it may land after our seek
         await consumer.position(partition)

@@ -8,7 +8,8 @@ most and loses none.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from kette_reporting.projection.tables import TABLES_BY_NAME, consumed_offset
+from kette_reporting.projection.tables import FACT_TABLES, TABLES_BY_NAME, consumed_offset
 
 Offsets = dict[tuple[str, int], int]
 """(topic, partition) -> next offset to read."""
@@ -46,6 +47,22 @@ class ProjectionStore:
                     await connection.execute(self._insert(name), list(values))
             if offsets:
                 await self._save_offsets(connection, offsets)
+
+    @contextlib.asynccontextmanager
+    async def bulk_load(self) -> AsyncIterator[None]:
+        """For a rebuild into a fresh database: the participant indexes are dropped while it
+        loads and built once at the end (keeping them up costs a third of the write time at
+        a million rows)."""
+        indexes = [index for table in FACT_TABLES for index in table.indexes]
+        async with self.engine.begin() as connection:
+            for index in indexes:
+                await connection.run_sync(index.drop)
+        try:
+            yield
+        finally:
+            async with self.engine.begin() as connection:
+                for index in indexes:
+                    await connection.run_sync(index.create)
 
     async def offsets(self) -> Offsets:
         """Where each partition read so far continues."""
