@@ -25,6 +25,15 @@ class ErrorBody(BaseModel):
     errors: list[Problem]
 
 
+Responses = dict[int | str, dict[str, object]]
+
+
+def with_retry(answer: type[BaseModel], errors: Responses) -> Responses:
+    """A create answers 201; a retry with the same Idempotency-Key gets the first answer, 200."""
+    retry = "The first answer again: a retry with the same Idempotency-Key."
+    return {**errors, 200: {"model": answer, "description": retry}}
+
+
 @dataclass
 class Refused(Exception):
     """A rule refused the request; nothing was saved."""

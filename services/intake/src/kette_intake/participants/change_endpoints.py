@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Header, Response, status
 
 from kette_core.contracts.participants import ConsentScope
 from kette_intake.auth.dependencies import CurrentPrincipal
-from kette_intake.errors import ErrorBody
+from kette_intake.errors import ErrorBody, with_retry
 from kette_intake.participants.change_schemas import (
     ChangeView,
     ConsentGrant,
@@ -35,13 +35,16 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422)
 }
 
+_CHANGED = with_retry(ChangeView, _ERRORS)
+_CONSENTED = with_retry(ConsentView, _ERRORS)
+
 
 def _status(response: Response, created: bool) -> None:
     """201 for a new record, 200 for the answer to a retry."""
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
 
 
-@router.post("/{participant_id}/residence-status", status_code=201, responses=_ERRORS)
+@router.post("/{participant_id}/residence-status", status_code=201, responses=_CHANGED)
 async def change_residence_status(
     participant_id: str,
     change: ResidenceStatusChange,
@@ -58,7 +61,7 @@ async def change_residence_status(
     return view
 
 
-@router.patch("/{participant_id}/profile", status_code=201, responses=_ERRORS)
+@router.patch("/{participant_id}/profile", status_code=201, responses=_CHANGED)
 async def update_profile(
     participant_id: str,
     changes: ProfileChanges,
@@ -75,7 +78,7 @@ async def update_profile(
     return view
 
 
-@router.patch("/{participant_id}/personal", status_code=201, responses=_ERRORS)
+@router.patch("/{participant_id}/personal", status_code=201, responses=_CHANGED)
 async def correct_personal_data(
     participant_id: str,
     changes: PersonalChanges,
@@ -100,7 +103,7 @@ async def list_consents(
     return await parts.changes.consents(principal, participant_id)
 
 
-@router.post("/{participant_id}/consents", status_code=201, responses=_ERRORS)
+@router.post("/{participant_id}/consents", status_code=201, responses=_CONSENTED)
 async def give_consent(
     participant_id: str,
     grant: ConsentGrant,
@@ -117,7 +120,7 @@ async def give_consent(
     return view
 
 
-@router.post("/{participant_id}/consents/{scope}/withdrawal", status_code=201, responses=_ERRORS)
+@router.post("/{participant_id}/consents/{scope}/withdrawal", status_code=201, responses=_CONSENTED)
 async def withdraw_consent(
     participant_id: str,
     scope: ConsentScope,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Response, status
 
 from kette_intake.auth.dependencies import CurrentPrincipal
-from kette_intake.errors import ErrorBody
+from kette_intake.errors import ErrorBody, with_retry
 from kette_intake.participants.schemas import (
     EligibilityAnswer,
     EligibilityCheck,
@@ -41,7 +41,11 @@ async def check_eligibility(
     return parts.participants.check(principal, request)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=with_retry(RegistrationAnswer, _ERRORS),
+)
 async def register(
     registration: Registration,
     principal: CurrentPrincipal,

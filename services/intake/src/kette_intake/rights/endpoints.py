@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Header, Response, status
 from fastapi.responses import HTMLResponse
 
 from kette_intake.auth.dependencies import CurrentPrincipal
-from kette_intake.errors import ErrorBody
+from kette_intake.errors import ErrorBody, with_retry
 from kette_intake.rights import printable
 from kette_intake.rights.schemas import DataExport, ErasureReceipt, ErasureRequest
 from kette_intake.wiring import Intake, intake
@@ -28,6 +28,15 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422)
 }
 
+_JSON_ERRORS: dict[int | str, dict[str, object]] = {
+    code: {
+        "description": "Refused; the body names the field and the reason.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+    }
+    for code in (400, 401, 403, 404, 409, 422)
+}
+"""The printable page's refusals are JSON still (a model would be declared as text/html)."""
+
 
 @router.get("/{participant_id}/data-export", responses=_ERRORS)
 async def data_export(participant_id: str, principal: CurrentPrincipal, parts: Parts) -> DataExport:
@@ -38,7 +47,7 @@ async def data_export(participant_id: str, principal: CurrentPrincipal, parts: P
 @router.get(
     "/{participant_id}/data-export.html",
     response_class=HTMLResponse,
-    responses={**_ERRORS, 200: {"content": {"text/html": {}}}},
+    responses={**_JSON_ERRORS, 200: {"content": {"text/html": {}}}},
 )
 async def printable_data_export(
     participant_id: str, principal: CurrentPrincipal, parts: Parts
@@ -48,7 +57,11 @@ async def printable_data_export(
     return HTMLResponse(printable.render(export), headers={"Cache-Control": "no-store"})
 
 
-@router.post("/{participant_id}/erasure", responses=_ERRORS)
+@router.post(
+    "/{participant_id}/erasure",
+    status_code=status.HTTP_201_CREATED,
+    responses=with_retry(ErasureReceipt, _ERRORS),
+)
 async def erase(
     participant_id: str,
     request: ErasureRequest,
