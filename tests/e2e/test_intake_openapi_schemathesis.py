@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +26,13 @@ from kette_intake.app import create_app, migrate
 from kette_intake.auth.accounts import create_account
 from kette_intake.auth.tokens import TokenSigner
 from kette_intake.settings import decode_key
-from tests.integration.intake.intake_support import PASSWORD, intake_settings, recorded_ports
+from tests.integration.intake.intake_support import (
+    PASSWORD,
+    intake_settings,
+    recorded_ports,
+    registration,
+    running_intake,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -92,3 +99,29 @@ def test_intake_answers_every_generated_request_as_its_openapi_document_declares
     case.call_and_validate(
         headers={"Authorization": f"Bearer {intake_token}"}, checks=DECLARED_ANSWERS
     )
+
+
+async def test_the_answers_to_a_retry_and_an_erasure_are_declared_in_the_document(
+    tmp_path: Path,
+) -> None:
+    async with running_intake(intake_settings(f"sqlite+aiosqlite:///{tmp_path}/i.db")) as intake:
+        caseworker = await intake.login_as(ActorRole.CASEWORKER, ["Kamen"])
+        retried = {**caseworker, "Idempotency-Key": "retried-registration"}
+        first = await intake.http.post("/api/participants", json=registration(), headers=retried)
+        again = await intake.http.post("/api/participants", json=registration(), headers=retried)
+        erasure = f"/api/participants/{first.json()['participant_id']}/erasure"
+        retried = {**caseworker, "Idempotency-Key": "retried-erasure"}
+        erased = await intake.http.post(erasure, json={}, headers=retried)
+        erased_again = await intake.http.post(erasure, json={}, headers=retried)
+    answers = [
+        ("/api/participants", first),
+        ("/api/participants", again),
+        ("/api/participants/{participant_id}/erasure", erased),
+        ("/api/participants/{participant_id}/erasure", erased_again),
+    ]
+
+    assert [answer.status_code for _, answer in answers] == [201, 200, 201, 200]
+    for path, answer in answers:
+        declared = _DOCUMENT["paths"][path]["post"]["responses"]
+        assert str(answer.status_code) in declared, f"{path} answers {answer.status_code}"
+        schema[path]["POST"].validate_response(answer)
