@@ -130,4 +130,5 @@ def test_audit_actor_in_finds_nested_actors_and_nothing_else() -> None:
     assert actor_in([{"a": {"decided_by": {"role": "caseworker", "actor_id": "cw-1x2"}}}]) == (
         "caseworker:cw-1x2"
     )
+    assert actor_in([{"caseworker_id": "cw-4b1d2c", "offer_id": "o-1"}]) == "caseworker:cw-4b1d2c"
     assert actor_in({"role": "caseworker"}) == ""

@@ -29,7 +29,7 @@ from kette_reporting.settings import ReportingSettings
 Bar = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
 """Opens a progress bar with a label and a total; yields the callback that advances it."""
 
-__all__ = ["MEDIA_TYPES", "ReportPeriod", "client_options"]
+__all__ = ["MEDIA_TYPES", "ReportPeriod"]  # what the CLI takes from here besides the runs
 
 
 def audit_period(text: str) -> Period:

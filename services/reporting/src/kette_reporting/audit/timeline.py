@@ -97,10 +97,16 @@ def access_entries(found: ParticipantRecords) -> list[Entry]:
 
 
 def actor_in(data: Any) -> str:
-    """The first actor (role and pseudonymous id) an event or input names, as role:id."""
+    """The first actor an event or input names, as role:id.
+
+    Events name an `Actor` (role and pseudonymous id); a caseworker's decision, sent to the
+    chain as a Temporal Update, names its `caseworker_id`.
+    """
     if isinstance(data, dict):
         if isinstance(data.get("role"), str) and isinstance(data.get("actor_id"), str):
             return f"{data['role']}:{data['actor_id']}"
+        if isinstance(data.get("caseworker_id"), str):
+            return f"caseworker:{data['caseworker_id']}"
         for value in data.values():
             found = actor_in(value)
             if found:
