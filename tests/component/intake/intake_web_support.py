@@ -300,6 +300,24 @@ def registration_form(**changes: str) -> dict[str, str]:
     return {**form, **changes}
 
 
+async def register_through_form(web: WebUnderTest, browser: Browser, **changes: str) -> str:
+    """Register through the form, start the chain as the bridge would; the participant id."""
+    await browser.get("/teilnehmende/neu")
+    answer = await browser.post("/teilnehmende/neu", registration_form(**changes))
+    assert answer.status_code == 303, answer.text
+    participant_id = answer.headers["location"].split("/")[2]
+    web.chains.start(participant_id, changes.get("kommune", "Kamen"))
+    return participant_id
+
+
+async def enrolled_case(web: WebUnderTest) -> tuple[str, Browser]:
+    """A caseworker of Kamen on the case page of a person she just registered."""
+    browser = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
+    participant_id = await register_through_form(web, browser)
+    await browser.get(f"/faelle/{participant_id}")
+    return participant_id, browser
+
+
 def field_error(page: str, field_id: str) -> str | None:
     """The German error shown next to the input with this id, if any."""
     match = re.search(

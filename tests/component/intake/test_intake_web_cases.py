@@ -7,29 +7,19 @@ from kette_core.contracts.vocabulary import ActorRole
 from kette_intake.cases.problems import TEMPORAL_DOWN_DE
 from kette_workflows.api import ChainStatus
 from tests.component.intake.intake_web_support import (
-    Browser,
     WebUnderTest,
     field_error,
     heading,
+    register_through_form,
     registration_form,
     running_web,
     temporal_down,
 )
 
 
-async def registered(web: WebUnderTest, browser: Browser, **changes: str) -> str:
-    """Register through the form and start the chain as the bridge would; the participant id."""
-    await browser.get("/teilnehmende/neu")
-    answer = await browser.post("/teilnehmende/neu", registration_form(**changes))
-    assert answer.status_code == 303, answer.text
-    participant_id = answer.headers["location"].split("/")[2]
-    web.chains.start(participant_id, changes.get("kommune", "Kamen"))
-    return participant_id
-
-
 async def test_her_caseload_lists_her_participants_by_name(web: WebUnderTest) -> None:
     browser = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
-    participant_id = await registered(web, browser)
+    participant_id = await register_through_form(web, browser)
 
     page = (await browser.get("/fallliste")).text
 
@@ -42,7 +32,7 @@ async def test_the_case_shows_the_plan_with_german_reasons_tasks_and_timeline(
     web: WebUnderTest,
 ) -> None:
     browser = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
-    participant_id = await registered(web, browser)
+    participant_id = await register_through_form(web, browser)
     plan = web.chains.chains[participant_id].plan()
 
     page = (await browser.get(f"/faelle/{participant_id}")).text
@@ -56,7 +46,7 @@ async def test_the_case_shows_the_plan_with_german_reasons_tasks_and_timeline(
 
 async def test_an_auditor_sees_cases_without_any_name(web: WebUnderTest) -> None:
     caseworker = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
-    participant_id = await registered(web, caseworker)
+    participant_id = await register_through_form(web, caseworker)
     auditor = await web.signed_in(ActorRole.AUDITOR, [])
 
     caseload = await auditor.get("/fallliste")
@@ -72,7 +62,7 @@ async def test_an_auditor_sees_cases_without_any_name(web: WebUnderTest) -> None
 
 async def test_a_caseworker_of_another_kommune_gets_404(web: WebUnderTest) -> None:
     kamen = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
-    participant_id = await registered(web, kamen)
+    participant_id = await register_through_form(web, kamen)
     unna = await web.signed_in(ActorRole.CASEWORKER, ["Unna"])
 
     page = await unna.get(f"/faelle/{participant_id}")
@@ -89,7 +79,7 @@ async def test_a_caseworker_of_another_kommune_gets_404(web: WebUnderTest) -> No
 
 async def test_a_decision_is_taken_and_the_case_says_so(web: WebUnderTest) -> None:
     browser = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
-    participant_id = await registered(web, browser)
+    participant_id = await register_through_form(web, browser)
     await browser.get(f"/faelle/{participant_id}")
 
     answer = await browser.post(
@@ -109,7 +99,7 @@ async def test_a_rejected_decision_shows_its_german_message_at_the_field_and_cha
     web: WebUnderTest,
 ) -> None:
     browser = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
-    participant_id = await registered(web, browser)
+    participant_id = await register_through_form(web, browser)
     await browser.get(f"/faelle/{participant_id}")
     timeline = len(web.chains.chains[participant_id].timeline())
 
@@ -128,7 +118,7 @@ async def test_a_rejected_decision_shows_its_german_message_at_the_field_and_cha
 
 async def test_a_decision_with_a_missing_field_is_refused_in_german(web: WebUnderTest) -> None:
     browser = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
-    participant_id = await registered(web, browser)
+    participant_id = await register_through_form(web, browser)
     await browser.get(f"/faelle/{participant_id}")
 
     answer = await browser.post(
@@ -142,7 +132,7 @@ async def test_a_decision_with_a_missing_field_is_refused_in_german(web: WebUnde
 
 async def test_an_auditor_cannot_take_a_decision(web: WebUnderTest) -> None:
     caseworker = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
-    participant_id = await registered(web, caseworker)
+    participant_id = await register_through_form(web, caseworker)
     auditor = await web.signed_in(ActorRole.AUDITOR, [])
     await auditor.get("/fallliste")
 
@@ -174,8 +164,8 @@ async def test_with_temporal_down_the_pages_say_what_happens_next(tmp_path: obje
 async def test_a_coordinator_sees_the_cases_of_every_kommune_by_name(web: WebUnderTest) -> None:
     kamen = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
     selm = await web.signed_in(ActorRole.CASEWORKER, ["Selm"])
-    await registered(web, kamen)
-    await registered(web, selm, kommune="Selm", **{"personal.given_name": "Yusuf"})
+    await register_through_form(web, kamen)
+    await register_through_form(web, selm, kommune="Selm", **{"personal.given_name": "Yusuf"})
     coordinator = await web.signed_in(ActorRole.COORDINATOR, [])
 
     everything = (await coordinator.get("/fallliste")).text

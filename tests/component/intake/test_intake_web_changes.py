@@ -3,23 +3,11 @@ refusal in German at its field, nothing recorded then."""
 
 from __future__ import annotations
 
-from kette_core.contracts.vocabulary import ActorRole
 from tests.component.intake.intake_web_support import (
-    Browser,
     WebUnderTest,
+    enrolled_case,
     field_error,
-    registration_form,
 )
-
-
-async def enrolled_case(web: WebUnderTest) -> tuple[str, Browser]:
-    browser = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
-    await browser.get("/teilnehmende/neu")
-    answer = await browser.post("/teilnehmende/neu", registration_form())
-    participant_id = answer.headers["location"].split("/")[2]
-    web.chains.start(participant_id, "Kamen")
-    await browser.get(f"/faelle/{participant_id}")
-    return participant_id, browser
 
 
 async def test_a_new_residence_status_is_recorded_and_published(web: WebUnderTest) -> None:

@@ -3,30 +3,18 @@ confirmation and leaves no page showing the person."""
 
 from __future__ import annotations
 
-from kette_core.contracts.vocabulary import ActorRole
 from tests.component.intake.intake_web_support import (
-    Browser,
     WebUnderTest,
+    enrolled_case,
     field_error,
     heading,
-    registration_form,
 )
-
-
-async def enrolled(web: WebUnderTest) -> tuple[str, Browser]:
-    browser = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
-    await browser.get("/teilnehmende/neu")
-    answer = await browser.post("/teilnehmende/neu", registration_form())
-    participant_id = answer.headers["location"].split("/")[2]
-    web.chains.start(participant_id, "Kamen")
-    await browser.get(f"/faelle/{participant_id}")
-    return participant_id, browser
 
 
 async def test_the_printable_data_export_shows_everything_held_and_is_an_access_event(
     web: WebUnderTest,
 ) -> None:
-    participant_id, browser = await enrolled(web)
+    participant_id, browser = await enrolled_case(web)
     reads_before = len(web.sent.of_type("kette.access.pii_read.v1"))
 
     page = await browser.get(f"/faelle/{participant_id}/auskunft")
@@ -39,7 +27,7 @@ async def test_the_printable_data_export_shows_everything_held_and_is_an_access_
 
 
 async def test_erasure_needs_a_confirmation(web: WebUnderTest) -> None:
-    participant_id, browser = await enrolled(web)
+    participant_id, browser = await enrolled_case(web)
 
     answer = await browser.post(
         f"/faelle/{participant_id}/loeschen", {"erasure.ground": "data_subject_request"}
@@ -52,7 +40,7 @@ async def test_erasure_needs_a_confirmation(web: WebUnderTest) -> None:
 
 
 async def test_an_erased_person_is_gone_from_every_page(web: WebUnderTest) -> None:
-    participant_id, browser = await enrolled(web)
+    participant_id, browser = await enrolled_case(web)
 
     answer = await browser.post(
         f"/faelle/{participant_id}/loeschen",

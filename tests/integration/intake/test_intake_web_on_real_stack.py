@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 from chain_stack_support import ChainStack
-from intake_support import PASSWORD, intake_settings, running_intake
+from intake_support import PASSWORD
+from test_intake_on_real_stack import intake_on
 
 from kette_core.contracts.vocabulary import ActorRole
-from kette_intake.app import Ports
 from kette_intake.auth.accounts import create_account
 from kette_workflows.api import ChainNotFound
 from tests.component.intake.intake_web_support import (
@@ -34,14 +34,7 @@ async def signed_in_intake(
     chain_stack: ChainStack, new_topic: NewTopic, tmp_path: Path
 ) -> AsyncIterator[tuple[Browser, httpx.Response]]:
     """Intake on the chain stack's topics and Temporal; a caseworker of Kamen logged in."""
-    settings = intake_settings(
-        f"sqlite+aiosqlite:///{tmp_path}/intake.db",
-        kafka_bootstrap=chain_stack.settings.kafka_bootstrap,
-        temporal_address=chain_stack.settings.temporal_address,
-        participants_topic=chain_stack.settings.participants_topic,
-        access_topic=await new_topic("access"),
-    )
-    async with running_intake(settings, Ports()) as intake:
+    async with intake_on(chain_stack, await new_topic("access"), tmp_path) as intake:
         username = f"maria-{uuid.uuid4().hex[:6]}"
         async with intake.parts.sessions() as session, session.begin():
             await create_account(session, username, PASSWORD, ActorRole.CASEWORKER, ["Kamen"])
