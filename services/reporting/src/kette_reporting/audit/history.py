@@ -44,7 +44,6 @@ class HistoryCollector:
     _until: int = 0
     entries: list[bytes] = field(default_factory=list)
     records: list[AuditRecord] = field(default_factory=list)
-    later: int = 0
 
     def __post_init__(self) -> None:
         self._start = to_micros(self.period.start)
@@ -53,8 +52,7 @@ class HistoryCollector:
     def __call__(self, record: AuditRecord) -> None:
         """Keep one record read from Kafka."""
         if record.time >= self._until:
-            self.later += 1
-            return
+            return  # after the period: not in its tree
         self.entries.append(record.sort_key() + record.leaf_hash())
         if record.time >= self._start:
             self.records.append(record)
