@@ -67,6 +67,7 @@ async def test_bad_input_is_refused_in_german_next_to_each_field_and_saves_nothi
     assert field_error(answer.text, "f-personal-address-postal-code") == "Das Format stimmt nicht."
     assert field_error(answer.text, "f-personal-email") == "Das Format stimmt nicht."
     assert '<a href="#f-personal-given-name">Vorname: Angabe fehlt.</a>' in answer.text
+    assert "<title>Fehler: Person aufnehmen – Kette</title>" in answer.text
     assert 'value="Haddad"' in answer.text  # what she typed stays
     assert await web.rows_count("participants") == 0
     assert await web.rows_count("outbox") == 0
