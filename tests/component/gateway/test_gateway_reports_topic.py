@@ -1,4 +1,6 @@
-"""Reports on a provider's own Kafka topic get the same checks as REST ones."""
+"""Reports on a provider's own Kafka topic get the same checks as REST ones (that a topic
+followed at runtime delivers is shown on the real broker: FastStream's test broker does not
+set up subscribers added after it started)."""
 
 from __future__ import annotations
 
@@ -104,3 +106,22 @@ async def test_a_revoked_providers_report_on_its_topic_is_refused(harness: Harne
         "kette_gateway_refused_total", {"channel": "kafka", "reason": "revoked"}
     )
     assert refused == 1.0
+
+
+async def test_a_provider_registered_by_another_process_is_followed_while_running(
+    harness: Harness,
+) -> None:
+    import asyncio
+
+    from kette_provider_gateway.app import watch_providers
+    from kette_provider_gateway.providers.service import onboard
+
+    gateway = harness.gateway
+    gateway.settings.provider_poll_seconds = 0.05
+    watcher = asyncio.create_task(watch_providers(gateway))
+    try:
+        await onboard(gateway.sessions, gateway.provisioner, "gamma", "Gamma", "/test")
+        await eventually(lambda: "gamma" in gateway.listening, "gamma's reports topic followed")
+    finally:
+        watcher.cancel()
+        await asyncio.gather(watcher, return_exceptions=True)

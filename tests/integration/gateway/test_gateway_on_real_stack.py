@@ -16,13 +16,14 @@ from gateway_stack_support import (
     provider_topics,
 )
 
-from kette_core.contracts.referrals import ReferralIssued
+from kette_core.contracts.referrals import ReferralAccepted, ReferralIssued
 from kette_core.envelope import new_event
 from kette_core.kafka import build_broker
 from kette_core.publishing import EventPublisher
 from kette_core.settings import KetteSettings
 from kette_devstack.kafka import KafkaNode
 from kette_provider_gateway.app import Gateway, build, start, stop
+from kette_provider_gateway.providers.service import onboard
 from kette_provider_gateway.referrals.service import issued_event_id
 from kette_provider_gateway.reports.service import status_event_id
 from kette_provider_gateway.settings import GatewaySettings
@@ -56,6 +57,7 @@ async def gateway(
         group_id=f"kette.provider-gateway.test-{run}",
         reports_group_id=f"kette.provider-gateway.test-{run}-reports",
         admin_token=ADMIN_TOKEN,
+        provider_poll_seconds=0.2,
     )
     made = build(settings)
     await start(made)
@@ -124,5 +126,47 @@ async def test_a_confirmed_referral_reaches_the_provider_and_its_report_the_chai
             assert ready.status_code == 200, ready.text
     finally:
         await to_provider.stop()
+        await status.stop()
+        await chain_broker.stop()
+
+
+async def test_a_provider_registered_by_the_admin_command_reports_over_kafka_at_once(
+    provider: ProviderTopics, gateway: Gateway, kafka_bootstrap: str
+) -> None:
+    settings = gateway.settings
+    status = TopicRecorder(kafka_bootstrap, settings.provider_status_topic)
+    chain_broker = build_broker(KetteSettings(kafka_bootstrap=kafka_bootstrap, service="test"))
+    await chain_broker.start()
+    await status.start()
+    try:
+        # what `python -m kette_provider_gateway provider add` does, beside the running gateway
+        await onboard(gateway.sessions, gateway.provisioner, provider.provider_id, "T", "/cli")
+        referral_id = f"{PARTICIPANT}:ref:2"
+        publisher = EventPublisher(chain_broker)
+        for payload in (
+            requested(participant_id=PARTICIPANT),
+            confirmed_referral(referral_id, provider.provider_id, PARTICIPANT),
+        ):
+            await publisher.publish(
+                new_event(payload, source="/kette/workflows"), settings.chain_topic
+            )
+        report = ReferralAccepted(
+            referral_id=referral_id,
+            participant_id=PARTICIPANT,
+            provider_id=provider.provider_id,
+            occurred_on="2026-12-01",
+        )
+        event = new_event(report, source="/provider/test", event_id=f"evt-{uuid.uuid4()}")
+        await eventually(
+            lambda: provider.provider_id in gateway.listening, "the reports topic followed"
+        )
+        await asyncio.sleep(1.0)  # the referral is issued before the provider answers it
+        await publisher.publish(event, provider.reports)
+
+        await eventually(lambda: bool(status.events_of(PARTICIPANT)), "the status event")
+        assert [r.ce_id for r in status.events_of(PARTICIPANT)] == [
+            status_event_id(provider.provider_id, event.id)
+        ]
+    finally:
         await status.stop()
         await chain_broker.stop()

@@ -58,7 +58,7 @@ def add(provider_id: str, name: str = typer.Option(..., help="Organisation's nam
     out.print(f"[green]✓[/] provider {done.provider_id} registered")
     out.print(f"  API key (shown once): {done.api_key}", soft_wrap=True)
     out.print(f"  held referrals handed out: {done.referrals_issued}")
-    out.print("  a running gateway reads its reports topic after its next start")
+    out.print("  a running gateway reads its reports topic within seconds")
 
 
 @provider_cli.command("rotate-key")

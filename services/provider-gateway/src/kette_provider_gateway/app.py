@@ -73,6 +73,7 @@ class Gateway:
     dead_letters: DeadLetters
     webhooks: WebhookDispatcher
     listening: set[str] = field(default_factory=set)
+    watcher: asyncio.Task[None] | None = None
 
 
 def build(
@@ -170,10 +171,14 @@ async def start(gateway: Gateway) -> None:
     await gateway.broker.start()
     gateway.relay.start()
     gateway.webhooks.start()
+    gateway.watcher = asyncio.create_task(watch_providers(gateway), name="provider-watcher")
 
 
 async def stop(gateway: Gateway) -> None:
     """Stop consuming, finish the relay's batch, close connections."""
+    if gateway.watcher is not None:
+        gateway.watcher.cancel()
+        await asyncio.gather(gateway.watcher, return_exceptions=True)
     await gateway.broker.stop()
     await gateway.relay.stop()
     await gateway.webhooks.stop()
@@ -187,6 +192,21 @@ async def provider_added(gateway: Gateway, provider_id: str) -> None:
         await subscriber.start()
     gateway.relay.wake()
     gateway.webhooks.wake()
+
+
+async def watch_providers(gateway: Gateway) -> None:
+    """Providers registered by the admin command (another process) are read from soon after."""
+    while True:
+        await asyncio.sleep(gateway.settings.provider_poll_seconds)
+        try:
+            async with gateway.sessions() as session:
+                active = await active_provider_ids(session)
+            for provider_id in active:
+                if provider_id not in gateway.listening:
+                    await provider_added(gateway, provider_id)
+                    log.info("gateway.reports_topic_followed", provider_id=provider_id)
+        except Exception:
+            log.exception("gateway.provider_watch_failed")
 
 
 async def migrate(url: str) -> None:

@@ -27,6 +27,9 @@ class GatewaySettings(KetteSettings):
         default="kette.provider-gateway.reports",
         description="Prefix of the per-provider reports consumer groups.",
     )
+    provider_poll_seconds: float = Field(
+        default=10.0, gt=0, description="How often to look for providers the CLI registered."
+    )
     migrate_on_start: bool = Field(default=True, description="Run Alembic to head at start.")
     admin_token: SecretStr | None = Field(
         default=None, description="Bearer token of the admin API; unset: the admin API refuses."
