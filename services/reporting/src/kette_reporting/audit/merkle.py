@@ -108,16 +108,19 @@ def verify_inclusion(
     for sibling in proof:
         if last == 0:
             return False  # a longer path than the tree is deep
-        if position & 1 or position == last:
-            computed = node_hash(sibling, computed)
-            while not position & 1 and position:  # skip levels where the node moved up alone
-                position >>= 1
-                last >>= 1
-        else:
-            computed = node_hash(computed, sibling)
-        position >>= 1
-        last >>= 1
+        on_left, position, last = _climb(position, last)
+        computed = node_hash(sibling, computed) if on_left else node_hash(computed, sibling)
     return last == 0 and computed == root
+
+
+def _climb(position: int, last: int) -> tuple[bool, int, int]:
+    """One step of RFC 9162's walk up: is the proof's node on the left; where next."""
+    on_left = bool(position & 1) or position == last
+    if on_left:
+        while not position & 1 and position:  # skip levels where the node moved up alone
+            position >>= 1
+            last >>= 1
+    return on_left, position >> 1, last >> 1
 
 
 def verify_consistency(
@@ -141,16 +144,12 @@ def verify_consistency(
     for node in nodes[1:]:
         if last == 0:
             return False
-        if position & 1 or position == last:
+        on_left, position, last = _climb(position, last)
+        if on_left:
             old_computed = node_hash(node, old_computed)
             new_computed = node_hash(node, new_computed)
-            while not position & 1 and position:
-                position >>= 1
-                last >>= 1
         else:
             new_computed = node_hash(new_computed, node)
-        position >>= 1
-        last >>= 1
     return last == 0 and old_computed == old_root and new_computed == new_root
 
 

@@ -16,7 +16,7 @@ from temporalio.client import Client
 from kette_core.db import create_engine
 from kette_reporting.audit.chain_history import temporal_entries, workflow_history
 from kette_reporting.audit.history import HistoryCollector, Period, PeriodTree
-from kette_reporting.audit.source import history_size, read_history
+from kette_reporting.audit.source import RecordSink, history_size, read_history
 from kette_reporting.audit.timeline import Entry, ParticipantRecords, collector
 from kette_reporting.figures.period import Period as ReportPeriod
 from kette_reporting.projection.apply import BERLIN
@@ -50,9 +50,7 @@ async def period_tree(
 ) -> PeriodTree:
     """Read the topics from offset 0 and build the period's tree."""
     sink = HistoryCollector(period)
-    total = await history_size(options, topics)
-    with bar("Reading the history", total) as advance:
-        await read_history(options, topics, sink, advance)
+    await _read(options, topics, sink, bar)
     return sink.build()
 
 
@@ -61,10 +59,14 @@ async def participant_records(
 ) -> ParticipantRecords:
     """Read the topics from offset 0, keeping the participant's records and the dead letters."""
     sink = collector(participant)
+    await _read(options, topics, sink, bar)
+    return sink
+
+
+async def _read(options: dict[str, Any], topics: Sequence[str], sink: RecordSink, bar: Bar) -> None:
     total = await history_size(options, topics)
     with bar("Reading the history", total) as advance:
         await read_history(options, topics, sink, advance)
-    return sink
 
 
 async def workflow_steps(address: str, namespace: str, workflow_id: str) -> list[Entry] | None:
