@@ -20,7 +20,7 @@ from kette_matching.allocation.problem import Allocation, Ints, Problem
 
 npt_u64 = npt.NDArray[np.uint64]
 
-_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 class SolverFailed(RuntimeError):
@@ -30,10 +30,13 @@ class SolverFailed(RuntimeError):
 def joint(problem: Problem, group_alike: bool = True) -> Allocation:
     """Maximise the summed weight; greedy's assignment is one feasible flow, so never worse."""
     usable = np.flatnonzero(problem.capacities[problem.arc_offer] > 0)
-    order = usable[np.lexsort((problem.arc_offer[usable], problem.arc_request[usable]))]
-    classes = _classes(problem, order) if group_alike else None
+    keys = problem.arc_request[usable] * problem.offers + problem.arc_offer[usable]
+    if not bool((keys[1:] >= keys[:-1]).all()):
+        by_key = np.argsort(keys)
+        usable, keys = usable[by_key], keys[by_key]
+    classes = _classes(problem, usable) if group_alike else None
     if classes is not None:
-        chosen = _solve_classes(problem, order, *classes)
+        chosen = _solve_classes(problem, usable, keys, *classes)
         if chosen is not None:
             return Allocation.from_arcs(problem, chosen)
     return Allocation.from_arcs(problem, _solve(problem, usable))
@@ -70,7 +73,7 @@ def _flow(problem: Problem, supply: Ints, tails: Ints, arcs: Ints, arc_capacity:
 
 
 def _classes(problem: Problem, order: Ints) -> tuple[Ints, Ints, Ints] | None:
-    """Requests grouped by their arcs (two 64-bit fingerprints and the count); None if no gain.
+    """Requests grouped by their arcs (a 64-bit fingerprint, a sum and the count); None if no gain.
 
     Returns each request's class, each class's first request, and each class's size.
     """
@@ -78,11 +81,9 @@ def _classes(problem: Problem, order: Ints) -> tuple[Ints, Ints, Ints] | None:
     if len(order) == 0:
         return None
     starts = np.flatnonzero(np.r_[True, requests[1:] != requests[:-1]])
+    keys = ((problem.arc_offer[order] << 32) + problem.arc_weight[order]).view(np.uint64)
     with np.errstate(over="ignore"):
-        keys = problem.arc_offer[order].astype(np.uint64) * np.uint64(1 << 32) + problem.arc_weight[
-            order
-        ].astype(np.uint64)
-        prints = [np.add.reduceat(_scramble(keys * mix), starts) for mix in _MIX]
+        prints = [np.add.reduceat(_scramble(keys * _MIX), starts), np.add.reduceat(keys, starts)]
     counts = np.diff(np.r_[starts, len(order)])
     with_arcs = requests[starts]
     signature = np.stack([*(p.view(np.int64) for p in prints), counts], axis=1)
@@ -105,7 +106,7 @@ def _scramble(values: npt_u64) -> npt_u64:
 
 
 def _solve_classes(
-    problem: Problem, order: Ints, class_of: Ints, leaders: Ints, sizes: Ints
+    problem: Problem, order: Ints, keys: Ints, class_of: Ints, leaders: Ints, sizes: Ints
 ) -> Ints | None:
     """Solve on class nodes, then hand each class's places to its members in arrival order.
 
@@ -128,17 +129,16 @@ def _solve_classes(
         pairs_r.extend(members[start : start + units].tolist())
         pairs_o.extend([int(problem.arc_offer[arcs[arc]])] * units)
         taken[cls] += units
-    return _arcs_of(problem, np.asarray(pairs_r, np.int64), np.asarray(pairs_o, np.int64))
+    wanted = np.asarray(pairs_r, np.int64) * problem.offers + np.asarray(pairs_o, np.int64)
+    return _arcs_of(order, keys, wanted)
 
 
-def _arcs_of(problem: Problem, requests: Ints, offers: Ints) -> Ints | None:
-    """The arc index of each (request, offer); None if one of them is not an arc."""
-    keys = problem.arc_request * problem.offers + problem.arc_offer
-    sorted_at = np.argsort(keys, kind="stable")
-    wanted = requests * problem.offers + offers
-    found = np.searchsorted(keys[sorted_at], wanted)
-    if len(wanted) and (
-        found.max() >= len(keys) or not np.array_equal(keys[sorted_at[found]], wanted)
-    ):
+def _arcs_of(order: Ints, keys: Ints, wanted: Ints) -> Ints | None:
+    """The arc of each wanted key (request × offers + offer), `keys` being `order`'s, sorted;
+    None if one of them is not an arc."""
+    if len(wanted) == 0:
+        return np.zeros(0, np.int64)
+    found = np.searchsorted(keys, wanted)
+    if found.max() >= len(keys) or not np.array_equal(keys[found], wanted):
         return None
-    return sorted_at[found] if len(wanted) else np.zeros(0, np.int64)
+    return order[found]
