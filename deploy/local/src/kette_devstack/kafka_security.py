@@ -18,7 +18,7 @@ DOMAIN_ACCESS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     topics.PARTICIPANTS: (("intake",), ("workflows", "matching", "reporting")),
     topics.CHAIN: (("workflows",), ("matching", "provider-gateway", "intake", "reporting")),
     topics.MATCHING: (("matching",), ("workflows", "reporting")),
-    topics.PROVIDER_STATUS: (("provider-gateway",), ("workflows", "reporting")),
+    topics.PROVIDER_STATUS: (("provider-gateway",), ("workflows", "matching", "reporting")),
     topics.ACCESS: (("intake", "provider-gateway"), ("reporting",)),
     topics.DEADLETTER: (SERVICES, ("reporting",)),
 }

@@ -16,7 +16,7 @@ from kette_devstack.service_env import readiness_failures, service_env, source_f
 from kette_devstack.settings import LOOPBACK
 
 PRINCIPAL = "matching"
-"""Matching's Kafka principal (secure mode): reads kette.chain.v1, writes kette.matching.v1."""
+"""Matching's Kafka principal (secure mode): reads chain, participants, provider-status."""
 
 
 class MatchingPartSettings(BaseSettings):
