@@ -3,6 +3,9 @@ the pure domain: names only for her Kommunen, refusals in German at their field.
 
 from __future__ import annotations
 
+import httpx
+import pytest
+
 from kette_core.contracts.vocabulary import ActorRole
 from kette_intake.cases.problems import TEMPORAL_DOWN_DE
 from kette_workflows.api import ChainStatus
@@ -187,3 +190,22 @@ async def test_a_filter_outside_her_kommunen_is_refused_in_german(web: WebUnderT
     assert field_error(unknown_stage.text, "f-stage") == "Bitte einen der angebotenen Werte wählen."
     message = field_error(other_kommune.text, "f-kommune")
     assert message == "Diese Kommune gehört nicht zu Ihren Kommunen."
+
+
+async def test_an_unforeseen_fault_shows_a_german_page_and_no_traceback(
+    web: WebUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    browser = await web.signed_in(ActorRole.CASEWORKER, ["Kamen"])
+
+    async def broken(*_: object) -> None:
+        raise RuntimeError("secret detail Amina Haddad")
+
+    monkeypatch.setattr(web.parts.cases, "caseload", broken)
+    transport = httpx.ASGITransport(app=web.app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://intake") as http:
+        http.cookies = browser.http.cookies
+        answer = await http.get("/fallliste")
+
+    assert answer.status_code == 500
+    assert heading(answer.text) == "Ein Fehler ist aufgetreten"
+    assert "Traceback" not in answer.text and "Amina" not in answer.text

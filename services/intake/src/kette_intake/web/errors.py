@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
 
 from kette_intake.cases.problems import CaseRefused
 from kette_intake.web.pages import page, redirect
@@ -59,6 +59,7 @@ def install_web_errors(app: FastAPI) -> None:
     app.add_exception_handler(LoginRequired, _login_required)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfRefused, _csrf_refused)  # type: ignore[arg-type]
     app.add_exception_handler(WebProblem, _problem)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected)
 
 
 async def _login_required(request: Request, error: LoginRequired) -> Response:
@@ -73,6 +74,21 @@ async def _csrf_refused(request: Request, _: CsrfRefused) -> Response:
         "Es wurde nichts gespeichert. Bitte öffnen Sie die Seite neu und senden Sie es erneut."
     )
     return _page(request, WebProblem(403, "Formular abgelehnt", message))
+
+
+UNEXPECTED = (
+    "Ihre letzte Eingabe wurde möglicherweise nicht gespeichert. Bitte öffnen Sie den Fall neu, "
+    "prüfen Sie den Stand und versuchen Sie es noch einmal; hält der Fehler an, melden Sie ihn "
+    "bitte der Verwaltung."
+)
+
+
+async def _unexpected(request: Request, _: Exception) -> Response:
+    """A fault nobody foresaw: a German page on the screens, the usual 500 for the API; the
+    traceback goes to the log (Starlette re-raises it), never to the browser."""
+    if request.url.path.startswith("/api/"):
+        return PlainTextResponse("Internal Server Error", status_code=500)
+    return _page(request, WebProblem(500, "Ein Fehler ist aufgetreten", UNEXPECTED))
 
 
 async def _problem(request: Request, error: WebProblem) -> Response:
