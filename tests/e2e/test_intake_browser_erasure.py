@@ -1,5 +1,5 @@
-"""Art. 17 erasure seen from the browser: the person is gone from the caseload and their case
-page, the API answers 404, and the chain closes; on the real processes."""
+"""Art. 17 erasure in the browser: after a confirmation the person is gone from the caseload,
+their case page and the API, and their chain closes; on the real processes."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tests.e2e.intake_browser_support import (
     log_in,
     register_person,
     reload_until,
+    serious_violations,
 )
 from tests.integration.workflows.chain_stack_support import eventually
 
@@ -25,36 +26,39 @@ async def test_an_erased_person_is_gone_from_caseload_case_page_and_api_and_the_
     username = browser_stack.intake.add_account("caseworker", ["Kamen"])
     await log_in(page, browser_stack, username)
     participant_id = await register_person(page, browser_stack, "Leyla", "Erasmi")
-    caseload = f"{browser_stack.intake.url}/fallliste"
-    await page.goto(caseload)
+    await page.get_by_role("link", name="Zur Fallliste").click()
     row = page.get_by_role("row").filter(has_text="Leyla Erasmi")
     await reload_until(page, row, "the new case in the caseload")
-    await page.goto(f"{browser_stack.intake.url}/faelle/{participant_id}")
-    heading_before = await page.get_by_role("heading", level=1).inner_text()
+    await row.get_by_role("link").click()
+    erase = page.get_by_role("button", name="Endgültig löschen")
 
-    async with httpx.AsyncClient(base_url=browser_stack.intake.url) as api:
-        token = await api.post("/api/token", json={"username": username, "password": PASSWORD})
-        bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        erased = await api.post(
-            f"/api/participants/{participant_id}/erasure",
-            json={"ground": "data_subject_request"},
-            headers={**bearer, "Idempotency-Key": f"erase-{participant_id}"},
-        )
-        read_after = await api.get(f"/api/participants/{participant_id}", headers=bearer)
+    await erase.click()
+    unconfirmed = page.locator("#fehler-erasure")
+    await unconfirmed.wait_for()
+    unconfirmed_text = await unconfirmed.inner_text()
+    heading_unconfirmed = await page.get_by_role("heading", level=1).inner_text()
+    unconfirmed_findings = await serious_violations(page)
 
-    await page.goto(caseload)
+    await page.get_by_label("Ich habe geprüft").check()
+    await erase.click()
+    await page.get_by_role("heading", name="Fallliste").wait_for()
     caseload_text = await page.locator("main").inner_text()
     case_page = await page.goto(f"{browser_stack.intake.url}/faelle/{participant_id}")
     case_page_text = await page.locator("main").inner_text()
+    async with httpx.AsyncClient(base_url=browser_stack.intake.url) as api:
+        token = await api.post("/api/token", json={"username": username, "password": PASSWORD})
+        bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        read_after = await api.get(f"/api/participants/{participant_id}", headers=bearer)
 
     async def chain_closed() -> bool:
         return (await browser_stack.chains.state(participant_id)).status == "closed"
 
     await eventually(chain_closed, "the erased person's chain to close")
 
-    assert heading_before == "Leyla Erasmi"
-    assert erased.status_code == 201, erased.text
-    assert read_after.status_code == 404
-    assert "Erasmi" not in caseload_text
+    assert "Bitte bestätigen Sie die Löschung" in unconfirmed_text
+    assert heading_unconfirmed == "Leyla Erasmi"  # not confirmed: nothing erased
+    assert unconfirmed_findings == []
+    assert "gelöscht" in caseload_text and "Erasmi" not in caseload_text
     assert case_page is not None and case_page.status == 404
     assert "Erasmi" not in case_page_text and "Nicht gefunden" in case_page_text
+    assert read_after.status_code == 404
