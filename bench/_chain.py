@@ -78,6 +78,19 @@ def workflow_settings(ctx: BenchContext, task_queue: str, **fields: Any) -> Work
     )
 
 
+async def bridged_settings(ctx: BenchContext, task_queue: str) -> WorkflowSettings:
+    """Settings for a worker and a bridge of our own: every topic the bridge reads is fresh."""
+    return workflow_settings(
+        ctx,
+        task_queue,
+        participants_topic=await ctx.new_topic("participants", PARTITIONS),
+        matching_topic=await ctx.new_topic("matching", PARTITIONS),
+        provider_status_topic=await ctx.new_topic("provider-status", PARTITIONS),
+        chain_topic=await ctx.new_topic("chain", PARTITIONS),
+        bridge_group_id=f"kette.workflows.bridge.{task_queue}",
+    )
+
+
 @asynccontextmanager
 async def chain_worker(settings: WorkflowSettings) -> AsyncIterator[Client]:
     """`build_worker` as the worker process wires it (own broker), running in this process."""

@@ -42,13 +42,13 @@ from bench._chain import (
     PROVIDER,
     Arrival,
     TopicReader,
+    bridged_settings,
     chain_worker,
     enrolled_chains,
     new_task_queue,
     percentile,
     terminate,
     wait_bound,
-    workflow_settings,
 )
 from bench.kafka_events import PRODUCER_SETTINGS
 from bench.registry import BenchContext, Comparison, Measurement, benchmark
@@ -234,15 +234,7 @@ def _is_attendance_outcome(arrival: Arrival) -> bool:
 async def latency_ours(ctx: BenchContext, samples: int, chains: int) -> list[float]:
     """Reports onto the provider-status topic, events read from the chain topic."""
     task_queue = new_task_queue("latency")
-    settings = workflow_settings(
-        ctx,
-        task_queue,
-        participants_topic=await ctx.new_topic("participants", PARTITIONS),
-        matching_topic=await ctx.new_topic("matching", PARTITIONS),
-        provider_status_topic=await ctx.new_topic("provider-status", PARTITIONS),
-        chain_topic=await ctx.new_topic("chain", PARTITIONS),
-        bridge_group_id=f"kette.workflows.bridge.{task_queue}",
-    )
+    settings = await bridged_settings(ctx, task_queue)
     started: list[WorkflowHandle[Any, Any]] = []
     try:
         async with chain_worker(settings) as client:

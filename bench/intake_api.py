@@ -6,7 +6,9 @@
   bridge starting the chain, until the chain's `kette.chain.started.v1` is on the chain topic.
   Baseline: a bare FastAPI endpoint that writes the same JSON body as one row into a table of
   the same SQLite database. Both apps are called in-process through httpx's ASGI transport
-  (no socket, no uvicorn), `CONCURRENCY` requests at a time.
+  (no socket, no uvicorn), `CONCURRENCY` requests at a time, each with an `Idempotency-Key`
+  as the screens send one (its claim is the transaction's first write, so concurrent
+  registrations queue on SQLite's lock instead of failing on a stale read snapshot).
 - `intake-decisions`: p50/p99 from `POST /api/participants/{id}/decisions/<name>` to its
   answer (the Update completed, its event on Kafka) against a bare `execute_update` of the
   same decision from the Python client, on other chains of the same worker. Decisions
@@ -40,12 +42,12 @@ from bench._chain import (
     PARTITIONS,
     Arrival,
     TopicReader,
+    bridged_settings,
     chain_worker,
     new_task_queue,
     percentile,
     terminate,
     wait_bound,
-    workflow_settings,
 )
 from bench.kafka_events import kette_settings
 from bench.registry import BenchContext, Comparison, Measurement, benchmark
@@ -60,7 +62,9 @@ from kette_workflows.temporal.bridge import Bridge
 from kette_workflows.temporal.bridge_app import attach_bridge
 from kette_workflows.temporal.connect import connect_temporal
 
-CONCURRENCY = 8
+CONCURRENCY = 2
+"""Caseworkers submitting at once. At 8 on a loaded 2-core machine SQLite's 5 s busy timeout
+ran out (database is locked, a 500): see docs/performance.md."""
 REGISTRATIONS_PER_EVENT_ARG = 100
 DECISIONS_PER_EVENT_ARG = 125
 MAX_DECISION_CHAINS = 10
@@ -158,7 +162,9 @@ class IntakeStack:
         async def one(index: int) -> str:
             async with slots:
                 answer = await self.http.post(
-                    "/api/participants", json=registration(index, today), headers=self.headers
+                    "/api/participants",
+                    json=registration(index, today),
+                    headers={**self.headers, "Idempotency-Key": f"bench-{uuid.uuid4().hex}"},
                 )
             if answer.status_code != 201:
                 raise RuntimeError(f"registration refused: {answer.status_code} {answer.text}")
@@ -174,15 +180,7 @@ class IntakeStack:
 async def intake_stack(ctx: BenchContext) -> AsyncIterator[IntakeStack]:
     """Everything on private topics and a private task queue; chains terminated afterwards."""
     task_queue = new_task_queue("intake")
-    settings = workflow_settings(
-        ctx,
-        task_queue,
-        participants_topic=await ctx.new_topic("participants", PARTITIONS),
-        matching_topic=await ctx.new_topic("matching", PARTITIONS),
-        provider_status_topic=await ctx.new_topic("provider-status", PARTITIONS),
-        chain_topic=await ctx.new_topic("chain", PARTITIONS),
-        bridge_group_id=f"kette.workflows.bridge.{task_queue}",
-    )
+    settings = await bridged_settings(ctx, task_queue)
     handles: list[WorkflowHandle[Any, Any]] = []
     with tempfile.TemporaryDirectory(prefix="kette-bench-intake-") as directory:
         database = Path(directory) / "intake.db"
@@ -278,21 +276,32 @@ async def registrations(ctx: BenchContext, events: int) -> list[Comparison]:
             lambda: _registrations_ours(ctx, stack, count),
             lambda: _registrations_raw(ctx, stack.database, count),
         )
+    answered, started = ours
     return [
         Comparison(
-            "registrations",
+            "registrations answered",
             "registrations/s",
-            Measurement("intake API → row + outbox → event → chain started", count, ours),
+            Measurement("intake API → row + outbox (HTTP answered)", count, answered),
             Measurement("bare FastAPI endpoint → one row", count, raw),
-        )
+        ),
+        Comparison(
+            "registrations to chain start",
+            "registrations/s",
+            Measurement("intake API → row + outbox → event → chain started", count, started),
+            Measurement("bare FastAPI endpoint → one row", count, raw),
+        ),
     ]
 
 
-async def _registrations_ours(ctx: BenchContext, stack: IntakeStack, count: int) -> float:
+async def _registrations_ours(
+    ctx: BenchContext, stack: IntakeStack, count: int
+) -> tuple[float, float]:
+    """Rates until the last HTTP answer and until the last chain started."""
     began = time.perf_counter()
     participant_ids = await stack.register(count, ctx.step("registrations · ours", count))
+    answered = time.perf_counter()
     last = await stack.started.all_of(participant_ids)
-    return count / (last - began)
+    return count / (answered - began), count / (last - began)
 
 
 async def _registrations_raw(ctx: BenchContext, database: Path, count: int) -> float:
