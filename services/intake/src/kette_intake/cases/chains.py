@@ -20,13 +20,16 @@ _UNAVAILABLE = frozenset(
 )
 
 
-def chains_of(connect: Callable[[], Awaitable[Client]]) -> ChainSource:
-    """A ChainSource over a (lazily connecting) Temporal client."""
+def chains_of(
+    connect: Callable[[], Awaitable[Client]], connect_seconds: float = 5.0
+) -> ChainSource:
+    """A ChainSource over a (lazily connecting) Temporal client; a hanging connect is bounded."""
 
     async def source() -> ChainClient:
         try:
-            client = await connect()
-        except RuntimeError as error:  # temporalio's "Failed client connect"
+            async with asyncio.timeout(connect_seconds):
+                client = await connect()
+        except (RuntimeError, TimeoutError) as error:  # temporalio's "Failed client connect"
             raise chain_unavailable() from error
         return ChainClient(client)
 
