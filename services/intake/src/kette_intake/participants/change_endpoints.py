@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
 from kette_core.contracts.participants import ConsentScope
 from kette_intake.auth.dependencies import CurrentPrincipal
-from kette_intake.errors import ErrorBody, with_retry
+from kette_intake.errors import with_retry
 from kette_intake.participants.change_schemas import (
     ChangeView,
     ConsentGrant,
@@ -18,25 +18,14 @@ from kette_intake.participants.change_schemas import (
     ProfileChanges,
     ResidenceStatusChange,
 )
+from kette_intake.participants.http import REFUSALS, IdempotencyKey
 from kette_intake.wiring import Intake, intake
 
 router = APIRouter(prefix="/api/participants", tags=["participant changes"])
 Parts = Annotated[Intake, Depends(intake)]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=8,
-        max_length=200,
-        description="Client-chosen key: a retried request with it records the change once.",
-    ),
-]
-_ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422)
-}
 
-_CHANGED = with_retry(ChangeView, _ERRORS)
-_CONSENTED = with_retry(ConsentView, _ERRORS)
+_CHANGED = with_retry(ChangeView, REFUSALS)
+_CONSENTED = with_retry(ConsentView, REFUSALS)
 
 
 def _status(response: Response, created: bool) -> None:
@@ -95,7 +84,7 @@ async def correct_personal_data(
     return view
 
 
-@router.get("/{participant_id}/consents", responses=_ERRORS)
+@router.get("/{participant_id}/consents", responses=REFUSALS)
 async def list_consents(
     participant_id: str, principal: CurrentPrincipal, parts: Parts
 ) -> list[ConsentView]:

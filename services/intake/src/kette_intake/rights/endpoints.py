@@ -4,31 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Response, status
+from fastapi import APIRouter, Depends, Response, status
 from fastapi.responses import HTMLResponse
 
 from kette_intake.auth.dependencies import CurrentPrincipal
-from kette_intake.errors import ErrorBody, with_retry
+from kette_intake.errors import with_retry
+from kette_intake.participants.http import REFUSALS, IdempotencyKey
 from kette_intake.rights import printable
 from kette_intake.rights.schemas import DataExport, ErasureReceipt, ErasureRequest
 from kette_intake.wiring import Intake, intake
 
 router = APIRouter(prefix="/api/participants", tags=["data-subject rights"])
 Parts = Annotated[Intake, Depends(intake)]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=8,
-        max_length=200,
-        description="Client-chosen key: a retried erasure with it gets the first receipt.",
-    ),
-]
-_ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422)
-}
 
-_JSON_ERRORS: dict[int | str, dict[str, object]] = {
+_JSON_REFUSALS: dict[int | str, dict[str, object]] = {
     code: {
         "description": "Refused; the body names the field and the reason.",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
@@ -38,7 +27,7 @@ _JSON_ERRORS: dict[int | str, dict[str, object]] = {
 """The printable page's refusals are JSON still (a model would be declared as text/html)."""
 
 
-@router.get("/{participant_id}/data-export", responses=_ERRORS)
+@router.get("/{participant_id}/data-export", responses=REFUSALS)
 async def data_export(participant_id: str, principal: CurrentPrincipal, parts: Parts) -> DataExport:
     """Everything held on the person as JSON (Art. 15 DSGVO); the read is an access event."""
     return await parts.rights.export(principal, participant_id)
@@ -47,7 +36,7 @@ async def data_export(participant_id: str, principal: CurrentPrincipal, parts: P
 @router.get(
     "/{participant_id}/data-export.html",
     response_class=HTMLResponse,
-    responses={**_JSON_ERRORS, 200: {"content": {"text/html": {}}}},
+    responses={**_JSON_REFUSALS, 200: {"content": {"text/html": {}}}},
 )
 async def printable_data_export(
     participant_id: str, principal: CurrentPrincipal, parts: Parts
@@ -60,7 +49,7 @@ async def printable_data_export(
 @router.post(
     "/{participant_id}/erasure",
     status_code=status.HTTP_201_CREATED,
-    responses=with_retry(ErasureReceipt, _ERRORS),
+    responses=with_retry(ErasureReceipt, REFUSALS),
 )
 async def erase(
     participant_id: str,
