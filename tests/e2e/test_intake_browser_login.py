@@ -6,6 +6,7 @@ import pytest
 from playwright.async_api import Page
 
 from tests.e2e.intake_browser_support import (
+    PASSWORD,
     BrowserStack,
     log_in,
     screenshot_path,
@@ -40,3 +41,32 @@ async def test_a_wrong_password_is_named_next_to_the_field_and_the_right_one_log
     assert described_by is not None and "f-password-fehler" in described_by
     assert refused_form_findings == []
     assert "/anmelden" not in page.url
+
+
+async def test_she_logs_in_with_the_keyboard_alone_and_every_stop_shows_its_focus(
+    page: Page, browser_stack: BrowserStack
+) -> None:
+    username = browser_stack.intake.add_account("caseworker", ["Kamen"])
+    await page.goto(f"{browser_stack.intake.url}/anmelden")
+    stops: list[list[str]] = []  # [id or class, text, outline style] per Tab
+    for _ in range(4):  # skip link, home link, user name, password
+        await page.keyboard.press("Tab")
+        stops.append(await page.evaluate(FOCUSED))
+        if stops[-1][0] == "f-username":
+            await page.keyboard.type(username)
+        if stops[-1][0] == "f-password":
+            await page.keyboard.type(PASSWORD)
+    await page.keyboard.press("Enter")
+    await page.get_by_role("button", name="Abmelden").wait_for()
+
+    assert stops[0][:2] == ["skip-link", "Zum Inhalt springen"]
+    assert [stop[0] for stop in stops[-2:]] == ["f-username", "f-password"]
+    assert all(outline != "none" for _, _, outline in stops), stops
+    assert "/anmelden" not in page.url
+
+
+FOCUSED = """() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  return [element.id || element.className, element.textContent.trim(), style.outlineStyle];
+}"""
