@@ -9,8 +9,9 @@ from typing import Any
 import httpx
 import pytest
 from faststream.kafka import KafkaBroker, TestKafkaBroker
-from matching_component_support import Harness
+from matching_component_support import TOKEN_SECRET, Harness, token
 
+from kette_core.contracts.vocabulary import ActorRole
 from kette_matching.app import build, create_app, prepare
 from kette_matching.settings import MatchingSettings
 
@@ -27,7 +28,7 @@ async def harness(tmp_path: Path, settings_overrides: dict[str, Any]) -> AsyncIt
     settings = MatchingSettings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'matching.db'}",
         seed_catalogue=True,
-        **settings_overrides,
+        **({"token_secret": TOKEN_SECRET} | settings_overrides),
     )
     broker = KafkaBroker()
     matching = build(settings, broker)
@@ -45,7 +46,10 @@ async def harness(tmp_path: Path, settings_overrides: dict[str, Any]) -> AsyncIt
 
 @pytest.fixture
 async def api(harness: Harness) -> AsyncIterator[httpx.AsyncClient]:
-    """HTTP straight into the app (no lifespan: the harness runs consumer and relay)."""
+    """HTTP straight into the app as a coordinator (no lifespan: the harness runs the rest)."""
     transport = httpx.ASGITransport(app=create_app(harness.matching))
-    async with httpx.AsyncClient(transport=transport, base_url="http://matching") as client:
+    headers = {"Authorization": f"Bearer {token(ActorRole.COORDINATOR)}"}
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://matching", headers=headers
+    ) as client:
         yield client

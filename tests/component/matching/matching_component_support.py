@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from faststream.kafka import KafkaBroker
@@ -15,12 +16,22 @@ from kette_core.contracts.base import EXAMPLE_PARTICIPANT, EventPayload
 from kette_core.contracts.chain import ReferralRequested
 from kette_core.contracts.deadletter import DeadLetterRecorded
 from kette_core.contracts.matching import NoOfferFound, OffersProposed
-from kette_core.contracts.vocabulary import Constraints
+from kette_core.contracts.vocabulary import ActorRole, Constraints
 from kette_core.envelope import ReceivedEvent, new_event
 from kette_core.publishing import EventPublisher
+from kette_intake.auth.principal import Principal
+from kette_intake.auth.tokens import TokenSigner
 from kette_matching.app import Matching
 
 SOURCE = "/kette/test"
+TOKEN_SECRET = base64.b64encode(b"k" * 32).decode()
+"""The secret intake and matching share in these tests."""
+
+
+def token(role: ActorRole, secret: str = TOKEN_SECRET, minutes: int = 5) -> str:
+    """A bearer token as intake issues it (intake's own signer, so both sides agree)."""
+    signer = TokenSigner(base64.b64decode(secret), timedelta(minutes=minutes))
+    return signer.issue(Principal(actor_id="coordinator-1", role=role, kommunen=("Unna",)))
 
 
 class Harness:

@@ -46,6 +46,7 @@ from kette_core.outbox import OutboxRelay
 from kette_core.publishing import EventPublisher
 from kette_matching.allocation.consumer import RoundPerBatch
 from kette_matching.allocation.rounds import Rounds
+from kette_matching.auth.dependencies import coordinator_guard
 from kette_matching.catalogue.endpoints import catalogue_router
 from kette_matching.catalogue.region import Region
 from kette_matching.catalogue.rules import Refused
@@ -180,7 +181,8 @@ def create_app(matching: Matching) -> FastAPI:
         "consumer": _consumer_progresses,
     }
     app.include_router(health_router(checks, matching.metrics))
-    app.include_router(catalogue_router(matching.sessions, matching.region))
+    coordinator = coordinator_guard(matching.settings.token_key())
+    app.include_router(catalogue_router(matching.sessions, matching.region, coordinator))
     app.include_router(gaps_router(matching.sessions))
     app.include_router(places_router(matching.sessions))
     app.include_router(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, Field
+import base64
+import binascii
+
+from pydantic import AwareDatetime, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from kette_core.contracts import topics
@@ -43,8 +46,36 @@ class MatchingSettings(KetteSettings):
     seed_catalogue: bool = Field(
         default=False, description="Load the Kreis Unna seed catalogue at start (demo, tests)."
     )
+    token_secret: SecretStr | None = Field(
+        default=None,
+        description="Base64 of intake's 32-byte token secret: verifies coordinators' tokens; "
+        "unset, the catalogue accepts no change.",
+    )
     rules: MatchingRules = Field(default_factory=lambda: MatchingRules())
     allocation: AllocationRules = Field(
         default_factory=lambda: AllocationRules(),
         description="When rounds run and how they allocate (KETTE_ALLOCATION__WINDOW_SECONDS=…).",
     )
+
+    @field_validator("token_secret")
+    @classmethod
+    def _thirty_two_bytes(cls, value: SecretStr | None) -> SecretStr | None:
+        """A mistyped secret would refuse every coordinator; say so at start instead."""
+        if value is not None:
+            token_key(value)
+        return value
+
+    def token_key(self) -> bytes | None:
+        """The raw secret, or None when unset."""
+        return None if self.token_secret is None else token_key(self.token_secret)
+
+
+def token_key(value: SecretStr) -> bytes:
+    """Base64 of exactly 32 bytes, as intake's `token_secret`."""
+    try:
+        raw = base64.b64decode(value.get_secret_value(), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("must be base64 (e.g. `openssl rand -base64 32`)") from None
+    if len(raw) != 32:
+        raise ValueError(f"must decode to 32 bytes, not {len(raw)}")
+    return raw

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_core.contracts.vocabulary import Module, Stage
+from kette_matching.auth.dependencies import Guard
 from kette_matching.catalogue import repository, service
 from kette_matching.catalogue.csv_io import offers_to_csv
 from kette_matching.catalogue.models import Offer, Provider
@@ -16,9 +17,12 @@ from kette_matching.catalogue.xlsx_io import MEDIA_TYPE as XLSX
 from kette_matching.catalogue.xlsx_io import offers_to_xlsx
 
 
-def catalogue_router(sessions: async_sessionmaker[AsyncSession], region: Region) -> APIRouter:
-    """Providers, offers and the region's Kommunen."""
+def catalogue_router(
+    sessions: async_sessionmaker[AsyncSession], region: Region, coordinator: Guard
+) -> APIRouter:
+    """Providers, offers and the region's Kommunen; changes need a coordinator's token."""
     router = APIRouter(tags=["catalogue"])
+    changes = [Depends(coordinator)]
 
     @router.get("/kommunen")
     async def kommunen() -> Region:
@@ -31,7 +35,7 @@ def catalogue_router(sessions: async_sessionmaker[AsyncSession], region: Region)
         async with sessions() as session:
             return await repository.providers(session)
 
-    @router.put("/providers/{provider_id}")
+    @router.put("/providers/{provider_id}", dependencies=changes)
     async def put_provider(provider_id: str, provider: Provider) -> Provider:
         """Create or replace a provider."""
         _same_id(provider_id, provider.provider_id, "provider_id")
@@ -56,7 +60,7 @@ def catalogue_router(sessions: async_sessionmaker[AsyncSession], region: Region)
             headers={"Content-Disposition": 'attachment; filename="angebote.csv"'},
         )
 
-    @router.post("/offers.csv")
+    @router.post("/offers.csv", dependencies=changes)
     async def import_offers(request: Request) -> service.ImportReport:
         """Import a CSV (UTF-8, `;` or `,`): good rows stored, each bad one named by line,
         column and reason; importing the same file again changes nothing."""
@@ -74,7 +78,7 @@ def catalogue_router(sessions: async_sessionmaker[AsyncSession], region: Region)
             headers={"Content-Disposition": 'attachment; filename="angebote.xlsx"'},
         )
 
-    @router.post("/offers.xlsx")
+    @router.post("/offers.xlsx", dependencies=changes)
     async def import_offers_xlsx(request: Request) -> service.ImportReport:
         """Import an XLSX workbook (first sheet, the CSV's columns): the same row-by-row report
         as CSV; importing the same file again changes nothing."""
@@ -89,7 +93,7 @@ def catalogue_router(sessions: async_sessionmaker[AsyncSession], region: Region)
             raise HTTPException(status.HTTP_404_NOT_FOUND, "Angebot nicht gefunden")
         return found
 
-    @router.put("/offers/{offer_id}")
+    @router.put("/offers/{offer_id}", dependencies=changes)
     async def put_offer(offer_id: str, draft: OfferDraft) -> Offer:
         """Create or replace an offer; 422 with every problem when the rules refuse it."""
         _same_id(offer_id, draft.offer_id, "offer_id")

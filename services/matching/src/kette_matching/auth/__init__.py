@@ -1,0 +1,1 @@
+"""Coordinators' bearer tokens (intake issues them) guard every change to the catalogue."""
