@@ -61,6 +61,7 @@ from kette_workflows.settings import WorkflowSettings
 from kette_workflows.temporal.bridge import Bridge
 from kette_workflows.temporal.bridge_app import attach_bridge
 from kette_workflows.temporal.connect import connect_temporal
+from tests.integration.intake.intake_support import registration as test_registration
 
 CONCURRENCY = 2
 """Caseworkers submitting at once. At 8 on a loaded 2-core machine SQLite's 5 s busy timeout
@@ -91,29 +92,13 @@ def decision_chains_for(samples: int) -> int:
 
 
 def registration(index: int, today: date) -> dict[str, Any]:
-    """A complete, eligible person in Kamen; every one another name."""
-    return {
-        "kommune": "Kamen",
-        "personal": {
-            "given_name": f"Bench{index}",
-            "family_name": f"Person{uuid.uuid4().hex[:8]}",
-            "birth_date": date(today.year - 22, 5, 17).isoformat(),
-            "phone": "+49 2307 555 0101",
-            "nationality": "Syrian",
-            "languages_spoken": ["Arabic"],
-        },
-        "profile": {
-            "gender": "female",
-            "residence_status": "duldung",
-            "language_level": "A2",
-            "school_certificate": "none",
-            "current_activity": "none",
-            "goal": {"target_stage": "apprenticeship"},
-            "constraints": {"childcare_needed": False, "employment_ban": False},
-        },
-        "consent_to_share": True,
-        "confirmed_not_duplicate": True,
+    """The tests' complete, eligible person in Kamen; every one another name."""
+    personal = {
+        "given_name": f"Bench{index}",
+        "family_name": f"Person{uuid.uuid4().hex[:8]}",
+        "birth_date": date(today.year - 22, 5, 17).isoformat(),
     }
+    return test_registration(personal=personal, confirmed_not_duplicate=True)
 
 
 # --- the stack one repetition runs on ---------------------------------------------------------
