@@ -18,7 +18,7 @@ from tests.e2e.intake_browser_support import (
 pytestmark = pytest.mark.e2e
 
 
-async def test_she_sees_the_plan_confirms_a_proposed_offer_and_the_timeline_moves(
+async def test_she_sees_the_plan_a_refused_decision_changes_nothing_a_confirmed_offer_moves_on(
     page: Page, browser_stack: BrowserStack
 ) -> None:
     username = browser_stack.intake.add_account("caseworker", ["Kamen"])
@@ -49,6 +49,17 @@ async def test_she_sees_the_plan_confirms_a_proposed_offer_and_the_timeline_move
     await page.screenshot(path=screenshot_path("case"), full_page=True)
     case_findings = await serious_violations(page)
 
+    other = page.locator("#entscheidung-choose-other-offer")
+    await other.get_by_label("Stufe").select_option("job")
+    await other.get_by_label("Angebotskennung").fill("vhs-unna-eigenes")
+    await other.get_by_label("Trägerkennung").fill("vhs-unna")
+    await other.get_by_role("button", name="Anderes Angebot wählen").click()
+    refusal = page.locator("#f-choose-other-offer-stage-fehler")
+    await refusal.wait_for()
+    refusal_text = await refusal.inner_text()
+    timeline_refused = await page.locator("ol.timeline li").all_inner_texts()
+    refused_findings = await serious_violations(page)
+
     await confirm.click()
     await page.get_by_role("status").filter(has_text="Gespeichert").wait_for()
     timeline_after = await page.locator("ol.timeline li").all_inner_texts()
@@ -63,6 +74,9 @@ async def test_she_sees_the_plan_confirms_a_proposed_offer_and_the_timeline_move
     assert plan_reasons and all(reason.strip() for reason in plan_reasons)
     assert offers >= 1
     assert case_findings == []
+    assert "Fehler" in refusal_text and len(refusal_text) > len("Fehler: ")
+    assert timeline_refused == timeline_before
+    assert refused_findings == []
     assert len(timeline_after) > len(timeline_before), (timeline_before, timeline_after)
     assert not any("Zuweisung an Träger" in entry for entry in timeline_before)
     assert any("Zuweisung an Träger" in entry for entry in timeline_after)
