@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -15,7 +14,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kette_core.contracts.base import example_for
 from kette_core.contracts.chain import ReferralRequested
 from kette_core.contracts.vocabulary import Constraints
-from kette_core.db import create_engine, session_factory
 from kette_core.envelope import ReceivedEvent
 from kette_core.inbox import Inbox
 from kette_core.tables import OutboxRecord
@@ -23,9 +21,7 @@ from kette_matching.allocation.policy import AllocationRules, Policy
 from kette_matching.allocation.rounds import run_round
 from kette_matching.allocation.scarce_case import FREE_PLACES, kreis_unna_case
 from kette_matching.allocation.tables import OpenRequestRow, ReservationRow
-from kette_matching.app import migrate
-from kette_matching.catalogue.seed import kreis_unna_region, seed_catalogue
-from kette_matching.catalogue.service import load_seed
+from kette_matching.catalogue.seed import kreis_unna_region
 from kette_matching.catalogue.tables import OfferRow
 from kette_matching.matching.handler import RequestHandler
 from kette_matching.matching.tables import AnswerRow
@@ -38,23 +34,17 @@ TODAY = date(2026, 3, 2)
 REGION = kreis_unna_region()
 
 
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """A migrated, seeded database whose F4 language courses have the case's free places."""
-    await migrate(database_url)
-    engine = create_engine(database_url)
-    factory = session_factory(engine)
-    await load_seed(factory, seed_catalogue(TODAY))
+@pytest.fixture(autouse=True)
+async def scarce(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """The seeded F4 language courses with only the case's free places left."""
     table = OfferRow.__table__  # type: ignore[attr-defined]
-    async with factory() as session, session.begin():
+    async with sessions() as session, session.begin():
         for offer_id, free in FREE_PLACES.items():
             await session.exec(
                 sa.update(table)
                 .where(table.c.offer_id == offer_id)
                 .values(places_taken=table.c.capacity - free)
             )
-    yield factory
-    await engine.dispose()
 
 
 def case_requests() -> list[ReferralRequested]:

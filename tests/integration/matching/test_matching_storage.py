@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -15,11 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kette_core.contracts.base import EXAMPLE_PARTICIPANT, example_for
 from kette_core.contracts.chain import ReferralRequested
 from kette_core.contracts.vocabulary import Constraints, LanguageLevel, Module, Stage
-from kette_core.db import create_engine, session_factory
 from kette_core.envelope import ReceivedEvent
 from kette_core.inbox import Inbox
 from kette_core.tables import OutboxRecord
-from kette_matching.app import migrate
 from kette_matching.catalogue import repository
 from kette_matching.catalogue.rules import OfferDraft
 from kette_matching.catalogue.seed import kreis_unna_region, seed_catalogue
@@ -47,17 +44,6 @@ def as_received(request: ReferralRequested, ce_id: str) -> ReceivedEvent[Referra
         subject=request.participant_id,
         payload=request,
     )
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """A migrated matching database with the seed loaded."""
-    await migrate(database_url)
-    engine = create_engine(database_url)
-    factory = session_factory(engine)
-    await load_seed(factory, seed_catalogue(TODAY))
-    yield factory
-    await engine.dispose()
 
 
 async def test_the_seed_loads_once_and_a_coordinators_change_survives_a_reload(

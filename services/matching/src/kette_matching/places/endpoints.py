@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_matching.catalogue import repository
+from kette_matching.catalogue.models import Offer
 from kette_matching.places.enrolments import EnrolmentCounts, counts_per_offer
 
 
@@ -31,16 +32,7 @@ def places_router(sessions: async_sessionmaker[AsyncSession]) -> APIRouter:
         async with sessions() as session:
             counts = await counts_per_offer(session)
             offers = await repository.offers(session)
-        return [
-            OfferPlaces(
-                offer_id=o.offer_id,
-                capacity=o.capacity,
-                places_taken=o.places_taken,
-                free_places=o.free_places,
-                enrolment=counts.get(o.offer_id, EnrolmentCounts()),
-            )
-            for o in offers
-        ]
+        return [_view(offer, counts) for offer in offers]
 
     @router.get("/places/{offer_id}")
     async def one_offer(offer_id: str) -> OfferPlaces:
@@ -50,12 +42,16 @@ def places_router(sessions: async_sessionmaker[AsyncSession]) -> APIRouter:
             counts = await counts_per_offer(session)
         if offer is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "Angebot nicht gefunden")
-        return OfferPlaces(
-            offer_id=offer.offer_id,
-            capacity=offer.capacity,
-            places_taken=offer.places_taken,
-            free_places=offer.free_places,
-            enrolment=counts.get(offer.offer_id, EnrolmentCounts()),
-        )
+        return _view(offer, counts)
 
     return router
+
+
+def _view(offer: Offer, counts: dict[str, EnrolmentCounts]) -> OfferPlaces:
+    return OfferPlaces(
+        offer_id=offer.offer_id,
+        capacity=offer.capacity,
+        places_taken=offer.places_taken,
+        free_places=offer.free_places,
+        enrolment=counts.get(offer.offer_id, EnrolmentCounts()),
+    )
