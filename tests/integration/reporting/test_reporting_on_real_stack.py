@@ -126,12 +126,17 @@ async def test_events_on_real_topics_become_figures_and_a_restart_reads_only_new
     first = [e for e in events if e.payload.partition_key() not in held_back]
     later = [e for e in events if e.payload.partition_key() in held_back]
     records_first = as_records(first, rename)
-    await publish(kafka_bootstrap, records_first)
+    newer = records_first[-1]  # the same record as a type this code does not know yet
+    newer_type = [(n, b"kette.chain.stage_started.v2" if n == "ce_type" else v)
+                  for n, v in newer.headers]  # fmt: skip
+    await publish(kafka_bootstrap, [*records_first, FakeRecord(
+        newer.topic, newer.partition, 0, newer.key, newer.value, newer_type)])  # fmt: skip
     service = ReportingProcess(kafka_bootstrap, topics, tmp_path)
 
     await service.start()
     await service.until(lambda: _equals(service, "/figures?period=2025", 50))
     assert await service.metric("kette_reporting_projected_events_total") == len(records_first)
+    await service.until(_unreadable_listed(service))
     await service.stop()
 
     records_later = as_records(later, rename)  # their offsets here are not Kafka's: unused
@@ -153,7 +158,7 @@ async def test_events_on_real_topics_become_figures_and_a_restart_reads_only_new
         rebuilt = compute(await load_facts(engine), Period.parse("2025"))
     finally:
         await engine.dispose()
-    assert tally.events == len(events)
+    assert (tally.events, tally.unreadable) == (len(events), 1)
     assert registered(live) == 60
     funnel = rebuilt.table("funnel")
     assert [row["values"][0] for row in live["tables"][0]["rows"]] == [
@@ -163,3 +168,16 @@ async def test_events_on_real_topics_become_figures_and_a_restart_reads_only_new
 
 async def _equals(service: ReportingProcess, path: str, expected: int) -> bool:
     return registered(await service.get(path)) == expected
+
+
+def _unreadable_listed(service: ReportingProcess) -> Callable[[], Awaitable[bool]]:
+    async def listed() -> bool:
+        kept = await service.get("/unreadable") or []
+        return (
+            await service.metric("kette_reporting_unreadable_records_total") == 1
+            and len(kept) == 1
+            and kept[0]["ce_type"] == "kette.chain.stage_started.v2"
+            and "unknown event type" in kept[0]["reason"]
+        )
+
+    return listed
