@@ -176,3 +176,17 @@ async def reload_until(page: Page, locator: Locator, what: str, within: float = 
         return await locator.count() > 0
 
     await eventually(shown, what, within=within)
+
+
+async def new_case_in_caseload(
+    page: Page, stack: BrowserStack, given: str, family: str
+) -> tuple[str, str, Locator]:
+    """A new caseworker of Kamen logs in, registers the person and finds them in her caseload;
+    returns her username, the participant id and the caseload row."""
+    username = stack.intake.add_account("caseworker", ["Kamen"])
+    await log_in(page, stack, username)
+    participant_id = await register_person(page, stack, given, family)
+    await page.get_by_role("link", name="Zur Fallliste").click()
+    row = page.get_by_role("row").filter(has_text=f"{given} {family}")
+    await reload_until(page, row, "the new case in the caseload")
+    return username, participant_id, row

@@ -8,8 +8,7 @@ from playwright.async_api import Page
 
 from tests.e2e.intake_browser_support import (
     BrowserStack,
-    log_in,
-    register_person,
+    new_case_in_caseload,
     reload_until,
     screenshot_path,
     serious_violations,
@@ -21,13 +20,7 @@ pytestmark = pytest.mark.e2e
 async def test_she_sees_the_plan_a_refused_decision_changes_nothing_a_confirmed_offer_moves_on(
     page: Page, browser_stack: BrowserStack
 ) -> None:
-    username = browser_stack.intake.add_account("caseworker", ["Kamen"])
-    await log_in(page, browser_stack, username)
-    participant_id = await register_person(page, browser_stack, "Samir", "Mansour")
-
-    await page.get_by_role("link", name="Zur Fallliste").click()
-    row = page.get_by_role("row").filter(has_text="Samir Mansour")
-    await reload_until(page, row, "the new case in the caseload")
+    _, participant_id, row = await new_case_in_caseload(page, browser_stack, "Samir", "Mansour")
     await page.screenshot(path=screenshot_path("caseload"), full_page=True)
     caseload_findings = await serious_violations(page)
     row_text = await row.inner_text()

@@ -10,9 +10,7 @@ from playwright.async_api import Page
 from tests.e2e.intake_browser_support import (
     PASSWORD,
     BrowserStack,
-    log_in,
-    register_person,
-    reload_until,
+    new_case_in_caseload,
     serious_violations,
 )
 from tests.integration.workflows.chain_stack_support import eventually
@@ -23,12 +21,9 @@ pytestmark = pytest.mark.e2e
 async def test_an_erased_person_is_gone_from_caseload_case_page_and_api_and_the_chain_closes(
     page: Page, browser_stack: BrowserStack
 ) -> None:
-    username = browser_stack.intake.add_account("caseworker", ["Kamen"])
-    await log_in(page, browser_stack, username)
-    participant_id = await register_person(page, browser_stack, "Leyla", "Erasmi")
-    await page.get_by_role("link", name="Zur Fallliste").click()
-    row = page.get_by_role("row").filter(has_text="Leyla Erasmi")
-    await reload_until(page, row, "the new case in the caseload")
+    username, participant_id, row = await new_case_in_caseload(
+        page, browser_stack, "Leyla", "Erasmi"
+    )
     await row.get_by_role("link").click()
     erase = page.get_by_role("button", name="Endgültig löschen")
 
