@@ -1,0 +1,73 @@
+"""The coordinators' dashboard in a real browser: no serious axe finding, filters by keyboard."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import urllib.request
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Page
+
+from bench._reporting_cohort import as_records, cohort_events
+from kette_devstack.ports import free_port
+from kette_reporting.projection.rebuild import rebuild
+from tests.e2e.intake_browser_support import serious_violations
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+async def dashboard(tmp_path: Path) -> AsyncIterator[str]:
+    """`python -m kette_reporting` without a consumer over a rebuilt cohort of 400 people."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'reporting.db'}"
+    await rebuild(as_records(cohort_events(400, seed=9)), url)
+    port = free_port()
+    env = dict(os.environ, KETTE_DATABASE_URL=url, KETTE_HTTP_PORT=str(port), KETTE_CONSUME="false")
+    with (tmp_path / "reporting.log").open("wb") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "kette_reporting", env=env, stdout=log, stderr=log
+        )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            await asyncio.to_thread(urllib.request.urlopen, f"{base}/healthz", None, 2)
+            break
+        except OSError:
+            await asyncio.sleep(0.2)
+    yield base
+    process.send_signal(signal.SIGTERM)
+    await asyncio.wait_for(process.wait(), timeout=20)
+
+
+async def test_the_dashboard_has_no_serious_accessibility_finding(
+    page: Page, dashboard: str
+) -> None:
+    await page.goto(f"{dashboard}/dashboard?zeitraum=2025")
+
+    assert await serious_violations(page) == []
+    assert await page.locator("svg[role=img]").count() == 3
+
+
+async def test_a_coordinator_filters_by_period_and_kommune_with_the_keyboard_alone(
+    page: Page, dashboard: str
+) -> None:
+    await page.goto(f"{dashboard}/dashboard")
+
+    await page.keyboard.press("Tab")  # the skip link comes first
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Control+A")
+    await page.keyboard.type("2025-H1")
+    await page.keyboard.press("Tab")
+    await page.get_by_label("Kommune", exact=True).select_option("Greven")
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Enter")  # on "Anzeigen"
+    await page.wait_for_url("**zeitraum=2025-H1**")
+
+    assert "kommune=Greven" in page.url
+    assert await page.get_by_text("01.01.2025 – 30.06.2025").count() >= 1
+    assert await page.locator("caption", has_text="Ergebnisse je Träger").count() == 1
