@@ -7,9 +7,8 @@ names, or the Berlin calendar day of `at`), so any figure can be taken as of a d
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import SQLModel
 
-METADATA = SQLModel.metadata
+METADATA = sa.MetaData()  # its own: matching also has a table named "gap"
 _ID = 200
 _CODE = 64
 
