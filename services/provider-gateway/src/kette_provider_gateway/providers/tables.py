@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, DateTime
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from kette_provider_gateway.table_base import GatewayTable
 
 PROVIDER_TABLE = "provider"
 API_KEY_TABLE = "api_key"
 
 
-class ProviderRow(SQLModel, table=True):
+class ProviderRow(GatewayTable, table=True):
     """A provider whose system may receive referrals and report; revoked ones may not."""
 
     __tablename__ = PROVIDER_TABLE
@@ -24,7 +26,7 @@ class ProviderRow(SQLModel, table=True):
     )
 
 
-class ApiKeyRow(SQLModel, table=True):
+class ApiKeyRow(GatewayTable, table=True):
     """One key: its public id, whose it is, and the SHA-256 of its secret part."""
 
     __tablename__ = API_KEY_TABLE

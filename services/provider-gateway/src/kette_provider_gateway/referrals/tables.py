@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Column, DateTime
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from kette_provider_gateway.table_base import GatewayTable
 
 REFERRAL_TABLE = "referral"
 PARTICIPANT_FACTS_TABLE = "participant_facts"
 
 
-class ReferralRow(SQLModel, table=True):
+class ReferralRow(GatewayTable, table=True):
     """Which provider owns a referral and where it stands; reports are checked against it."""
 
     __tablename__ = REFERRAL_TABLE
@@ -28,7 +30,7 @@ class ReferralRow(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
-class ParticipantFactsRow(SQLModel, table=True):
+class ParticipantFactsRow(GatewayTable, table=True):
     """Pseudonymous facts a referral needs (level, childcare, sharing), as the chain told them."""
 
     __tablename__ = PARTICIPANT_FACTS_TABLE

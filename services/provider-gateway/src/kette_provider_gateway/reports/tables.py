@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, DateTime, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from kette_provider_gateway.table_base import GatewayTable
 
 REPORT_TABLE = "report"
 
 
-class ReportRow(SQLModel, table=True):
+class ReportRow(GatewayTable, table=True):
     """An accepted report; its event_id is the provider-status event's stable ce_id."""
 
     __tablename__ = REPORT_TABLE

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Column, DateTime, Integer, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from kette_provider_gateway.table_base import GatewayTable
 
 WEBHOOK_TABLE = "webhook"
 DELIVERY_TABLE = "webhook_delivery"
 
 
-class WebhookRow(SQLModel, table=True):
+class WebhookRow(GatewayTable, table=True):
     """Where a provider receives its events, and the secret they are signed with."""
 
     __tablename__ = WEBHOOK_TABLE
@@ -22,7 +24,7 @@ class WebhookRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
-class DeliveryRow(SQLModel, table=True):
+class DeliveryRow(GatewayTable, table=True):
     """One event for one provider: pending, delivered or failed, with attempts and timing."""
 
     __tablename__ = DELIVERY_TABLE
