@@ -87,8 +87,8 @@ class Summary:
         def side(name: str, median: float, pick: Callable[[Comparison], Any]) -> dict[str, Any]:
             return {
                 "label": getattr(self.first, name).label,
-                "median": round(median, 1),
-                "runs": [round(pick(run).value, 1) for run in self.runs],
+                "median": _significant(median),
+                "runs": [_significant(pick(run).value) for run in self.runs],
                 "counts": [pick(run).count for run in self.runs],
             }
 
@@ -99,8 +99,13 @@ class Summary:
             "higher_is_better": self.first.higher_is_better,
             "ours": side("ours", self.ours, lambda c: c.ours),
             "raw": side("raw", self.raw, lambda c: c.raw),
-            "ratio": round(self.ratio, 3),
+            "ratio": _significant(self.ratio),
         }
+
+
+def _significant(value: float, digits: int = 4) -> float:
+    """Round to significant digits: a fixed number of decimals turns a fast p50 into 0.0."""
+    return float(f"{value:.{digits}g}")
 
 
 class Topics:

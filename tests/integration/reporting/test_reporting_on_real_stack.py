@@ -10,12 +10,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-import structlog
 from aiokafka import AIOKafkaProducer
 
 from bench._reporting_cohort import FakeRecord, as_records, cohort_events
@@ -30,16 +29,6 @@ from kette_reporting.settings import DOMAIN_TOPICS, ReportingSettings
 
 pytestmark = pytest.mark.integration
 NewTopic = Callable[..., Awaitable[str]]
-
-
-@pytest.fixture(autouse=True)
-def plain_logging() -> Iterator[None]:
-    """The rebuild below logs in this process; an earlier test may have pointed structlog
-    at a stream pytest has closed since (the devstack parts configure it)."""
-    before = structlog.get_config()
-    structlog.reset_defaults()
-    yield
-    structlog.configure(**before)
 
 
 class ReportingProcess:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import sys
@@ -98,3 +99,20 @@ def test_repeated_identical_failures_log_once_until_the_window_ends(
         ("relay.sent", None),
         ("relay.sent", None),
     ]
+
+
+def test_lines_follow_stderr_when_it_is_replaced_after_configuration(
+    json_logs: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure_logging(KetteSettings(service="intake", log_format="json"))
+    first, second = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    structlog.get_logger().info("intake.first")
+    first.close()
+    monkeypatch.setattr(sys, "stderr", second)
+
+    structlog.get_logger().info("intake.second")
+    logging.getLogger("aiokafka").error("broker gone")
+
+    events = [json.loads(line)["event"] for line in second.getvalue().splitlines()]
+    assert events == ["intake.second", "broker gone"]

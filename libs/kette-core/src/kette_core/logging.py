@@ -7,7 +7,7 @@ import logging
 import sys
 from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import Any
+from typing import Any, TextIO, cast
 
 import structlog
 
@@ -55,11 +55,22 @@ def configure_logging(
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=cast(TextIO, _CurrentStderr())),
         cache_logger_on_first_use=False,
     )
     _route_stdlib(max(level, logging.WARNING), limiter, stamp, [*finish, renderer])
     _forward_temporal_core()
+
+
+class _CurrentStderr:
+    """Writes to whatever `sys.stderr` is now: a stream captured at configure time may be
+    closed later (pytest swaps it per test; a daemon may redirect it)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
 
 
 def _route_stdlib(
@@ -69,7 +80,7 @@ def _route_stdlib(
     finish: list[structlog.types.Processor],
 ) -> None:
     """Libraries (aiokafka, FastStream, Temporal) log through stdlib: render them like ours."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(_CurrentStderr())
     handler.addFilter(RepeatFilter(limiter))
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
