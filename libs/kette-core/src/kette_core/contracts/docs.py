@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,11 +77,7 @@ def event_schema(model: type[EventPayload]) -> dict[str, Any]:
 
 def asyncapi_document() -> dict[str, Any]:
     """AsyncAPI 3.0: channels are topics, messages are event types with their CE headers."""
-    _, bundle = models_json_schema(
-        [(model, "validation") for model in PAYLOAD_MODELS],
-        ref_template="#/components/schemas/{model}",
-    )
-    messages = {model.event_type: _message(model) for model in PAYLOAD_MODELS}
+    messages = {model.event_type: kafka_message(model) for model in PAYLOAD_MODELS}
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
     for address, (channel_id, writers, readers) in CHANNELS.items():
@@ -116,8 +113,17 @@ def asyncapi_document() -> dict[str, Any]:
         },
         "channels": channels,
         "operations": operations,
-        "components": {"messages": messages, "schemas": bundle["$defs"]},
+        "components": {"messages": messages, "schemas": component_schemas(PAYLOAD_MODELS)},
     }
+
+
+def component_schemas(models: Sequence[type[EventPayload]]) -> dict[str, Any]:
+    """The payloads' JSON Schemas, referenced as #/components/schemas/<model name>."""
+    _, bundle = models_json_schema(
+        [(model, "validation") for model in models],
+        ref_template="#/components/schemas/{model}",
+    )
+    return dict(bundle["$defs"])
 
 
 def _channel(
@@ -133,13 +139,16 @@ def _channel(
         },
     }
     if "{provider_id}" in address:
-        channel["parameters"] = {
-            "provider_id": {"description": "Provider id, a lowercase slug (Kafka ACL by prefix)."}
-        }
+        channel["parameters"] = provider_parameter()
     return channel
 
 
-def _message(model: type[EventPayload]) -> dict[str, Any]:
+def provider_parameter() -> dict[str, Any]:
+    """The parameter of the per-provider topic templates (a new dict: YAML would alias it)."""
+    return {"provider_id": {"description": "Provider id, a lowercase slug (Kafka ACL by prefix)."}}
+
+
+def kafka_message(model: type[EventPayload]) -> dict[str, Any]:
     """One event type: CloudEvents headers, the keyed payload, and its schema."""
     keyed = "participant_id" in model.model_fields
     headers: dict[str, Any] = {
