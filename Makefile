@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := libs/kette-core workflows services/intake services/matching \
-            services/provider-gateway services/reporting deploy/local
+            services/provider-gateway services/reporting deploy/local \
+            clients/kette-provider
 
 .PHONY: install requirements up down status logs demo test lint typecheck pytest bench clean
 

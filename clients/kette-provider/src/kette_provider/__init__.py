@@ -1,0 +1,1 @@
+"""An example provider client for Kette: only the public doors (Kafka, webhooks, REST)."""
