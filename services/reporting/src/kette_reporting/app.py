@@ -10,19 +10,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-from aiokafka import AIOKafkaClient
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from kette_core.consumer_health import CONSUMERS
+from kette_core.consumer_health import CONSUMER_REGISTRY
 from kette_core.db import create_engine
+from kette_core.http_health import health_router
 from kette_reporting.api.endpoints import report_router
 from kette_reporting.api.queries import BadQuery
 from kette_reporting.dashboard.endpoints import dashboard_router
 from kette_reporting.database import migrate
-from kette_reporting.health import Check, operations_router
+from kette_reporting.health import readiness_checks
 from kette_reporting.metrics import registry_for
 from kette_reporting.projection.consumer import ProjectionConsumer
 from kette_reporting.projection.kafka_options import client_options
@@ -85,11 +84,9 @@ def create_app(reporting: Reporting) -> FastAPI:
 
     app = FastAPI(title="Kette reporting", version="0.1.0", lifespan=lifespan)
     threshold = reporting.settings.suppression_threshold
-    checks: dict[str, Check] = {"database": lambda: _database_answers(reporting.engine)}
-    if reporting.consumer is not None:
-        checks["kafka"] = lambda: _kafka_answers(reporting.settings)
-        checks["consumer"] = _consumer_moves
-    app.include_router(operations_router(checks, registry_for(reporting.projector.tally)))
+    checks = readiness_checks(reporting.engine, reporting.settings, reporting.consumer is not None)
+    registries = [registry_for(reporting.projector.tally), CONSUMER_REGISTRY]
+    app.include_router(health_router(checks, registries))
     app.include_router(report_router(reporting.engine, threshold))
     app.include_router(dashboard_router(reporting.engine, threshold))
 
@@ -99,23 +96,3 @@ def create_app(reporting: Reporting) -> FastAPI:
         return JSONResponse(status_code=422, content={"detail": detail})
 
     return app
-
-
-async def _database_answers(engine: AsyncEngine) -> None:
-    async with engine.connect() as connection:
-        await connection.execute(sa.text("SELECT 1"))
-
-
-async def _kafka_answers(settings: ReportingSettings) -> None:
-    """The broker answers a metadata request."""
-    client = AIOKafkaClient(**client_options(settings))
-    try:
-        await client.bootstrap()
-    finally:
-        await client.close()
-
-
-async def _consumer_moves() -> None:
-    ok, detail = CONSUMERS.readiness()
-    if not ok:
-        raise RuntimeError(detail)
