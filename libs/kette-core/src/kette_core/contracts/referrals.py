@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar, Self
+from typing import Annotated, ClassVar, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 from pydantic.config import JsonDict
 
 from kette_core.contracts import topics
@@ -241,3 +241,59 @@ class ParticipantDroppedOut(ProviderReport):
     )
 
     reason: DropOutReason = Field(description="Drop-out category.")
+
+
+class ReportRefusalReason(StrEnum):
+    """Why the gateway refused a report from a provider's reports topic (the REST API's codes)."""
+
+    NOT_YOUR_TOPIC = "not_your_topic"
+    REVOKED = "revoked"
+    UNKNOWN_REFERRAL = "unknown_referral"
+    MISMATCH = "mismatch"
+    REUSED = "reused"
+    INVALID = "invalid"
+    INVALID_EVENT = "invalid_event"
+    REFERRAL_WITHDRAWN = "referral_withdrawn"
+    ALREADY_REPORTED = "already_reported"
+    REFERRAL_CLOSED = "referral_closed"
+    NOT_ENROLLED = "not_enrolled"
+    NOT_ACCEPTED = "not_accepted"
+    OUT_OF_ORDER = "out_of_order"
+
+
+class ReportRefused(EventPayload):
+    """A report from the provider's reports topic was refused and changed nothing."""
+
+    event_type: ClassVar[str] = "kette.referral.report_refused.v1"
+    channels: ClassVar[tuple[str, ...]] = (topics.PROVIDER_REFERRALS_CHANNEL,)
+    model_config = example_config(
+        provider_id=EXAMPLE_PROVIDER,
+        report_id="2b1f0c34-4c4b-4f55-9a8d-0d7c43b1a6b0",
+        report_type="kette.referral.completed.v1",
+        referral_id=EXAMPLE_REFERRAL,
+        reason="not_enrolled",
+        field="type",
+        message="report enrolled first; the referral is accepted",
+    )
+
+    provider_id: ProviderId
+    report_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="ce_id of the refused record on the provider's reports topic."
+    )
+    report_type: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        default=None, description="ce_type of the refused record, if readable."
+    )
+    referral_id: Identifier | None = Field(
+        default=None, description="Referral the refused report named, if it could be read."
+    )
+    reason: ReportRefusalReason = Field(description="Why it was refused, as a code.")
+    field: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="Header or payload field the refusal is about."
+    )
+    message: Annotated[str, StringConstraints(max_length=500)] = Field(
+        description="The refusal in English; names fields, never their values."
+    )
+
+    def target_topic(self) -> str:
+        """The referrals topic the provider already reads: no new topic, no new ACL."""
+        return topics.provider_referrals_topic(self.provider_id)

@@ -55,6 +55,7 @@ from kette_core.contracts.referrals import (
     ReferralIssued,
     ReferralRejected,
     ReferralWithdrawnForProvider,
+    ReportRefused,
 )
 from kette_core.contracts.topics import PROVIDER_ID_PATTERN
 
@@ -101,6 +102,7 @@ PAYLOAD_MODELS: tuple[type[EventPayload], ...] = (
     ExamResultReported,
     ReferralCompleted,
     ParticipantDroppedOut,
+    ReportRefused,
     PiiRead,
     DeadLetterRecorded,
 )
