@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
 import structlog
 from alembic import command
 from alembic.config import Config
@@ -26,17 +25,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import kette_provider_gateway.migrations
-from kette_core.consumer_health import CONSUMER_REGISTRY, CONSUMERS
+from kette_core.consumer_health import CONSUMER_REGISTRY
 from kette_core.consuming import DeadLetters, EventConsumer, EventHandlers, subscribe
 from kette_core.contracts import chain, topics
 from kette_core.db import create_engine, session_factory
 from kette_core.envelope import ReceivedEvent
+from kette_core.http_health import broker_check, consumers_check, database_check, health_router
 from kette_core.inbox import Effect, Inbox, P
 from kette_core.kafka import build_broker
 from kette_core.outbox import OutboxRelay
 from kette_core.publishing import EventPublisher
 from kette_provider_gateway.auth import admin_auth, provider_auth
-from kette_provider_gateway.health import Check, health_router
 from kette_provider_gateway.metrics import Metrics
 from kette_provider_gateway.problems import Refused
 from kette_provider_gateway.providers.endpoints import admin_router
@@ -237,10 +236,10 @@ def create_app(gateway: Gateway) -> FastAPI:
         description="Providers report on their referrals; admins register providers.",
         lifespan=lifespan,
     )
-    checks: dict[str, Check] = {
-        "database": lambda: _database_answers(gateway),
-        "kafka": lambda: _kafka_answers(gateway),
-        "consumer": _consumers_progress,
+    checks = {
+        "database": database_check(gateway.engine),
+        "kafka": broker_check(gateway.broker, settings.kafka_bootstrap),
+        "consumer": consumers_check(),
     }
     app.include_router(health_router(checks, [metrics.registry, CONSUMER_REGISTRY]))
     app.include_router(
@@ -337,22 +336,3 @@ def problems_from_request(error: RequestValidationError) -> list[dict[str, str]]
             }
         )
     return problems
-
-
-async def _database_answers(gateway: Gateway) -> None:
-    """The database answers a trivial query."""
-    async with gateway.engine.connect() as connection:
-        await connection.execute(sa.text("SELECT 1"))
-
-
-async def _kafka_answers(gateway: Gateway) -> None:
-    """The broker describes its cluster within the check's time."""
-    if not await gateway.broker.ping(timeout=2.0):
-        raise ConnectionError(f"Kafka at {gateway.settings.kafka_bootstrap} does not answer")
-
-
-async def _consumers_progress() -> None:
-    """Not ready while records wait and a consumer makes no progress."""
-    ok, detail = CONSUMERS.readiness()
-    if not ok:
-        raise RuntimeError(detail)
