@@ -6,6 +6,7 @@ import typer
 import uvicorn
 
 from kette_core.logging import configure_logging
+from kette_provider_gateway import asyncapi as asyncapi_document
 from kette_provider_gateway.admin_cli import provider_cli
 from kette_provider_gateway.app import build, create_app, openapi_document
 from kette_provider_gateway.settings import GatewaySettings
@@ -29,6 +30,12 @@ def serve(context: typer.Context) -> None:
 def openapi() -> None:
     """Print the OpenAPI document (checked in as docs/provider-gateway.openapi.json)."""
     typer.echo(openapi_document(), nl=False)
+
+
+@cli.command("asyncapi")
+def asyncapi() -> None:
+    """Print the providers' AsyncAPI document (docs/provider-gateway.asyncapi.yaml)."""
+    typer.echo(asyncapi_document.render(), nl=False)
 
 
 if __name__ == "__main__":
