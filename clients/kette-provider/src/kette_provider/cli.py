@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kette_provider.auto import Autopilot, AutoRules
-from kette_provider.events import Delivery, Referral, Withdrawal
+from kette_provider.events import Delivery, Referral, ReportRefusal, Withdrawal
 from kette_provider.gateway import Gateway, GatewayRefused, RestReports
 from kette_provider.identities import Identity, IdentityError, load_identities
 from kette_provider.kafka import KafkaReports, kafka_options, listen
@@ -123,6 +123,12 @@ def show_referral(provider_id: str, delivery: Delivery) -> None:
     if isinstance(data, Withdrawal):
         out.print(f"[magenta]withdrawn[/] {data.referral_id} ({provider_id}): {data.reason}")
         return
+    if isinstance(data, ReportRefusal):
+        out.print(
+            f"[red]report refused[/] {data.report_id} ({data.report_type}) on "
+            f"{data.referral_id} ({provider_id}): {data.field}: {data.reason} {data.message}"
+        )
+        return
     contact = "contact details available" if data.contact_details_available else "no consent"
     out.print(
         f"[cyan]referral[/] {data.referral_id} → {provider_id} offer {data.offer_id} "
@@ -155,6 +161,8 @@ class Provider:
             return
         if isinstance(data, Withdrawal):
             self._autopilot.withdrawn(data.referral_id)
+            return
+        if isinstance(data, ReportRefusal):
             return
         if data.contact_details_available:
             await self._contact(data)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 ISSUED = "kette.referral.issued.v1"
 WITHDRAWN = "kette.referral.withdrawn.v1"
+REFUSED = "kette.referral.report_refused.v1"
 
 
 class UnreadableEvent(Exception):
@@ -50,6 +51,24 @@ class Withdrawal(BaseModel):
     reason: str
 
 
+class ReportRefusal(BaseModel):
+    """kette.referral.report_refused.v1: a report you wrote to your reports topic was refused
+    and changed nothing (over REST the refusal is the HTTP answer instead)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    provider_id: str
+    report_id: str
+    report_type: str | None = None
+    referral_id: str | None = None
+    reason: str
+    field: str
+    message: str = ""
+
+
+Event = Referral | Withdrawal | ReportRefusal
+
+
 class Delivery(BaseModel):
     """One event with the envelope attributes a receiver needs."""
 
@@ -59,10 +78,10 @@ class Delivery(BaseModel):
     type: str
     time: datetime
     subject: str | None = None
-    data: Referral | Withdrawal = Field(union_mode="left_to_right")
+    data: Event = Field(union_mode="left_to_right")
 
 
-_MODELS: dict[str, type[Referral] | type[Withdrawal]] = {ISSUED: Referral, WITHDRAWN: Withdrawal}
+_MODELS: dict[str, type[Event]] = {ISSUED: Referral, WITHDRAWN: Withdrawal, REFUSED: ReportRefusal}
 
 
 def from_kafka(headers: Iterable[tuple[str, bytes]], value: bytes | None) -> Delivery:
