@@ -46,9 +46,10 @@ from kette_provider_gateway.providers.provisioning import (
 )
 from kette_provider_gateway.providers.repository import active_provider_ids
 from kette_provider_gateway.referrals.handler import ChainEffects
-from kette_provider_gateway.reports.consumer import ReportsFromKafka
+from kette_provider_gateway.reports.consumer import ReportsFromKafka, provider_of
 from kette_provider_gateway.reports.endpoints import reports_router
 from kette_provider_gateway.reports.limits import BodyLimit, RateLimit
+from kette_provider_gateway.reports.rejections import AnsweringDeadLetters
 from kette_provider_gateway.settings import GatewaySettings
 from kette_provider_gateway.webhooks.dispatcher import WebhookDispatcher
 from kette_provider_gateway.webhooks.endpoints import webhooks_router
@@ -117,7 +118,14 @@ def build(
         broker, settings.chain_topic, consumer=consumer, roles={settings.chain_topic: topics.CHAIN}
     )
     reports = ReportsFromKafka(
-        sessions, metrics, settings.event_source, settings.provider_status_topic, relay.wake
+        sessions,
+        metrics,
+        settings.event_source,
+        settings.provider_status_topic,
+        relay.wake,
+        lambda rejections: AnsweringDeadLetters(
+            publisher, settings.event_source, settings.deadletter_topic, rejections, provider_of
+        ),
     )
     return Gateway(
         settings,
@@ -151,7 +159,9 @@ def listen_to_reports(gateway: Gateway, provider_id: str) -> BatchSubscriber | N
         return None
     gateway.listening.add(provider_id)
     group = f"{gateway.settings.reports_group_id}.{provider_id}"
-    consumer = EventConsumer(gateway.reports.handlers(), gateway.dead_letters, group_id=group)
+    consumer = EventConsumer(
+        gateway.reports.handlers(), gateway.reports.dead_letters, group_id=group
+    )
     return subscribe(gateway.broker, topics.provider_reports_topic(provider_id), consumer=consumer)
 
 

@@ -10,12 +10,13 @@ import structlog
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kette_core.consuming import EventHandlers
+from kette_core.consuming import DeadLetters, EventHandlers
 from kette_core.contracts.referrals import ProviderReport
 from kette_core.envelope import ReceivedEvent
 from kette_provider_gateway.metrics import Metrics
 from kette_provider_gateway.problems import Refused
 from kette_provider_gateway.referrals.repository import provider_active
+from kette_provider_gateway.reports.rejections import RefusedRecord, Rejections
 from kette_provider_gateway.reports.service import CONTRACT, accept, draft_from_event
 
 log = structlog.get_logger(__name__)
@@ -38,12 +39,16 @@ class ReportsFromKafka:
         source: str,
         status_topic: str,
         wake: Callable[[], None],
+        dead_letters: Callable[[Rejections], DeadLetters],
     ) -> None:
         self._sessions = sessions
         self._metrics = metrics
         self._source = source
         self._status_topic = status_topic
         self._wake = wake
+        self.rejections = Rejections(sessions, source, wake)
+        self.dead_letters = dead_letters(self.rejections)
+        """For records that are no valid report: dead-lettered, and their writer answered."""
 
     def handlers(self) -> EventHandlers:
         """One handler for every report type the contract allows on a reports topic."""
@@ -53,7 +58,7 @@ class ReportsFromKafka:
         return handlers
 
     async def on_report(self, event: ReceivedEvent[ProviderReport]) -> None:
-        """Accept once, or log and count the refusal; a refusal never blocks the partition."""
+        """Accept once, or log, count and answer the refusal; it never blocks the partition."""
         provider_id = provider_of(event.topic)
         try:
             if provider_id is None or event.payload.provider_id != provider_id:
@@ -81,6 +86,11 @@ class ReportsFromKafka:
                 field=problem.field,
                 reason=problem.reason,
             )
+            if provider_id is not None:
+                refused_record = RefusedRecord(
+                    provider_id, event.id, event.type, event.payload.referral_id
+                )
+                await self.rejections.send(refused_record, problem)
             return
         self._wake()
         outcome = "duplicate" if receipt.duplicate else "accepted"
