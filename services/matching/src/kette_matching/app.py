@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from fastapi import FastAPI, Request
@@ -23,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import kette_matching.migrations
-from kette_core.consumer_health import CONSUMERS
-from kette_core.consuming import DeadLetters, EventHandlers, subscribe
+from kette_core.consumer_health import CONSUMER_REGISTRY
+from kette_core.consuming import DeadLetters, subscribe
 from kette_core.contracts.chain import (
     OutcomeRecorded,
     ReferralConfirmed,
@@ -39,8 +38,8 @@ from kette_core.contracts.referrals import (
     ReferralCompleted,
 )
 from kette_core.db import create_engine, session_factory
-from kette_core.envelope import ReceivedEvent
-from kette_core.inbox import Inbox
+from kette_core.http_health import broker_check, consumers_check, database_check, health_router
+from kette_core.inbox import Inbox, InboxHandlers
 from kette_core.kafka import build_broker
 from kette_core.outbox import OutboxRelay
 from kette_core.publishing import EventPublisher
@@ -53,7 +52,6 @@ from kette_matching.catalogue.rules import Refused
 from kette_matching.catalogue.seed import kreis_unna_region, seed_catalogue
 from kette_matching.catalogue.service import load_seed
 from kette_matching.gaps.endpoints import gaps_router
-from kette_matching.health import Check, health_router
 from kette_matching.matching.endpoints import matching_router
 from kette_matching.matching.handler import RequestHandler
 from kette_matching.metrics import Metrics
@@ -92,7 +90,6 @@ def build(settings: MatchingSettings, broker: KafkaBroker | None = None) -> Matc
     relay = OutboxRelay(sessions, publisher, poll_interval=0.2)
     region = kreis_unna_region()
     metrics = Metrics()
-    inbox = Inbox(sessions, consumer=INBOX_CONSUMER)
     effect = RequestHandler(
         region,
         settings.rules,
@@ -104,22 +101,21 @@ def build(settings: MatchingSettings, broker: KafkaBroker | None = None) -> Matc
     )
     rounds = Rounds(sessions, effect.answering, on_answered=relay.wake)
 
-    async def on_request(event: ReceivedEvent[ReferralRequested]) -> None:
-        first_time = await inbox.apply_once(event, effect)
+    def queued(first_time: bool) -> None:
         metrics.requests.labels(outcome="answered" if first_time else "duplicate").inc()
         rounds.pending = rounds.pending or first_time
 
-    handlers = EventHandlers()
-    handlers.add(ReferralRequested, on_request)
-    handlers.add(ReferralConfirmed, inbox.wrap(places.on_confirmed))
-    handlers.add(ReferralWithdrawn, inbox.wrap(places.on_withdrawn))
-    handlers.add(OutcomeRecorded, inbox.wrap(places.on_outcome))
-    handlers.add(SharingStopped, inbox.wrap(places.on_sharing_stopped))
-    handlers.add(ParticipantEnrolled, inbox.wrap(places.on_enrolled))
-    handlers.add(ParticipantDroppedOut, inbox.wrap(places.on_dropped_out))
-    handlers.add(ReferralCompleted, inbox.wrap(places.on_completed))
-    handlers.add(ParticipantRegistered, inbox.wrap(participants.on_registered))
-    handlers.add(ProfileUpdated, inbox.wrap(participants.on_profile_updated))
+    handlers = InboxHandlers(Inbox(sessions, consumer=INBOX_CONSUMER))  # a batch, a transaction
+    handlers.add_effect(ReferralRequested, effect, queued)
+    handlers.add_effect(ReferralConfirmed, places.on_confirmed)
+    handlers.add_effect(ReferralWithdrawn, places.on_withdrawn)
+    handlers.add_effect(OutcomeRecorded, places.on_outcome)
+    handlers.add_effect(SharingStopped, places.on_sharing_stopped)
+    handlers.add_effect(ParticipantEnrolled, places.on_enrolled)
+    handlers.add_effect(ParticipantDroppedOut, places.on_dropped_out)
+    handlers.add_effect(ReferralCompleted, places.on_completed)
+    handlers.add_effect(ParticipantRegistered, participants.on_registered)
+    handlers.add_effect(ProfileUpdated, participants.on_profile_updated)
     dead_letters = DeadLetters(publisher, settings.event_source, settings.deadletter_topic)
     consumer = RoundPerBatch(handlers, dead_letters, group_id=settings.group_id, rounds=rounds)
     topics = [settings.chain_topic, settings.participants_topic]
@@ -175,12 +171,12 @@ def create_app(matching: Matching) -> FastAPI:
             await stop(matching)
 
     app = FastAPI(title="Kette matching", version="0.1.0", lifespan=lifespan)
-    checks: dict[str, Check] = {
-        "database": lambda: _database_answers(matching),
-        "kafka": lambda: _kafka_answers(matching),
-        "consumer": _consumer_progresses,
+    checks = {
+        "database": database_check(matching.engine),
+        "kafka": broker_check(matching.broker, matching.settings.kafka_bootstrap),
+        "consumer": consumers_check(),
     }
-    app.include_router(health_router(checks, matching.metrics))
+    app.include_router(health_router(checks, [matching.metrics.registry, CONSUMER_REGISTRY]))
     coordinator = coordinator_guard(matching.settings.token_key())
     app.include_router(catalogue_router(matching.sessions, matching.region, coordinator))
     app.include_router(gaps_router(matching.sessions))
@@ -218,22 +214,3 @@ def problems_from_request(error: RequestValidationError) -> list[dict[str, str]]
             }
         )
     return problems
-
-
-async def _database_answers(matching: Matching) -> None:
-    """The database answers a trivial query."""
-    async with matching.engine.connect() as connection:
-        await connection.execute(sa.text("SELECT 1"))
-
-
-async def _kafka_answers(matching: Matching) -> None:
-    """The broker describes its cluster within the check's time."""
-    if not await matching.broker.ping(timeout=2.0):
-        raise ConnectionError(f"Kafka at {matching.settings.kafka_bootstrap} does not answer")
-
-
-async def _consumer_progresses() -> None:
-    """Not ready while requests wait on the chain topic and the consumer makes no progress."""
-    ok, detail = CONSUMERS.readiness()
-    if not ok:
-        raise RuntimeError(detail)
