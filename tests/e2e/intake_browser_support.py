@@ -4,6 +4,7 @@ test run's private topics and task queue, and intake's accounts made through its
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import subprocess
 import sys
@@ -113,10 +114,18 @@ class BrowserStack:
         )
 
 
-def screenshot_path(name: str) -> Path:
-    """docs/screenshots/<name>.png, the README's pictures of the screens."""
+SCREENSHOTS_WANTED = "KETTE_SCREENSHOTS"
+"""Set to 1 to refresh the README's pictures; a plain test run leaves the tree as it was."""
+
+
+async def save_screenshot(page: Page, name: str) -> Path | None:
+    """docs/screenshots/<name>.png, the README's pictures of the screens, when asked for."""
+    if os.environ.get(SCREENSHOTS_WANTED) != "1":
+        return None
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS / f"{name}.png"
+    path = SCREENSHOTS / f"{name}.png"
+    await page.screenshot(path=path, full_page=True)
+    return path
 
 
 async def log_in(page: Page, stack: BrowserStack, username: str, password: str = PASSWORD) -> None:

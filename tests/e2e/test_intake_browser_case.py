@@ -10,7 +10,7 @@ from tests.e2e.intake_browser_support import (
     BrowserStack,
     new_case_in_caseload,
     reload_until,
-    screenshot_path,
+    save_screenshot,
     serious_violations,
 )
 
@@ -21,7 +21,7 @@ async def test_she_sees_the_plan_a_refused_decision_changes_nothing_a_confirmed_
     page: Page, browser_stack: BrowserStack
 ) -> None:
     _, participant_id, row = await new_case_in_caseload(page, browser_stack, "Samir", "Mansour")
-    await page.screenshot(path=screenshot_path("caseload"), full_page=True)
+    await save_screenshot(page, "caseload")
     caseload_findings = await serious_violations(page)
     row_text = await row.inner_text()
 
@@ -39,7 +39,7 @@ async def test_she_sees_the_plan_a_refused_decision_changes_nothing_a_confirmed_
         .count()
     )
     timeline_before = await page.locator("ol.timeline li").all_inner_texts()
-    await page.screenshot(path=screenshot_path("case"), full_page=True)
+    await save_screenshot(page, "case")
     case_findings = await serious_violations(page)
 
     other = page.locator("#entscheidung-choose-other-offer")

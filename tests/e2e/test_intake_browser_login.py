@@ -9,7 +9,7 @@ from tests.e2e.intake_browser_support import (
     PASSWORD,
     BrowserStack,
     log_in,
-    screenshot_path,
+    save_screenshot,
     serious_violations,
 )
 
@@ -23,7 +23,7 @@ async def test_a_wrong_password_is_named_next_to_the_field_and_the_right_one_log
     await page.goto(f"{browser_stack.intake.url}/")
     landed_on = page.url
     empty_form_findings = await serious_violations(page)
-    await page.screenshot(path=screenshot_path("login"), full_page=True)
+    await save_screenshot(page, "login")
 
     await log_in(page, browser_stack, username, "not her password at all")
     refusal = page.locator("#f-password-fehler")

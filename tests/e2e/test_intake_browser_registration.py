@@ -9,7 +9,7 @@ from tests.e2e.intake_browser_support import (
     BrowserStack,
     fill_registration,
     log_in,
-    screenshot_path,
+    save_screenshot,
     serious_violations,
 )
 
@@ -38,7 +38,7 @@ async def test_she_registers_a_person_after_eligibility_is_explained_and_a_missi
     verdict = page.locator("#pruefung")
     await verdict.get_by_role("heading", name="Förderfähigkeit").wait_for()
     verdict_text = await verdict.inner_text()
-    await page.screenshot(path=screenshot_path("registration"), full_page=True)
+    await save_screenshot(page, "registration")
     checked_form_findings = await serious_violations(page)
 
     await page.get_by_role("button", name="Speichern").click()
