@@ -14,13 +14,17 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.ResourceNotFoundException;
 import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 
@@ -31,8 +35,9 @@ import org.apache.kafka.common.resource.ResourceType;
  * <p>Usage: java -cp 'libs/*' KetteAdmin admin.properties plan.tsv
  *
  * <p>Plan lines (tab separated): {@code scram <user> <password>} (SHA-256 and SHA-512) and {@code acl <principal>
- * <resourceType> <name> <patternType> <operation>}. ACLs of the principals named in the plan
- * that the plan no longer lists are removed, so the plan is the single source of truth.
+ * <resourceType> <name> <patternType> <operation>} and {@code revoke <user>} (its SCRAM
+ * credentials and every ACL of {@code User:<user>} are deleted). ACLs of the principals named in
+ * the plan that the plan no longer lists are removed, so the plan is the single source of truth.
  */
 public final class KetteAdmin {
   private static final int SCRAM_ITERATIONS = 8192;
@@ -52,6 +57,7 @@ public final class KetteAdmin {
       config.load(in);
     }
     List<String[]> users = new ArrayList<>();
+    List<String> revoked = new ArrayList<>();
     Set<AclBinding> wanted = new HashSet<>();
     Set<String> principals = new HashSet<>();
     for (String line : Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8)) {
@@ -61,6 +67,7 @@ public final class KetteAdmin {
       String[] f = line.split("\t");
       switch (f[0]) {
         case "scram" -> users.add(f);
+        case "revoke" -> revoked.add(f[1]);
         case "acl" -> {
           principals.add(f[1]);
           wanted.add(new AclBinding(
@@ -84,6 +91,9 @@ public final class KetteAdmin {
           admin.alterUserScramCredentials(upserts).all().get();
         }
       }
+      for (String user : revoked) {
+        revoke(admin, user);
+      }
       Collection<AclBinding> existing = admin.describeAcls(AclBindingFilter.ANY).values().get();
       List<AclBindingFilter> stale = new ArrayList<>();
       for (AclBinding binding : existing) {
@@ -99,11 +109,29 @@ public final class KetteAdmin {
       if (!missing.isEmpty()) {
         admin.createAcls(missing).all().get();
       }
-      System.out.printf("users=%d acls_created=%d acls_removed=%d%n",
-          users.size(), missing.size(), stale.size());
+      System.out.printf("users=%d revoked=%d acls_created=%d acls_removed=%d%n",
+          users.size(), revoked.size(), missing.size(), stale.size());
     } catch (ExecutionException e) {
       fail(e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage());
     }
+  }
+
+  /** Deletes a user's credentials (both mechanisms) and ACLs; a user already gone is fine. */
+  private static void revoke(Admin admin, String user)
+      throws InterruptedException, ExecutionException {
+    for (ScramMechanism mechanism : MECHANISMS) {
+      try {
+        admin.alterUserScramCredentials(
+            List.of(new UserScramCredentialDeletion(user, mechanism))).all().get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof ResourceNotFoundException)) {
+          throw e;
+        }
+      }
+    }
+    AccessControlEntryFilter entries = new AccessControlEntryFilter(
+        "User:" + user, null, AclOperation.ANY, AclPermissionType.ANY);
+    admin.deleteAcls(List.of(new AclBindingFilter(ResourcePatternFilter.ANY, entries))).all().get();
   }
 
   private static void fail(String message) {

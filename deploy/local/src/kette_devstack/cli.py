@@ -74,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     add = provider_commands.add_parser("add", help="create a provider's topics (and principal)")
     add.add_argument("provider_id")
     add.set_defaults(run=_provider_add)
+    rotate = provider_commands.add_parser("rotate", help="new SCRAM password, old one refused")
+    rotate.add_argument("provider_id")
+    rotate.set_defaults(run=_provider_rotate)
+    revoke = provider_commands.add_parser("revoke", help="delete a provider's principal and ACLs")
+    revoke.add_argument("provider_id")
+    revoke.set_defaults(run=_provider_revoke)
     listing = provider_commands.add_parser("list", help="list known providers")
     listing.set_defaults(run=_provider_list)
     return parser
@@ -206,6 +212,23 @@ def _provider_add(stack: Stack, args: argparse.Namespace) -> int:
     if stack.kafka.security == "scram":
         where = stack.kafka.credentials.path
         out.print(f"  principal provider.{args.provider_id}, password in {where}")
+    return 0
+
+
+def _provider_rotate(stack: Stack, args: argparse.Namespace) -> int:
+    with out.status(f"rotating provider {args.provider_id}'s password") as spinner:
+        stack.kafka.rotate_provider(args.provider_id, progress=spinner.update)
+    where = stack.kafka.credentials.path
+    out.print(f"[green]✓[/] principal provider.{args.provider_id}: new password in {where}")
+    out.print("  the old password is refused at the next login")
+    return 0
+
+
+def _provider_revoke(stack: Stack, args: argparse.Namespace) -> int:
+    with out.status(f"revoking provider {args.provider_id}") as spinner:
+        stack.kafka.revoke_provider(args.provider_id, progress=spinner.update)
+    out.print(f"[green]✓[/] principal provider.{args.provider_id} deleted with its ACLs")
+    out.print("  its topics stay; `kette-stack provider add` brings it back with a new password")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 import json
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,13 +13,22 @@ from kette_devstack.errors import StackError
 from kette_devstack.kafka_admin import KafkaConnection, TopicSpec
 from kette_devstack.kafka_admin_tool import apply_security_plan, write_private
 from kette_devstack.kafka_files import log4j2_properties, new_cluster_id, server_properties
-from kette_devstack.kafka_security import ADMIN, CredentialStore, security_plan
+from kette_devstack.kafka_security import (
+    ADMIN,
+    CredentialStore,
+    provider_principal,
+    security_plan,
+)
 from kette_devstack.locking import file_lock
 from kette_devstack.maven import ensure_kafka_jars, require_java
 from kette_devstack.part import Part, Progress
 from kette_devstack.ports import port_answers, require_free_ports
 from kette_devstack.process import spawn
 from kette_devstack.settings import LOOPBACK, KafkaSecurity, StackSettings, repo_root
+
+ADDED_PROVIDERS = "providers.json"
+REVOKED_PROVIDERS = "revoked-providers.json"
+"""Registries under the broker's home: providers added at run time, and revoked ones."""
 
 
 def _kafka_dir() -> Path:
@@ -101,29 +111,72 @@ class KafkaNode(Part):
         return monitor.check()
 
     def providers(self) -> list[str]:
-        """Seed providers plus every provider added with `kette-stack provider add`."""
-        return sorted({*self.config.seed_providers, *self._added_providers()})
+        """Seed providers plus every provider added with `kette-stack provider add`, less the
+        revoked ones."""
+        known = {*self.config.seed_providers, *self._registry(ADDED_PROVIDERS)}
+        return sorted(known - set(self.revoked_providers()))
+
+    def revoked_providers(self) -> list[str]:
+        """Providers whose principal `kette-stack provider revoke` deleted."""
+        return self._registry(REVOKED_PROVIDERS)
 
     def add_provider(self, provider_id: str, progress: Progress = lambda _: None) -> None:
-        """Register a provider and create its topics (and principal and ACLs when secure)."""
+        """Register a provider and create its topics (and principal and ACLs when secure); a
+        revoked provider comes back with a new password."""
         topics.validate_provider_id(provider_id)
-        if not self.is_running():
-            raise StackError(
-                "Kafka is not running, so the provider's topics cannot be created",
-                "run `make up` first",
-            )
-        registry = self.config.home / "providers.json"
-        with file_lock(registry.with_suffix(".lock")):
-            added = sorted({*self._added_providers(), provider_id})
-            registry.parent.mkdir(parents=True, exist_ok=True)
-            registry.write_text(json.dumps(added))
+        self._require_running("the provider's topics cannot be created")
+        if provider_id in self.revoked_providers():
+            self.credentials.rotate(provider_principal(provider_id))
+        self._update_registry(ADDED_PROVIDERS, lambda ids: ids | {provider_id})
+        self._update_registry(REVOKED_PROVIDERS, lambda ids: ids - {provider_id})
         self._converge(progress)
 
-    def _added_providers(self) -> list[str]:
+    def rotate_provider(self, provider_id: str, progress: Progress = lambda _: None) -> str:
+        """A new SCRAM password for the provider's principal; the old one is refused at the next
+        login (an open connection stays until it reconnects). Returns the new password."""
+        self._require_secure_provider(provider_id)
+        password = self.credentials.rotate(provider_principal(provider_id))
+        progress("applying Kafka users and ACLs")
+        self._apply_security(self.providers())
+        return password
+
+    def revoke_provider(self, provider_id: str, progress: Progress = lambda _: None) -> None:
+        """Delete the provider's principal (credentials and ACLs): it can no longer log in,
+        and a session still open can no longer read or write. Topics and data stay."""
+        self._require_secure_provider(provider_id)
+        self._update_registry(REVOKED_PROVIDERS, lambda ids: ids | {provider_id})
+        progress("deleting the provider's Kafka user and ACLs")
+        self._apply_security(self.providers())
+        self.credentials.forget(provider_principal(provider_id))
+
+    def _require_secure_provider(self, provider_id: str) -> None:
+        """Credentials exist only in secure mode, and only for known, unrevoked providers."""
+        self._require_running("the provider's credentials cannot be changed")
+        if self.security != "scram":
+            raise StackError(
+                "Kafka runs without SCRAM, so providers have no credentials",
+                "start the stack in secure mode: `kette-stack up --secure`",
+            )
+        if provider_id not in self.providers():
+            raise StackError(
+                f"no active provider {provider_id!r}", "see `kette-stack provider list`"
+            )
+
+    def _require_running(self, consequence: str) -> None:
+        if not self.is_running():
+            raise StackError(f"Kafka is not running, so {consequence}", "run `make up` first")
+
+    def _registry(self, name: str) -> list[str]:
         try:
-            return [str(p) for p in json.loads((self.config.home / "providers.json").read_text())]
+            return [str(p) for p in json.loads((self.config.home / name).read_text())]
         except FileNotFoundError:
             return []
+
+    def _update_registry(self, name: str, change: Callable[[set[str]], set[str]]) -> None:
+        registry = self.config.home / name
+        with file_lock(registry.with_suffix(".lock")):
+            registry.parent.mkdir(parents=True, exist_ok=True)
+            registry.write_text(json.dumps(sorted(change(set(self._registry(name))))))
 
     def _preflight(self, progress: Progress) -> None:
         require_java()
@@ -218,7 +271,7 @@ class KafkaNode(Part):
             work_dir=self.config.home / "admin",
             bootstrap=self.bootstrap,
             admin_password=self.credentials.password(ADMIN),
-            plan=security_plan(providers, self.credentials),
+            plan=security_plan(providers, self.credentials, self.revoked_providers()),
         )
 
     def _probe(self) -> tuple[bool, str]:

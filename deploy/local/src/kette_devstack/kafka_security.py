@@ -50,8 +50,9 @@ def consumer_group_prefix(user: str) -> str:
     return f"{user}." if user.startswith("provider.") else f"kette.{user}"
 
 
-def acl_plan(provider_ids: Iterable[str]) -> list[AclRule]:
-    """Every ACL the local stack needs, so reconciling it is one idempotent step."""
+def acl_plan(provider_ids: Iterable[str], revoked: Iterable[str] = ()) -> list[AclRule]:
+    """Every ACL the local stack needs, so reconciling it is one idempotent step; the gateway
+    keeps its rights on a revoked provider's topics, which still hold that provider's data."""
     rules: set[AclRule] = set()
 
     def allow(
@@ -69,12 +70,15 @@ def acl_plan(provider_ids: Iterable[str]) -> list[AclRule]:
         for operation in ("WRITE", "DESCRIBE"):
             prefix = consumer_group_prefix(service)
             allow(service, "TRANSACTIONAL_ID", prefix, operation, "PREFIXED")
+    provider_ids = list(provider_ids)
     for provider_id in provider_ids:
         referrals, reports = topics.provider_topics(provider_id)
         user = provider_principal(provider_id)
         allow(user, "TOPIC", referrals, "READ")
         allow(user, "TOPIC", reports, "WRITE")
         allow(user, "GROUP", consumer_group_prefix(user), "READ", "PREFIXED")
+    for provider_id in (*provider_ids, *revoked):
+        referrals, reports = topics.provider_topics(provider_id)
         allow("provider-gateway", "TOPIC", referrals, "WRITE")
         allow("provider-gateway", "TOPIC", reports, "READ")
     return sorted(rules)
@@ -100,6 +104,21 @@ class CredentialStore:
                 self._write(stored)
             return stored[user]
 
+    def rotate(self, user: str) -> str:
+        """A new password for the user; the old one is gone from the store."""
+        with file_lock(self.path.with_suffix(".lock")):
+            stored = self.all()
+            stored[user] = secrets.token_urlsafe(24)
+            self._write(stored)
+            return stored[user]
+
+    def forget(self, user: str) -> None:
+        """Drop the user's password, e.g. when its principal is revoked."""
+        with file_lock(self.path.with_suffix(".lock")):
+            stored = self.all()
+            if stored.pop(user, None) is not None:
+                self._write(stored)
+
     def all(self) -> dict[str, str]:
         try:
             data = json.loads(self.path.read_text())
@@ -116,8 +135,13 @@ class CredentialStore:
         tmp.replace(self.path)
 
 
-def security_plan(provider_ids: list[str], store: CredentialStore) -> str:
-    """The admin tool's input: SCRAM upserts for every principal, then the ACLs."""
+def security_plan(
+    provider_ids: list[str], store: CredentialStore, revoked: Iterable[str] = ()
+) -> str:
+    """The admin tool's input: SCRAM upserts for every principal, deletions of revoked
+    providers' principals (credentials and ACLs), then the ACLs."""
+    revoked = sorted(set(revoked) - set(provider_ids))
     lines = [f"scram\t{user}\t{store.password(user)}" for user in principals(provider_ids)]
-    lines += [rule.plan_line() for rule in acl_plan(provider_ids)]
+    lines += [f"revoke\t{provider_principal(provider_id)}" for provider_id in revoked]
+    lines += [rule.plan_line() for rule in acl_plan(provider_ids, revoked)]
     return "\n".join(lines) + "\n"
