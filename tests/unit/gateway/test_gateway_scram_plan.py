@@ -30,7 +30,7 @@ def test_a_revoked_provider_gets_a_revoke_line_and_neither_password_nor_acls(
         "provider.omega.referrals.v1",
         "LITERAL",
         "WRITE",
-    ] in (acls)
+    ] in acls
     assert [
         "User:provider.alpha",
         "TOPIC",
