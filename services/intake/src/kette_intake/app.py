@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_core.db import create_engine, session_factory
+from kette_core.http_health import Check, database_check, health_router
 from kette_core.kafka import build_broker
 from kette_core.logging import configure_logging
 from kette_core.outbox import OutboxRelay, RecordSender
@@ -34,9 +35,7 @@ from kette_intake.cases.service import CaseService
 from kette_intake.crypto import BlindIndex, PersonalDataSealer
 from kette_intake.errors import install_error_handlers
 from kette_intake.messaging import KafkaSender
-from kette_intake.ops import endpoints as ops_endpoints
 from kette_intake.ops.metrics import Metrics
-from kette_intake.ops.readiness import Check, Readiness, database_check
 from kette_intake.ops.temporal import TemporalConnection
 from kette_intake.participants import change_endpoints
 from kette_intake.participants import endpoints as participant_endpoints
@@ -67,18 +66,20 @@ def create_app(settings: IntakeSettings | None = None, ports: Ports | None = Non
     """The FastAPI app; its lifespan opens the database, Kafka and the relay."""
     settings = settings or IntakeSettings()  # keys come from KETTE_*
     metrics = Metrics()
+    checks: dict[str, Check] = {}  # the lifespan fills it as it connects
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            app.state.intake = await _start(settings, ports or Ports(), metrics, stack)
+            app.state.intake = await _start(settings, ports or Ports(), metrics, checks, stack)
             yield
 
     app = FastAPI(title="Kette intake", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
     case_endpoints.install_error_handlers(app)
     app.middleware("http")(metrics.middleware)
-    for module in (ops_endpoints, auth_endpoints, participant_endpoints, case_endpoints):
+    app.include_router(health_router(checks, [metrics.registry]))
+    for module in (auth_endpoints, participant_endpoints, case_endpoints):
         app.include_router(module.router)
     app.include_router(change_endpoints.router)
     app.include_router(rights_endpoints.router)
@@ -87,7 +88,11 @@ def create_app(settings: IntakeSettings | None = None, ports: Ports | None = Non
 
 
 async def _start(
-    settings: IntakeSettings, ports: Ports, metrics: Metrics, stack: AsyncExitStack
+    settings: IntakeSettings,
+    ports: Ports,
+    metrics: Metrics,
+    checks: dict[str, Check],
+    stack: AsyncExitStack,
 ) -> Intake:
     """Connect everything in order; the exit stack closes it in reverse."""
     url = settings.resolved_database_url()
@@ -96,7 +101,7 @@ async def _start(
     engine = create_engine(url)
     stack.push_async_callback(engine.dispose)
     sessions = session_factory(engine)
-    checks: dict[str, Check] = {"database": database_check(engine)}
+    checks["database"] = database_check(engine)
     sender = ports.sender
     if sender is None:
         kafka = KafkaSender(build_broker(settings))
@@ -121,7 +126,6 @@ async def _start(
             decode_key(settings.token_secret), timedelta(minutes=settings.token_minutes)
         ),
         throttle=LoginThrottle(),
-        readiness=Readiness(checks),
         metrics=metrics,
     )
 

@@ -12,7 +12,6 @@ from kette_intake.auth.throttle import LoginThrottle
 from kette_intake.auth.tokens import TokenSigner
 from kette_intake.cases.service import CaseService
 from kette_intake.ops.metrics import Metrics
-from kette_intake.ops.readiness import Readiness
 from kette_intake.participants.changes import ChangeService
 from kette_intake.participants.service import ParticipantService
 from kette_intake.rights.service import RightsService
@@ -29,7 +28,6 @@ class Intake:
     rights: RightsService
     signer: TokenSigner
     throttle: LoginThrottle
-    readiness: Readiness
     metrics: Metrics
 
 
