@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import uuid
 from collections.abc import Callable, Coroutine
 from datetime import date
@@ -226,7 +227,23 @@ def listen_command(
     """Read your referrals topic (provider.<id>.referrals.v1) and print each referral."""
     found = _identities(identities, provider, api_key, kafka_username, kafka_password)
     rules = _rules(drop_out_rate, job_months)
-    asyncio.run(_listen(found, bootstrap, mechanism, tls, gateway, auto, via, pace, rules))
+    _until_stopped(_listen(found, bootstrap, mechanism, tls, gateway, auto, via, pace, rules))
+
+
+def _until_stopped(work: Coroutine[Any, Any, None]) -> None:
+    """Run until Ctrl-C or SIGTERM; either way consumers leave their group and close cleanly."""
+
+    async def main() -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        loop = asyncio.get_running_loop()
+        for stop in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(stop, task.cancel)
+        with contextlib.suppress(asyncio.CancelledError):
+            await work
+        out.print("stopped")
+
+    asyncio.run(main())
 
 
 async def _listen(
@@ -328,7 +345,7 @@ def serve_webhooks_command(
     if missing:
         _fail(f"no webhook secret for {', '.join(missing)} (--webhook-secret)")
     rules = _rules(drop_out_rate, job_months)
-    asyncio.run(_serve_webhooks(found, host, port, gateway, auto, pace, rules))
+    _until_stopped(_serve_webhooks(found, host, port, gateway, auto, pace, rules))
 
 
 async def _serve_webhooks(
