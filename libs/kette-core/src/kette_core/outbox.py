@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_core.contracts.base import EventPayload
-from kette_core.db import insert_unless_present
+from kette_core.db import SQLITE_BEGIN, insert_unless_present
 from kette_core.envelope import KafkaRecord, OutgoingEvent, encode
 from kette_core.tables import OutboxRecord
 
@@ -99,20 +99,45 @@ class OutboxRelay:
         return 1 if self._probing else self._batch_size
 
     async def relay_once(self) -> int:
-        """Send one batch and mark it in the same transaction; returns how many were sent."""
-        async with self._sessions() as session, session.begin():
-            if not await self._holds_relay_lock(session):
-                return 0
+        """Send one batch and mark it; returns how many were sent.
+
+        PostgreSQL claims (FOR UPDATE SKIP LOCKED), sends and marks in one transaction. On
+        SQLite a transaction holds the file's one write lock, which must not wait for the
+        broker: the rows are read, sent outside any transaction and marked in a short one
+        (a SQLite file has a single relay)."""
+        async with self._sessions() as session:
+            if _one_writer_at_a_time(session):
+                return await self._relay_outside_a_transaction(session)
+            async with session.begin():
+                if not await self._holds_relay_lock(session):
+                    return 0
+                rows = await self._claim_unsent(session, self.claim_limit)
+                if not rows:
+                    return 0
+                await self._send(rows)
+                await self._mark_sent(session, rows)
+        return self._relayed(rows)
+
+    async def _relay_outside_a_transaction(self, session: AsyncSession) -> int:
+        async with session.begin():
+            await session.connection(execution_options={SQLITE_BEGIN: "DEFERRED"})
             rows = await self._claim_unsent(session, self.claim_limit)
-            if not rows:
-                return 0
-            try:
-                await self._sender.send_records([as_kafka_record(row) for row in rows])
-            except Exception:
-                self._probing = True
-                raise
-            self._probing = False
+        if not rows:  # committed, not rolled back: the rows stay loaded
+            return 0
+        await self._send(rows)
+        async with session.begin():
             await self._mark_sent(session, rows)
+        return self._relayed(rows)
+
+    async def _send(self, rows: Sequence[OutboxRecord]) -> None:
+        try:
+            await self._sender.send_records([as_kafka_record(row) for row in rows])
+        except Exception:
+            self._probing = True
+            raise
+        self._probing = False
+
+    def _relayed(self, rows: Sequence[OutboxRecord]) -> int:
         log.info("outbox.relayed", count=len(rows), last_id=rows[-1].id)
         return len(rows)
 
@@ -182,3 +207,8 @@ class OutboxRelay:
         """Sleep, but wake early for new rows or a stop."""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+
+
+def _one_writer_at_a_time(session: AsyncSession) -> bool:
+    """SQLite: a write transaction locks the whole file."""
+    return session.bind is not None and session.bind.dialect.name == "sqlite"
