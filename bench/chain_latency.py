@@ -24,18 +24,15 @@ reports per side (160 at the default, 8 s at `RATE`), at most 10 participants.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import time
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from temporalio.client import WorkflowHandle
 
+from bench._baselines import Arrivals, bare_hop, paced
 from bench._chain import (
     OUTCOME_RECORDED,
     PARTITIONS,
@@ -48,7 +45,6 @@ from bench._chain import (
     new_task_queue,
     percentile,
     terminate,
-    wait_bound,
 )
 from bench.kafka_events import PRODUCER_SETTINGS
 from bench.registry import BenchContext, Comparison, Measurement, benchmark
@@ -148,29 +144,9 @@ class Reports:
         return (participant_id, day.isoformat()), record
 
 
-class Arrivals:
-    """When each expected record was read; wakes a waiter once a set of them is complete."""
-
-    def __init__(self, matches: Callable[[Arrival], bool]) -> None:
-        self.seen: dict[ReportKey, float] = {}
-        self._matches = matches
-        self._changed = asyncio.Event()
-
-    def on_arrival(self, arrival: Arrival) -> None:
-        if self._matches(arrival):
-            key = (arrival.key, str(arrival.value.get("occurred_on")))
-            self.seen.setdefault(key, arrival.seen_at)
-            self._changed.set()
-
-    async def all_of(self, keys: list[ReportKey], what: str) -> None:
-        """Wait (bounded) until every key has arrived."""
-        deadline = time.monotonic() + wait_bound(len(keys))
-        while (missing := sum(key not in self.seen for key in keys)) > 0:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{what}: {missing} of {len(keys)} reports never came back")
-            self._changed.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), timeout=1.0)
+def _report_key(arrival: Arrival) -> ReportKey:
+    """The report a record answers: its participant and the report's day."""
+    return (arrival.key, str(arrival.value.get("occurred_on")))
 
 
 async def measure(
@@ -178,7 +154,7 @@ async def measure(
     label: str,
     topic: str,
     reports: Reports,
-    arrivals: Arrivals,
+    arrivals: Arrivals[ReportKey],
     samples: int,
 ) -> list[float]:
     """Warm up with one report per participant, then time `samples` paced reports (ms)."""
@@ -186,39 +162,14 @@ async def measure(
     await producer.start()
     try:
         warm_up = reports.round_robin(len(reports.referrals))
-        await _paced(producer, topic, warm_up, ctx.step(f"{label} · warm-up", len(warm_up)))
+        await paced(producer, topic, warm_up, ctx.step(f"{label} · warm-up", len(warm_up)), RATE)
         await arrivals.all_of([key for key, _ in warm_up], f"{label} warm-up")
         timed = reports.round_robin(samples)
-        acked = await _paced(producer, topic, timed, ctx.step(label, samples))
+        acked = await paced(producer, topic, timed, ctx.step(label, samples), RATE)
         await arrivals.all_of([key for key, _ in timed], label)
     finally:
         await producer.stop()
     return [(arrivals.seen[key] - acked[key]) * 1000 for key, _ in timed]
-
-
-async def _paced(
-    producer: AIOKafkaProducer,
-    topic: str,
-    reports: list[tuple[ReportKey, KafkaRecord]],
-    advance: Callable[[int], None],
-) -> dict[ReportKey, float]:
-    """Send at `RATE` per second on a fixed schedule; when each was acknowledged."""
-    acked: dict[ReportKey, float] = {}
-    loop = asyncio.get_running_loop()
-    began = loop.time()
-    for index, (key, record) in enumerate(reports):
-        delay = began + index / RATE - loop.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        await producer.send_and_wait(
-            topic,
-            record.value,
-            key=record.key.encode("utf-8") if record.key else None,
-            headers=[(name, value.encode("utf-8")) for name, value in record.headers.items()],
-        )
-        acked[key] = time.perf_counter()
-        advance(1)
-    return acked
 
 
 # --- ours: bridge, chain workflow, publishing activity ----------------------------------------
@@ -243,7 +194,7 @@ async def latency_ours(ctx: BenchContext, samples: int, chains: int) -> list[flo
             bridge_client = await connect_temporal(settings)  # its own, as in its own process
             bridge_broker = build_broker(settings)
             attach_bridge(bridge_broker, Bridge(bridge_client, task_queue), settings)
-            arrivals = Arrivals(_is_attendance_outcome)
+            arrivals = Arrivals(_is_attendance_outcome, _report_key)
             reader = TopicReader(ctx.kafka, settings.chain_topic, arrivals.on_arrival)
             await reader.start()
             await bridge_broker.start()
@@ -271,32 +222,14 @@ async def latency_raw(ctx: BenchContext, samples: int, chains: int) -> list[floa
     """The same reports through a consumer that republishes them to a second topic."""
     inbound = await ctx.new_topic("relay-in", PARTITIONS)
     outbound = await ctx.new_topic("relay-out", PARTITIONS)
-    consumer = AIOKafkaConsumer(
-        inbound,
-        **ctx.kafka.client_kwargs(),
-        group_id=f"bench-relay-{uuid.uuid4().hex[:10]}",
-        auto_offset_reset="earliest",
+    arrivals = Arrivals(
+        lambda arrival: arrival.ce_type == AttendanceReported.event_type, _report_key
     )
-    producer = AIOKafkaProducer(**ctx.kafka.client_kwargs(), **PRODUCER_SETTINGS)
-    arrivals = Arrivals(lambda arrival: arrival.ce_type == AttendanceReported.event_type)
     reader = TopicReader(ctx.kafka, outbound, arrivals.on_arrival)
-
-    async def relay() -> None:
-        async for record in consumer:
-            await producer.send_and_wait(
-                outbound, record.value, key=record.key, headers=list(record.headers)
-            )
-
-    await producer.start()
-    await consumer.start()
     await reader.start()
-    relaying = asyncio.create_task(relay())
     try:
-        reports = Reports({new_participant_id(): f"bench-referral-{i}" for i in range(chains)})
-        return await measure(ctx, "latency · raw", inbound, reports, arrivals, samples)
+        async with bare_hop(ctx, inbound, outbound):
+            reports = Reports({new_participant_id(): f"bench-referral-{i}" for i in range(chains)})
+            return await measure(ctx, "latency · raw", inbound, reports, arrivals, samples)
     finally:
-        relaying.cancel()
-        await asyncio.gather(relaying, return_exceptions=True)
         await reader.stop()
-        await consumer.stop()
-        await producer.stop()

@@ -34,10 +34,9 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from temporalio.client import Client, WorkflowHandle
 
+from bench._baselines import bare_rows_per_second
 from bench._chain import (
     PARTITIONS,
     Arrival,
@@ -290,47 +289,9 @@ async def _registrations_ours(
 
 
 async def _registrations_raw(ctx: BenchContext, database: Path, count: int) -> float:
-    engine = create_async_engine(f"sqlite+aiosqlite:///{database}")
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(
-                text("CREATE TABLE IF NOT EXISTS bench_rows (id TEXT PRIMARY KEY, body TEXT)")
-            )
-        app = _bare_app(engine)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bare") as http:
-            today = datetime.now(UTC).date()
-            advance = ctx.step("registrations · raw", count)
-            slots = asyncio.Semaphore(CONCURRENCY)
-
-            async def one(index: int) -> None:
-                async with slots:
-                    answer = await http.post("/rows", json=registration(index, today))
-                answer.raise_for_status()
-                advance(1)
-
-            began = time.perf_counter()
-            await asyncio.gather(*(one(i) for i in range(count)))
-            return count / (time.perf_counter() - began)
-    finally:
-        await engine.dispose()
-
-
-def _bare_app(engine: AsyncEngine) -> FastAPI:
-    """The baseline: take a JSON body, insert it as one row, answer 201."""
-    app = FastAPI()
-
-    @app.post("/rows", status_code=201)
-    async def write(body: dict[str, Any]) -> dict[str, str]:
-        row_id = uuid.uuid4().hex
-        async with engine.begin() as connection:
-            await connection.execute(
-                text("INSERT INTO bench_rows (id, body) VALUES (:id, :body)"),
-                {"id": row_id, "body": str(body)},
-            )
-        return {"id": row_id}
-
-    return app
+    today = datetime.now(UTC).date()
+    bodies = [registration(index, today) for index in range(count)]
+    return await bare_rows_per_second(ctx, database, bodies, "registrations · raw", CONCURRENCY)
 
 
 # --- decisions --------------------------------------------------------------------------------

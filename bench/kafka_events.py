@@ -50,6 +50,7 @@ PRODUCER_SETTINGS: dict[str, Any] = {
 """What `build_broker` gives FastStream's producer, spelt out for the bare one."""
 EVENTS_PER_S = "events/s"
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 def warmup_count(events: int) -> int:
@@ -90,9 +91,9 @@ def our_broker(kafka: KafkaConnection) -> KafkaBroker:
 
 async def in_order(
     round_: int,
-    first: Callable[[], Awaitable[Measurement]],
-    second: Callable[[], Awaitable[Measurement]],
-) -> tuple[Measurement, Measurement]:
+    first: Callable[[], Awaitable[T]],
+    second: Callable[[], Awaitable[U]],
+) -> tuple[T, U]:
     """Run both sides, swapping who goes first every other round so neither gains from order."""
     if round_ % 2 == 0:
         a = await first()
