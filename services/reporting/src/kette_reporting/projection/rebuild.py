@@ -2,7 +2,8 @@
 
 For the audit CLI (`kette audit replay`, `as-of`): `rebuild(records, url)` applies records
 you already hold (an export, a test's fixtures) in batches; `rebuild_from_kafka(...)` reads
-every domain topic from offset 0 to the end offsets it found at its start, decoding one
+every domain topic from offset 0 (through `kette_core.replay.replay_records`) to the end
+offsets it found at its start, or to offsets recorded with an earlier report, decoding one
 batch while the previous one is written.
 """
 
@@ -12,14 +13,15 @@ import asyncio
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import event
 
 from kette_core.consuming import RawRecord
 from kette_core.db import create_engine
+from kette_core.replay import replay_records
 from kette_reporting.database import migrate
 from kette_reporting.projection.projector import PreparedBatch, Projector, Tally, prepare
-from kette_reporting.projection.store import ProjectionStore
+from kette_reporting.projection.store import Offsets, ProjectionStore
 
 Progress = Callable[[int], None]
 """Called with the number of records just written (for a rich progress bar)."""
@@ -94,13 +96,15 @@ async def rebuild_from_kafka(
     *,
     batch: int = 2000,
     progress: Progress = _no_progress,
+    until: Offsets | None = None,
 ) -> Tally:
-    """Every record of `topics` from offset 0 to today's end into a fresh database."""
+    """Every record of `topics` from offset 0 to today's end (or to the offsets `until`
+    names, to see the history as it stood when they were recorded) into a fresh database."""
     store = await open_store(database_url)
     consumer = AIOKafkaConsumer(*topics, enable_auto_commit=False, **client_options)
     await consumer.start()
     try:
-        return await replay_into(store, consumer, batch=batch, progress=progress)
+        return await replay_into(store, consumer, batch=batch, progress=progress, until=until)
     finally:
         await consumer.stop()
         await store.engine.dispose()
@@ -112,34 +116,16 @@ async def replay_into(
     *,
     batch: int = 2000,
     progress: Progress = _no_progress,
+    until: Offsets | None = None,
 ) -> Tally:
-    """Read a started, group-less consumer's partitions from 0 to their end offsets into
-    a fresh store."""
-    async with store.bulk_load():
-        return await _replay(store, consumer, batch, progress)
-
-
-async def _replay(
-    store: ProjectionStore, consumer: AIOKafkaConsumer, batch: int, progress: Progress
-) -> Tally:
-    partitions = sorted(consumer.assignment())
-    for partition in partitions:  # let its own start settle, or it may land after our seek
-        await consumer.position(partition)
-    await consumer.seek_to_beginning(*partitions)
-    ends = {tp: end for tp, end in (await consumer.end_offsets(partitions)).items() if end > 0}
+    """Read a started, group-less consumer's partitions from 0 to their end offsets (or
+    `until`'s) into a fresh store, decoding one batch while the previous one is written."""
     projector = Projector(store)
     writer = _PipelinedWriter(projector, progress)
-    while ends:
-        fetched = await consumer.getmany(*ends, timeout_ms=1000, max_records=batch)
-        records: list[RawRecord] = []
-        for partition, got in fetched.items():
-            end = ends.get(partition, 0)
-            records.extend(record for record in got if record.offset < end)
-            if await consumer.position(partition) >= end:
-                ends.pop(partition, None)
-        if records:
-            await writer.submit(records)
-    await writer.drain()
+    limits = None if until is None else {TopicPartition(*key): end for key, end in until.items()}
+    async with store.bulk_load():
+        await replay_records(consumer, writer.submit, batch=batch, until=limits)
+        await writer.drain()
     return projector.tally
 
 

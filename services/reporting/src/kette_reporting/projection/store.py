@@ -9,6 +9,7 @@ most and loses none.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -149,25 +150,35 @@ def _merge_sorted(table: sa.Table) -> str:
 
 def _tuples(table: sa.Table, rows: Sequence[dict[str, Any]]) -> list[Any]:
     """The rows as tuples in column order, times and dates as SQLite text."""
-    names = [column.name for column in table.columns]
-    converters = [_SQLITE_TEXT.get(type(column.type)) for column in table.columns]
-    plain = [(index, name) for index, name in enumerate(names) if converters[index] is None]
-    timed = [(index, name, converters[index]) for index, name in enumerate(names)
-             if converters[index] is not None]  # fmt: skip
+    names, timed = _layout(table)
     tuples = []
     for row in rows:
-        values: list[Any] = [None] * len(names)
-        for index, name in plain:
-            values[index] = row.get(name)
-        for index, name, convert in timed:
-            value = row.get(name)
-            values[index] = None if value is None or convert is None else convert(value)
+        values = list(map(row.get, names))
+        for index, convert in timed:
+            value = values[index]
+            if value is not None:
+                values[index] = convert(value)
         tuples.append(tuple(values))
     return tuples
 
 
+@functools.cache
+def _layout(
+    table: sa.Table,
+) -> tuple[tuple[str, ...], tuple[tuple[int, Callable[[Any], str]], ...]]:
+    """A table's column names in order, and which of them need a text form (by position)."""
+    names = tuple(column.name for column in table.columns)
+    timed = tuple(
+        (index, convert)
+        for index, column in enumerate(table.columns)
+        if (convert := _SQLITE_TEXT.get(type(column.type))) is not None
+    )
+    return names, timed
+
+
 def _utc_text(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    """`%Y-%m-%d %H:%M:%S.%f` in UTC, by isoformat (a third cheaper than strftime)."""
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _date_text(value: date) -> str:
