@@ -2,16 +2,19 @@
 Temporal), how its /readyz is read, the fingerprint that restarts it when its code changed, and
 the part they are all run as (`HttpServicePart`)."""
 
+import contextlib
 import hashlib
 import importlib.util
 import json
 import os
+import secrets
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 from kette_devstack.health import StartOutcome
 from kette_devstack.kafka import KafkaNode
+from kette_devstack.kafka_admin_tool import write_private
 from kette_devstack.part import CLI_OWNER, Part, Progress, no_progress
 from kette_devstack.ports import require_free_ports
 from kette_devstack.settings import LOOPBACK
@@ -35,7 +38,29 @@ def service_env(
             KETTE_KAFKA_SASL_USERNAME=connection.username,
             KETTE_KAFKA_SASL_PASSWORD=connection.password,
         )
+    env.update(_intake_link(kafka.config.state_dir, principal))
     return env
+
+
+def _intake_link(state_dir: Path, principal: str) -> dict[str, str]:
+    """The claim check: intake knows the gateway by one service token, made once per state dir;
+    the gateway gets it with intake's URL. No other service sees it."""
+    if principal not in ("intake", "provider-gateway"):
+        return {}
+    token_file = state_dir / "secrets" / "gateway-intake.token"
+    if not token_file.exists():  # written aside, then linked: a reader never sees it half
+        draft = token_file.with_name(f"{token_file.name}.{os.getpid()}")
+        write_private(draft, secrets.token_urlsafe(32))
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, token_file)
+        draft.unlink()
+    token = token_file.read_text().strip()
+    if principal == "intake":
+        return {"KETTE_GATEWAY_TOKEN": token}
+    from kette_devstack.intake_service import IntakePartSettings  # it imports this module
+
+    url = f"http://{LOOPBACK}:{IntakePartSettings().intake_port}"
+    return {"KETTE_INTAKE_TOKEN": token, "KETTE_INTAKE_URL": url}
 
 
 def readiness_failures(url: str) -> str | None:

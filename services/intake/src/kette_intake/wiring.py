@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kette_intake.auth.throttle import LoginThrottle
 from kette_intake.auth.tokens import TokenSigner
 from kette_intake.cases.service import CaseService
+from kette_intake.contacts.service import ContactService
 from kette_intake.ops.metrics import Metrics
 from kette_intake.participants.changes import ChangeService
 from kette_intake.participants.service import ParticipantService
@@ -26,6 +27,7 @@ class Intake:
     cases: CaseService
     changes: ChangeService
     rights: RightsService
+    contacts: ContactService
     signer: TokenSigner
     throttle: LoginThrottle
     metrics: Metrics

@@ -36,6 +36,10 @@ from kette_core.kafka import build_broker
 from kette_core.outbox import OutboxRelay
 from kette_core.publishing import EventPublisher
 from kette_provider_gateway.auth import admin_auth, provider_auth
+from kette_provider_gateway.contacts.endpoints import contacts_router
+from kette_provider_gateway.contacts.intake_client import HttpIntakeContacts
+from kette_provider_gateway.contacts.port import IntakeContacts
+from kette_provider_gateway.contacts.service import IntakeUnavailable
 from kette_provider_gateway.metrics import Metrics
 from kette_provider_gateway.problems import Refused
 from kette_provider_gateway.providers.endpoints import admin_router
@@ -72,6 +76,7 @@ class Gateway:
     reports: ReportsFromKafka
     dead_letters: DeadLetters
     webhooks: WebhookDispatcher
+    intake: IntakeContacts
     listening: set[str] = field(default_factory=set)
     watcher: asyncio.Task[None] | None = None
 
@@ -138,6 +143,9 @@ def build(
         reports,
         dead_letters,
         webhooks,
+        HttpIntakeContacts(
+            settings.intake_url, settings.intake_token, settings.intake_timeout_seconds
+        ),
     )
 
 
@@ -264,6 +272,14 @@ def create_app(gateway: Gateway) -> FastAPI:
         )
     )
     app.include_router(
+        contacts_router(
+            gateway.sessions,
+            provider_auth(gateway.sessions),
+            gateway.intake,
+            settings.intake_retry_after_seconds,
+        )
+    )
+    app.include_router(
         admin_router(
             gateway.sessions,
             gateway.provisioner,
@@ -287,6 +303,8 @@ def create_app(gateway: Gateway) -> FastAPI:
     async def refused(request: Request, error: Refused) -> JSONResponse:
         _log_refusal(request, metrics, error.problem.field, error.problem.reason)
         headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        if isinstance(error, IntakeUnavailable):
+            headers = {"Retry-After": str(error.retry_after)}
         body = {"detail": [error.problem.model_dump()]}
         return JSONResponse(body, status_code=error.status, headers=headers)
 

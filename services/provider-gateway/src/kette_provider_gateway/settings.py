@@ -52,3 +52,17 @@ class GatewaySettings(KetteSettings):
     max_request_bytes: int = Field(
         default=16_384, ge=512, description="Largest request body the provider API reads."
     )
+    intake_url: str = Field(
+        default="http://127.0.0.1:8100", description="Intake, asked for contact details."
+    )
+    intake_token: SecretStr | None = Field(
+        default=None,
+        description="Service token intake knows as the gateway's (its KETTE_GATEWAY_TOKEN); "
+        "unset: contact details answer 503.",
+    )
+    intake_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="How long a contact read may wait for intake."
+    )
+    intake_retry_after_seconds: int = Field(
+        default=30, ge=1, description="Retry-After of a 503 while intake cannot be asked."
+    )

@@ -1,0 +1,1 @@
+"""Claim check: the provider gateway fetches the contact of a consenting participant."""
