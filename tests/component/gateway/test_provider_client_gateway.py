@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from gateway_component_support import Harness, eventually, settle
+
+from kette_core.contracts import topics
+from kette_core.envelope import encode, new_event
 from kette_provider.auto import Autopilot, AutoRules
 from kette_provider.events import Delivery, Referral, from_kafka
 from kette_provider.gateway import Gateway, GatewayRefused, RestReports
 from kette_provider.reports import Kind, Report, kafka_record
-
-from kette_core.contracts import topics
-from kette_core.envelope import encode, new_event
 from kette_provider_gateway.app import create_app
 from kette_provider_gateway.reports.service import status_event_id
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from kette_provider.events import Delivery, Referral
-from kette_provider.webhooks import Answer, WebhookReceiver, serve
 
 from kette_core.contracts.referrals import ReferralIssued
 from kette_core.envelope import new_event
+from kette_provider.events import Delivery, Referral
+from kette_provider.webhooks import Answer, WebhookReceiver, serve
 from kette_provider_gateway.webhooks.signing import new_secret, signed_headers, structured
 
 pytestmark = pytest.mark.component
@@ -67,8 +67,7 @@ async def test_a_signed_delivery_is_handled_once_however_often_it_is_retried(
     body, headers = delivery()
     async with httpx.AsyncClient(base_url=server.url) as client:  # one kept-alive connection
         answers = [
-            await client.post("/webhooks/vhs-unna", content=body, headers=headers)
-            for _ in range(3)
+            await client.post("/webhooks/vhs-unna", content=body, headers=headers) for _ in range(3)
         ]
     assert [a.status_code for a in answers] == [200, 200, 200]
     assert [a.text for a in answers] == ["stored", "seen before", "seen before"]

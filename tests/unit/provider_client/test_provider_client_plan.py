@@ -9,14 +9,14 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from kette_provider.auto import Autopilot, AutoRules, level_reached, plan
-from kette_provider.cli import report_from_options
-from kette_provider.events import Referral, UnreadableEvent, from_kafka, from_webhook
-from kette_provider.reports import Kind, Report, kafka_record
 from pydantic import TypeAdapter
 
 from kette_core.contracts.referrals import ProviderReport, ReferralIssued
 from kette_core.envelope import decode, encode, new_event
+from kette_provider.auto import Autopilot, AutoRules, level_reached, plan
+from kette_provider.cli import report_from_options
+from kette_provider.events import Referral, UnreadableEvent, from_kafka, from_webhook
+from kette_provider.reports import Kind, Report, kafka_record
 from kette_provider_gateway.referrals.states import (
     ReferralState,
     ReportKind,

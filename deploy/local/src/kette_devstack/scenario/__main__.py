@@ -9,6 +9,7 @@ import logging
 import random
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import httpx
 import structlog
@@ -25,12 +26,23 @@ from kette_devstack.scenario.accounts import (
     ensure_demo_accounts,
 )
 from kette_devstack.scenario.board import all_closed, render
+from kette_devstack.scenario.catalogue import PROVIDER_NAMES
 from kette_devstack.scenario.cohort import Cohort, build_cohort, caseworker_for
 from kette_devstack.scenario.door import IntakeDoor, IntakeRefused
 from kette_devstack.scenario.enrolment import intake_registration
 from kette_devstack.scenario.player import ScenarioPlayer, ScenarioSettings
-from kette_devstack.scenario.script import PlayRules
+from kette_devstack.scenario.providers import (
+    AutoSettings,
+    DemoProviders,
+    GatewayRefused,
+    start_demo_providers,
+)
+from kette_devstack.scenario.script import PlayRules, follow_up_months
 from kette_intake.settings import KiSettings
+
+if TYPE_CHECKING:
+    from kette_devstack.gateway_service import GatewayServer
+    from kette_devstack.stack import Stack
 
 DEFAULT_UI_URL = "http://127.0.0.1:8233"
 
@@ -86,6 +98,43 @@ def _matching_service() -> str | None:
         if matching.health().healthy:
             return matching.url
     return None
+
+
+def _running_gateway() -> tuple[Stack, GatewayServer] | None:
+    """The stack and its gateway part if the gateway runs healthy."""
+    with contextlib.suppress(Exception):
+        from kette_devstack.stack import Stack
+
+        stack = Stack.from_settings()
+        if stack.gateway.health().healthy:
+            return stack, stack.gateway
+    return None
+
+
+async def _demo_providers(
+    args: argparse.Namespace, settings: ScenarioSettings, console: Console
+) -> DemoProviders | None:
+    """kette-provider processes for the catalogue's providers while the stack's gateway runs
+    healthy; None (the scenario stands in for the providers) otherwise."""
+    running = _running_gateway()
+    if running is None:
+        return None
+    stack, gateway = running
+    auto = AutoSettings(
+        pace_seconds=settings.pace_seconds if args.pace is None else args.pace,
+        drop_out_rate=args.drop_out_rate,
+        job_started_months_ago=0 if args.real_follow_up else follow_up_months(None),
+    )
+    with console.status("Träger beim Gateway anmelden") as status:
+        return await start_demo_providers(
+            gateway.url,
+            gateway.admin_token_file.read_text().strip(),
+            stack.kafka,
+            PROVIDER_NAMES,
+            gateway.state_dir,
+            auto,
+            status.update,
+        )
 
 
 def _intake_urls(args: argparse.Namespace) -> tuple[str, str]:
@@ -145,10 +194,25 @@ async def _main(args: argparse.Namespace, console: Console) -> int:
         console.print(
             f"Matching: Dienst unter {service}" if service else "Matching: Platzhalter im Szenario"
         )
+        try:
+            providers = await _demo_providers(args, settings, console)
+        except (GatewayRefused, httpx.HTTPError, OSError) as error:
+            console.print(f"[bold red]error:[/] provider gateway: {error}")
+            return 1
+        if providers is not None:
+            doors = providers.doors
+            console.print(
+                f"Träger: kette-provider über das Gateway, {len(doors.kafka)} über Kafka, "
+                f"{len(doors.webhooks)} über Webhooks (Protokolle: "
+                f"{', '.join(str(log) for log in providers.logs)})"
+            )
+        else:
+            console.print("Träger: Platzhalter im Szenario")
         rules = PlayRules(
             drop_out_rate=args.drop_out_rate,
             backdate_job_start=not args.real_follow_up,
             answers_requests=service is None,
+            provider_reports=providers is None,
         )
         player = ScenarioPlayer(
             settings,
@@ -168,6 +232,9 @@ async def _main(args: argparse.Namespace, console: Console) -> int:
             ) as live:
                 while not playing.done():
                     live.update(render(player.book, cohort, ui_url, loop.time() - began))
+                    crashed = providers.crashed() if providers is not None else None
+                    if crashed:
+                        raise RuntimeError(crashed)
                     if all_closed(player.book, cohort) and not args.keep_running:
                         break
                     await asyncio.sleep(0.25)
@@ -175,6 +242,8 @@ async def _main(args: argparse.Namespace, console: Console) -> int:
             playing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await playing
+            if providers is not None:
+                providers.stop()
         console.print()
         console.print("Alle Ketten der Kohorte sind abgeschlossen.")
         console.print(logins(intake_url, accounts))

@@ -71,6 +71,13 @@ def _from_seed() -> tuple[Offer, ...]:
 
 CATALOGUE: tuple[Offer, ...] = _from_seed()
 
+PROVIDER_NAMES: dict[str, str] = {
+    provider.provider_id: provider.name
+    for provider in seed_catalogue(date.today()).providers
+    if any(offer.provider_id == provider.provider_id for offer in CATALOGUE)
+}
+"""Every provider an offer of the catalogue belongs to: the demo registers each at the gateway."""
+
 OFFERS_BY_ID = {offer.offer_id: offer for offer in CATALOGUE}
 
 

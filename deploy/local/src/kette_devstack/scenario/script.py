@@ -60,6 +60,9 @@ class PlayRules:
     """Report a job start as long enough ago that the follow-up is due now (demo time-lapse)."""
     answers_requests: bool = True
     """Stand in for matching; off while the matching service answers (`kette-stack up`)."""
+    provider_reports: bool = True
+    """Stand in for the providers; off while kette-provider processes answer through the
+    provider gateway (`scenario.providers`)."""
 
     def drops_out(self, participant_id: str, stage: Stage) -> bool:
         """Chance by hash, so a restarted player decides the same."""
@@ -98,7 +101,8 @@ def next_actions(view: ChainView, rules: PlayRules) -> list[Action]:
     actions: list[Action] = []
     if rules.answers_requests:
         actions.extend(_matching(view))
-    actions.extend(_provider_reports(view, rules))
+    if rules.provider_reports:
+        actions.extend(_provider_reports(view, rules))
     actions.extend(_caseworker(view))
     return actions
 
@@ -122,7 +126,8 @@ def _matching(view: ChainView) -> list[Action]:
 
 
 def _provider_reports(view: ChainView, rules: PlayRules) -> list[Action]:
-    """The next report of each running referral, in the order a provider sends them."""
+    """The next report of each running referral, in the order a provider sends them (the
+    fallback when the gateway does not run; kette-provider's --auto plays the same runs)."""
     actions: list[Action] = []
     for referral in view.referrals.values():
         stage = referral.confirmed.stage
@@ -155,7 +160,7 @@ def provider_script(
     if confirmed.stage == Stage.JOB:
         started_on = day
         if rules.backdate_job_start:
-            months = _follow_up_months(view.programme_id)
+            months = follow_up_months(view.programme_id)
             started_on = add_months(day, -months) - timedelta(days=1)
         return [accepted, ParticipantEnrolled(**common, occurred_on=started_on)]
     enrolled = ParticipantEnrolled(**common, occurred_on=day, planned_end_on=add_months(day, 6))
@@ -218,7 +223,7 @@ def _language_target(view: ChainView) -> LanguageLevel:
 
 
 @lru_cache(maxsize=8)
-def _follow_up_months(programme_id: str | None) -> int:
+def follow_up_months(programme_id: str | None) -> int:
     """The programme's follow-up period; the chain counts sustained work after it."""
     return load_programme(programme_id or "durchstarten").deadlines.job_follow_up_months
 
