@@ -19,7 +19,7 @@ def secure_kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaNode
         port=free_port(),
         controller_port=free_port(),
         security="scram",
-        seed_providers=("alpha", "beta"),
+        seed_providers=("alpha", "beta", "omega"),  # omega: revoked by the credentials test
     )
     node = KafkaNode(config)
     node.start(owner=TESTS_OWNER)

@@ -56,6 +56,8 @@ class GatewayServer(HttpServicePart):
             KETTE_ADMIN_TOKEN=self._admin_token(),
             KETTE_PROVISION_COMMAND=f"{shlex.quote(sys.executable)} -m kette_devstack.cli "
             "provider add {provider_id}",
+            KETTE_CREDENTIALS_COMMAND=f"{shlex.quote(sys.executable)} -m kette_devstack.cli "
+            "provider {action} {provider_id}",
         )
         argv = [sys.executable, "-m", "kette_provider_gateway"]
         return spawn(argv, self.log_file, env=env), "kette_provider_gateway"

@@ -14,12 +14,15 @@ from kette_core.db import create_engine, session_factory
 from kette_provider_gateway.app import migrate
 from kette_provider_gateway.problems import Refused
 from kette_provider_gateway.providers import service
+from kette_provider_gateway.providers.credentials import credentials_for
 from kette_provider_gateway.providers.provisioning import ProvisioningFailed, provisioner_for
 from kette_provider_gateway.settings import GatewaySettings
 
 T = TypeVar("T")
 out = Console(highlight=False)
-provider_cli = typer.Typer(help="Register providers, rotate and revoke their API keys.")
+provider_cli = typer.Typer(
+    help="Register providers, rotate and revoke their API keys and Kafka logins."
+)
 
 
 def _run(work: Callable[[GatewaySettings, service.Sessions], Awaitable[T]]) -> T:
@@ -72,16 +75,31 @@ def rotate_key(provider_id: str) -> None:
     out.print(f"[green]✓[/] new API key (shown once): {_run(work)}", soft_wrap=True)
 
 
+@provider_cli.command("rotate-kafka")
+def rotate_kafka(provider_id: str) -> None:
+    """New SCRAM password for the provider's Kafka principal (via the credentials command)."""
+
+    async def work(settings: GatewaySettings, sessions: service.Sessions) -> str:
+        credentials = credentials_for(settings.credentials_command)
+        with out.status(f"rotating {provider_id}'s Kafka password"):
+            return await service.rotate_principal(sessions, credentials, provider_id)
+
+    principal = _run(work)
+    out.print(f"[green]✓[/] {principal}: new password set; the old one is refused")
+    out.print("  the credentials tooling hands the new password over (locally: kette-stack)")
+
+
 @provider_cli.command("revoke")
 def revoke(provider_id: str) -> None:
-    """Revoke the provider and all its keys."""
+    """Revoke the provider, all its keys and its Kafka principal."""
 
-    async def work(_: GatewaySettings, sessions: service.Sessions) -> None:
-        async with sessions() as session, session.begin():
-            await service.revoke(session, provider_id)
+    async def work(settings: GatewaySettings, sessions: service.Sessions) -> None:
+        credentials = credentials_for(settings.credentials_command)
+        with out.status(f"revoking {provider_id}"):
+            await service.revoke_everywhere(sessions, credentials, provider_id)
 
     _run(work)
-    out.print(f"[green]✓[/] provider {provider_id} revoked")
+    out.print(f"[green]✓[/] provider {provider_id} revoked (keys and Kafka principal)")
 
 
 @provider_cli.command("list")

@@ -42,6 +42,7 @@ from kette_provider_gateway.contacts.port import IntakeContacts
 from kette_provider_gateway.contacts.service import IntakeUnavailable
 from kette_provider_gateway.metrics import Metrics
 from kette_provider_gateway.problems import Refused
+from kette_provider_gateway.providers.credentials import credentials_for
 from kette_provider_gateway.providers.endpoints import admin_router
 from kette_provider_gateway.providers.provisioning import (
     Provisioner,
@@ -286,6 +287,7 @@ def create_app(gateway: Gateway) -> FastAPI:
             admin_auth(settings.admin_token),
             settings.event_source,
             lambda provider_id: provider_added(gateway, provider_id),
+            credentials_for(settings.credentials_command),
         )
     )
 

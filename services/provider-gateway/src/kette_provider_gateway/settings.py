@@ -40,6 +40,13 @@ class GatewaySettings(KetteSettings):
         "{provider_id} in it (e.g. `kette-stack provider add {provider_id}`); unset: the "
         "gateway creates the two topics itself with its own Kafka login.",
     )
+    credentials_command: str | None = Field(
+        default=None,
+        description="Command that rotates or revokes a provider's Kafka principal, with "
+        "{action} (rotate, revoke) and {provider_id} in it (e.g. `kette-stack provider {action} "
+        "{provider_id}`); unset: rotation is refused, revocation leaves the principal to the "
+        "operators.",
+    )
     reports_per_minute: int = Field(
         default=600, ge=1, description="REST reports one provider may send per minute."
     )

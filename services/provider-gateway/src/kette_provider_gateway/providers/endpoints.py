@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_provider_gateway.providers import service
+from kette_provider_gateway.providers.credentials import KafkaCredentials, NoCredentialTooling
 from kette_provider_gateway.providers.provisioning import Provisioner
 
 
@@ -30,6 +31,13 @@ class IssuedKey(BaseModel):
     referrals_issued: int = Field(default=0, description="Held referrals handed out now.")
 
 
+class RotatedPrincipal(BaseModel):
+    """The gateway never holds Kafka passwords: the operators' tooling hands the new one over."""
+
+    provider_id: str
+    principal: str = Field(description="SCRAM user name; its old password is refused from now.")
+
+
 class ProviderView(BaseModel):
     """A provider as the admin sees it."""
 
@@ -45,9 +53,11 @@ def admin_router(
     admin: Callable[..., Awaitable[None]],
     source: str,
     on_added: Callable[[str], Awaitable[None]],
+    credentials: KafkaCredentials | None = None,
 ) -> APIRouter:
     """Routes under /admin, for the admin token only."""
     router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(admin)])
+    kafka = credentials or NoCredentialTooling()
 
     @router.post("/providers", status_code=201, response_model=IssuedKey)
     async def add(body: NewProvider) -> IssuedKey:
@@ -75,11 +85,16 @@ def admin_router(
             key = await service.rotate_key(session, provider_id)
         return IssuedKey(provider_id=provider_id, key_id=key.key_id, api_key=key.api_key)
 
+    @router.post("/providers/{provider_id}/kafka-credentials", response_model=RotatedPrincipal)
+    async def rotate_kafka(provider_id: str) -> RotatedPrincipal:
+        """A new SCRAM password for the provider's principal; the old one is refused."""
+        principal = await service.rotate_principal(sessions, kafka, provider_id)
+        return RotatedPrincipal(provider_id=provider_id, principal=principal)
+
     @router.delete("/providers/{provider_id}", status_code=204)
     async def revoke(provider_id: str) -> Response:
-        """The provider and its keys stop working."""
-        async with sessions() as session, session.begin():
-            await service.revoke(session, provider_id)
+        """The provider, its keys and its Kafka principal stop working."""
+        await service.revoke_everywhere(sessions, kafka, provider_id)
         return Response(status_code=204)
 
     return router

@@ -58,25 +58,35 @@ class AdminCommand:
     creates the SCRAM principal and ACLs in secure mode."""
 
     def __init__(self, template: str) -> None:
-        if "{provider_id}" not in template:
-            raise ValueError("the provisioning command must contain {provider_id}")
-        self._template = template
+        self._template = checked_template(template)
 
     async def provision(self, provider_id: str) -> None:
         """Run it; a non-zero exit names the command's last words."""
-        argv = [part.format(provider_id=provider_id) for part in shlex.split(self._template)]
-        process = await asyncio.create_subprocess_exec(
-            *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
-        )
-        try:
-            output, _ = await asyncio.wait_for(process.communicate(), COMMAND_SECONDS)
-        except TimeoutError:
-            process.kill()
-            raise ProvisioningFailed(f"{argv[0]} took longer than {COMMAND_SECONDS} s") from None
-        if process.returncode != 0:
-            tail = output.decode(errors="replace").strip()[-300:]
-            raise ProvisioningFailed(f"{argv[0]} exited {process.returncode}: {tail}")
-        log.info("gateway.provisioned", provider_id=provider_id, command=argv[0])
+        await run_tooling(self._template, provider_id, "gateway.provisioned")
+
+
+def checked_template(template: str) -> str:
+    """A command template must say where the provider id goes."""
+    if "{provider_id}" not in template:
+        raise ValueError("the provisioning command must contain {provider_id}")
+    return template
+
+
+async def run_tooling(template: str, provider_id: str, done: str) -> None:
+    """Run one command of the operators' tooling for a provider; log `done` when it succeeds."""
+    argv = [part.format(provider_id=provider_id) for part in shlex.split(template)]
+    process = await asyncio.create_subprocess_exec(
+        *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+    )
+    try:
+        output, _ = await asyncio.wait_for(process.communicate(), COMMAND_SECONDS)
+    except TimeoutError:
+        process.kill()
+        raise ProvisioningFailed(f"{argv[0]} took longer than {COMMAND_SECONDS} s") from None
+    if process.returncode != 0:
+        tail = output.decode(errors="replace").strip()[-300:]
+        raise ProvisioningFailed(f"{argv[0]} exited {process.returncode}: {tail}")
+    log.info(done, provider_id=provider_id, command=argv[0])
 
 
 def topics_of(provider_id: str) -> tuple[str, str]:

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kette_core.contracts import topics
 from kette_provider_gateway.problems import Refused
 from kette_provider_gateway.providers import repository
+from kette_provider_gateway.providers.credentials import KafkaCredentials, principal_of
 from kette_provider_gateway.providers.keys import NewKey, new_key, secret_matches, split_key
 from kette_provider_gateway.providers.provisioning import Provisioner
 from kette_provider_gateway.providers.tables import ApiKeyRow, ProviderRow
@@ -87,6 +88,29 @@ async def revoke(session: AsyncSession, provider_id: str) -> None:
     session.add(provider)
     await repository.revoke_keys(session, provider_id, now)
     log.info("gateway.provider_revoked", provider_id=provider_id)
+
+
+async def rotate_principal(
+    sessions: Sessions, credentials: KafkaCredentials, provider_id: str
+) -> str:
+    """A new Kafka password for an active provider, set by the tooling; returns the principal."""
+    async with sessions() as session:
+        await _active(session, provider_id)
+    await credentials.rotate(provider_id)
+    log.info("gateway.principal_rotated", provider_id=provider_id)
+    return principal_of(provider_id)
+
+
+async def revoke_everywhere(
+    sessions: Sessions, credentials: KafkaCredentials, provider_id: str
+) -> None:
+    """Kafka principal first (a failure leaves the provider active, so the admin can retry),
+    then the provider and its keys."""
+    async with sessions() as session:
+        await _active(session, provider_id)
+    await credentials.revoke(provider_id)
+    async with sessions() as session, session.begin():
+        await revoke(session, provider_id)
 
 
 async def listing(session: AsyncSession) -> Sequence[ProviderRow]:
