@@ -90,13 +90,14 @@ async def browser_stack(
     )
     client = await connect_temporal(settings)
     env = process_env(settings)
+    matching = MatchingProcess(env, folder, group_id=f"kette.matching.e2e-{run}")
     stack = BrowserStack(
         settings=settings,
         chains=ChainClient(client),
         worker=ChainProcess("worker", env, folder),
         bridge=ChainProcess("bridge", env, folder),
-        matching=MatchingProcess(env, folder, group_id=f"kette.matching.e2e-{run}"),
-        intake=IntakeProcess(env, folder, topics["access"]),
+        matching=matching,
+        intake=IntakeProcess(env | {"KETTE_MATCHING_URL": matching.url}, folder, topics["access"]),
     )
     try:
         await stack.matching.start()

@@ -38,6 +38,7 @@ async def test_she_sees_the_plan_a_refused_decision_changes_nothing_a_confirmed_
         .locator("tbody tr")
         .count()
     )
+    explanations = await page.locator("td > p.explanation").all_inner_texts()
     timeline_before = await page.locator("ol.timeline li").all_inner_texts()
     await save_screenshot(page, "case")
     case_findings = await serious_violations(page)
@@ -66,6 +67,7 @@ async def test_she_sees_the_plan_a_refused_decision_changes_nothing_a_confirmed_
     assert caseload_findings == []
     assert plan_reasons and all(reason.strip() for reason in plan_reasons)
     assert offers >= 1
+    assert len(explanations) == offers and all(explanations), "matching's reasons, in German"
     assert case_findings == []
     assert "Fehler" in refusal_text and len(refusal_text) > len("Fehler: ")
     assert timeline_refused == timeline_before

@@ -30,6 +30,7 @@ from kette_core.envelope import KafkaRecord
 from kette_intake.app import Ports, create_app
 from kette_intake.auth.accounts import create_account
 from kette_intake.cases.chains import ChainSource
+from kette_intake.cases.explanations import Explanations, no_explanations
 from kette_intake.cases.problems import chain_unavailable
 from kette_intake.wiring import Intake
 from kette_workflows.api import (
@@ -222,13 +223,13 @@ class WebUnderTest:
         self.app.state.web_sessions.clock = clock
         return clock
 
-    async def sent_of(self, ce_type: str) -> list[KafkaRecord]:
-        """What the relay handed to 'Kafka' of that type, once the relay had a moment."""
+    async def sent_of(self, ce_type: str, count: int = 1) -> list[KafkaRecord]:
+        """What the relay handed to 'Kafka' of that type, once `count` are there (or a while)."""
         for _ in range(40):
-            if records := self.sent.of_type(ce_type):
+            if len(records := self.sent.of_type(ce_type)) >= count:
                 return records
             await asyncio.sleep(0.05)
-        return []
+        return self.sent.of_type(ce_type)
 
     async def rows_count(self, table: str) -> int:
         async with self.parts.sessions() as session:
@@ -250,7 +251,10 @@ class WebUnderTest:
 
 @asynccontextmanager
 async def running_web(
-    database_url: str, chains: ChainSource | None = None, sender: Any = None
+    database_url: str,
+    chains: ChainSource | None = None,
+    sender: Any = None,
+    explanations: Explanations | None = None,
 ) -> AsyncIterator[WebUnderTest]:
     """Intake through its lifespan with recorded Kafka, the domain as Temporal, a fixed day."""
     domain = DomainChains()
@@ -260,6 +264,7 @@ async def running_web(
         checks={"temporal": always_ready},
         today=lambda: TODAY,
         chains=chains or domain.source(),
+        explanations=explanations or no_explanations,
     )
     app = create_app(intake_settings(database_url), ports)
     async with app.router.lifespan_context(app):

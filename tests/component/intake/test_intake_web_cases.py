@@ -107,13 +107,17 @@ async def test_a_rejected_decision_shows_its_german_message_at_the_field_and_cha
     timeline = len(web.chains.chains[participant_id].timeline())
 
     answer = await browser.post(
-        f"/faelle/{participant_id}/change_goal",
-        {"change_goal.goal.target_stage": "apprenticeship"},  # already her goal
+        f"/faelle/{participant_id}/choose_other_offer",
+        {  # the job stage is far from open
+            "choose_other_offer.stage": "job",
+            "choose_other_offer.offer_id": "vhs-unna-eigenes",
+            "choose_other_offer.provider_id": "vhs-unna",
+        },
     )
 
     assert answer.status_code == 422
-    message = field_error(answer.text, "f-change-goal-goal-target-stage")
-    assert message == "Dieses Ziel ist bereits vereinbart."
+    message = field_error(answer.text, "f-choose-other-offer-stage")
+    assert message and message != "Diese Angabe wurde abgelehnt."
     assert "Nicht gespeichert." in answer.text
     assert len(web.chains.chains[participant_id].timeline()) == timeline
     assert web.chains.decided == []

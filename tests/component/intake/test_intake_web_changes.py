@@ -1,7 +1,9 @@
-"""Residence status and consent changed on the case page: recorded with their event, a
-refusal in German at its field, nothing recorded then."""
+"""Goal, profile facts, residence status and consent changed on the case page: recorded with
+their event through ChangeService, a refusal in German at its field, nothing recorded then."""
 
 from __future__ import annotations
+
+import json
 
 from tests.component.intake.intake_web_support import (
     WebUnderTest,
@@ -80,3 +82,49 @@ async def test_a_corrected_phone_number_is_recorded_without_leaving_intake(
     postal_code = field_error(bad.text, "f-personal-data-address-postal-code")
     assert postal_code == "Das Format stimmt nicht."
     assert all(b"0199" not in record.value for record in web.sent.sent)
+
+
+async def test_a_new_goal_and_profile_facts_go_through_the_change_service_not_to_the_chain(
+    web: WebUnderTest,
+) -> None:
+    participant_id, browser = await enrolled_case(web)
+    base = f"/faelle/{participant_id}/aenderungen"
+
+    goal = await browser.post(f"{base}/change_goal", {"change_goal.goal.target_stage": "job"})
+    page = await browser.get(goal.headers["location"])
+    facts = await browser.post(
+        f"{base}/update_profile",
+        {
+            "update_profile.language_level": "B1",
+            "update_profile.constraints.childcare_needed": "false",
+            "update_profile.constraints.employment_ban": "false",
+        },
+    )
+    published = await web.sent_of("kette.participant.profile_updated.v1", 2)
+
+    assert (goal.status_code, facts.status_code) == (303, 303)
+    assert "Gespeichert: Ziel ändern." in page.text
+    assert await web.rows_count("participant_changes") == 2
+    assert [json.loads(record.value).get("goal") for record in published] == [
+        {"target_stage": "job", "occupation_field": None},
+        None,
+    ]
+    assert json.loads(published[1].value)["language_level"] == "B1"
+    assert web.chains.decided == []  # the bridge takes the event to the chain, not the screen
+
+
+async def test_a_goal_already_agreed_is_refused_at_its_field_and_nothing_is_recorded(
+    web: WebUnderTest,
+) -> None:
+    participant_id, browser = await enrolled_case(web)
+
+    answer = await browser.post(
+        f"/faelle/{participant_id}/aenderungen/change_goal",
+        {"change_goal.goal.target_stage": "apprenticeship"},  # already her goal
+    )
+
+    assert answer.status_code == 422
+    message = field_error(answer.text, "f-change-goal-goal-target-stage")
+    assert message == "Dieses Ziel ist bereits vereinbart."
+    assert await web.rows_count("participant_changes") == 0
+    assert web.chains.decided == []

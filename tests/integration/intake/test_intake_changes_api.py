@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from intake_support import TODAY, IntakeUnderTest, enrolled, fields_of, payload
+from intake_support import TODAY, IntakeUnderTest, enrolled, fields_of, payload, registration
 
 from kette_core.contracts.vocabulary import ActorRole
 
@@ -134,6 +134,16 @@ async def test_bad_changes_name_the_field_and_change_nothing(intake: IntakeUnder
     no_version = await intake.http.post(
         f"{base}/consents", json={"given_on": TODAY.isoformat()}, headers=caseworker
     )
+    seconds = await intake.http.post(
+        f"{base}/residence-status",
+        json={"new_status": "aufenthaltserlaubnis", "changed_on": 1_772_582_400},
+        headers=caseworker,
+    )
+    registered_in_seconds = await intake.http.post(
+        "/api/participants",
+        json=registration(personal={"birth_date": 1_086_566_400}),
+        headers=caseworker,
+    )
     nothing = await intake.http.patch(
         f"{base}/profile", json={"language_level": "A2"}, headers=caseworker
     )
@@ -147,7 +157,12 @@ async def test_bad_changes_name_the_field_and_change_nothing(intake: IntakeUnder
     assert (future.status_code, fields_of(future)) == (422, ["changed_on"])
     assert (unknown.status_code, fields_of(unknown)) == (422, ["new_status"])
     assert (no_version.status_code, fields_of(no_version)) == (422, ["text_version"])
-    assert (nothing.status_code, fields_of(nothing)) == (422, ["profile"])
+    assert (seconds.status_code, fields_of(seconds)) == (422, ["changed_on"])
+    assert (registered_in_seconds.status_code, fields_of(registered_in_seconds)) == (
+        422,
+        ["personal.birth_date"],
+    )
+    assert (nothing.status_code, fields_of(nothing)) == (422, ["language_level"])
     assert (no_name.status_code, fields_of(no_name)) == (422, ["personal.given_name"])
     assert (birth.status_code, fields_of(birth)) == (422, ["birth_date"])
     assert await intake.rows("participant_changes") == []

@@ -74,7 +74,7 @@ async def test_a_caseworker_registers_sees_the_case_and_takes_a_decision_in_the_
         caseload = browser.last_page
         await browser.get(f"/faelle/{participant_id}")
         refused = await browser.post(
-            f"/faelle/{participant_id}/change_goal",
+            f"/faelle/{participant_id}/aenderungen/change_goal",
             {"change_goal.goal.target_stage": "apprenticeship"},
         )
         paused = await browser.post(

@@ -31,6 +31,7 @@ from kette_intake.auth.throttle import LoginThrottle
 from kette_intake.auth.tokens import TokenSigner
 from kette_intake.cases import endpoints as case_endpoints
 from kette_intake.cases.chains import ChainSource, chains_of
+from kette_intake.cases.explanations import Explanations, MatchingAnswers, no_explanations
 from kette_intake.cases.service import CaseService
 from kette_intake.contacts import endpoints as contact_endpoints
 from kette_intake.contacts.service import ContactService
@@ -62,6 +63,7 @@ class Ports:
     checks: dict[str, Check] = field(default_factory=dict)
     today: Callable[[], date] | None = None
     chains: ChainSource | None = None
+    explanations: Explanations | None = None
 
 
 def create_app(settings: IntakeSettings | None = None, ports: Ports | None = None) -> FastAPI:
@@ -119,10 +121,13 @@ async def _start(
     stack.push_async_callback(relay.stop)
     participants = _participant_service(settings, sessions, relay.wake, ports.today)
     chains = ports.chains or chains_of(temporal.client)
+    explanations = ports.explanations or _matching_answers(settings, stack)
     return Intake(
         sessions=sessions,
         participants=participants,
-        cases=CaseService(sessions, participants, chains, settings.ki_kommunen),
+        cases=CaseService(
+            sessions, participants, chains, settings.ki_kommunen, explanations=explanations
+        ),
         changes=ChangeService(participants.recorder),
         rights=RightsService(participants.recorder, chains),
         contacts=ContactService(participants.recorder),
@@ -132,6 +137,15 @@ async def _start(
         throttle=LoginThrottle(),
         metrics=metrics,
     )
+
+
+def _matching_answers(settings: IntakeSettings, stack: AsyncExitStack) -> Explanations:
+    """Matching's German reasons for its proposals, read over its HTTP API when configured."""
+    if not settings.matching_url:
+        return no_explanations
+    answers = MatchingAnswers(settings.matching_url)
+    stack.push_async_callback(answers.close)
+    return answers
 
 
 def _participant_service(

@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from kette_core.db import DatabaseBusy
+
 
 class Problem(BaseModel):
     """One thing wrong with a request."""
@@ -52,6 +54,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Refused, _refused)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _unparsable)  # type: ignore[arg-type]
+    app.add_exception_handler(DatabaseBusy, database_busy)  # type: ignore[arg-type]
     # Routes included after this declare it: any body may be bytes that are not JSON.
     app.router.responses.setdefault(400, {"model": ErrorBody, "description": "Unparsable body"})
 
@@ -66,6 +69,13 @@ async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
         for detail in error.errors()
     ]
     return JSONResponse(ErrorBody(errors=problems).model_dump(), 422)
+
+
+async def database_busy(_: Request, error: DatabaseBusy) -> JSONResponse:
+    """Other writers held the database past the wait: nothing was saved, retry shortly."""
+    problem = Problem(field="database", reason=f"{error}; nothing was saved")
+    headers = {"Retry-After": str(error.retry_after_seconds)}
+    return JSONResponse(ErrorBody(errors=[problem]).model_dump(), 503, headers=headers)
 
 
 async def _unparsable(request: Request, error: HTTPException) -> Response:

@@ -53,6 +53,11 @@ class IntakeSettings(KiSettings):
     migrate_on_start: bool = Field(
         default=True, description="Upgrade the database to the newest migration at start."
     )
+    matching_url: str | None = Field(
+        default="http://127.0.0.1:8110",
+        description="Matching's HTTP API: the case view shows its German reason for each "
+        "proposed offer. Empty: offers are shown without it.",
+    )
     gateway_token: SecretStr | None = Field(
         default=None,
         description="Service token of the provider gateway (claim check); unset: nobody may "

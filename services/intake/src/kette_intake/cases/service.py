@@ -7,7 +7,7 @@ German `message_de`, status 403/404/409/422/503):
 - `await cases.caseload(principal, CaseFilter(...)) -> Caseload`
 - `await cases.case(principal, participant_id) -> CaseView`
 - `await cases.decide(principal, participant_id, name, fields, request_id=None)
-  -> DecisionOutcome`: `name` is a key of `DECISION_TYPES`, `fields` the decision's fields
+  -> DecisionOutcome`: `name` is a key of `decisions.DECISIONS`, `fields` the decision's fields
   without `caseworker_id` (form values are fine: pydantic converts them); the same
   `request_id` again attaches to the first attempt instead of deciding twice.
 - `cases.decision_names(principal) -> list[str]`: the decisions this caller may take.
@@ -33,6 +33,7 @@ from kette_core.logging import bind_ids
 from kette_intake.auth.principal import Principal
 from kette_intake.cases import decisions
 from kette_intake.cases.chains import ChainSource, reaching
+from kette_intake.cases.explanations import Explanations, no_explanations
 from kette_intake.cases.problems import CaseRefused, not_found
 from kette_intake.cases.views import (
     CaseFilter,
@@ -45,7 +46,6 @@ from kette_intake.cases.views import (
 from kette_intake.participants.repository import ParticipantRepository
 from kette_intake.participants.service import ParticipantService
 from kette_workflows.api import (
-    DECISION_TYPES,
     CaseloadEntry,
     ChainClient,
     ChainEvent,
@@ -76,6 +76,7 @@ class CaseService:
         chains: ChainSource,
         ki_kommunen: Sequence[str],
         *,
+        explanations: Explanations = no_explanations,
         call_seconds: float = 10.0,
         decide_seconds: float = 20.0,
         parallel_queries: int = 16,
@@ -84,13 +85,14 @@ class CaseService:
         self._participants = participants
         self._chains = chains
         self._kommunen = tuple(ki_kommunen)
+        self._explanations = explanations
         self._call_seconds = call_seconds
         self._decide_seconds = decide_seconds
         self._parallel = parallel_queries
 
     def decision_names(self, principal: Principal) -> list[str]:
         """Caseworkers and coordinators decide; auditors and admins only look (or not at all)."""
-        return sorted(DECISION_TYPES) if principal.sees_personal_data else []
+        return sorted(decisions.DECISIONS) if principal.sees_personal_data else []
 
     async def caseload(self, principal: Principal, filters: CaseFilter | None = None) -> Caseload:
         """Open cases of the caller's Kommunen, most in need of attention first.
@@ -146,7 +148,7 @@ class CaseService:
             current_stages=state.current_stages,
             plan=plan,
             open_tasks=[task for task in tasks if task.is_open],
-            proposed_offers=proposed_offers(plan, timeline),
+            proposed_offers=await self._explained(proposed_offers(plan, timeline)),
             timeline=timeline,
             decisions=[] if status in FINISHED else self.decision_names(principal),
         )
@@ -263,6 +265,18 @@ class CaseService:
             for pid, tasks in zip(participant_ids, answers, strict=True)
             if tasks is not None
         }
+
+    async def _explained(self, offers: list[ProposedOfferView]) -> list[ProposedOfferView]:
+        """Each offer with matching's German reason for proposing it, where matching has one."""
+        requests = list(dict.fromkeys(offer.request_id for offer in offers))
+        found = await asyncio.gather(*(self._explanations(request) for request in requests))
+        sentences = dict(zip(requests, found, strict=True))
+        return [
+            offer.model_copy(
+                update={"explanation_de": sentences[offer.request_id].get(offer.offer_id)}
+            )
+            for offer in offers
+        ]
 
     async def _names(self, principal: Principal, participant_ids: list[str]) -> dict[str, str]:
         if not principal.sees_personal_data:

@@ -58,6 +58,10 @@ class ProposedOfferView(BaseModel):
     offer_id: str
     rank: int = Field(ge=1, description="1 is matching's best fit.")
     request_id: str
+    explanation_de: str | None = Field(
+        default=None,
+        description="Why matching proposed it, in German; null when matching cannot say now.",
+    )
 
 
 class CaseView(BaseModel):

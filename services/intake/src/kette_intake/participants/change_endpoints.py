@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Response
 
 from kette_core.contracts.participants import ConsentScope
 from kette_intake.auth.dependencies import CurrentPrincipal
@@ -18,7 +18,7 @@ from kette_intake.participants.change_schemas import (
     ProfileChanges,
     ResidenceStatusChange,
 )
-from kette_intake.participants.http import REFUSALS, IdempotencyKey
+from kette_intake.participants.http import REFUSALS, IdempotencyKey, recorded
 from kette_intake.wiring import Intake, intake
 
 router = APIRouter(prefix="/api/participants", tags=["participant changes"])
@@ -26,11 +26,6 @@ Parts = Annotated[Intake, Depends(intake)]
 
 _CHANGED = with_retry(ChangeView, REFUSALS)
 _CONSENTED = with_retry(ConsentView, REFUSALS)
-
-
-def _status(response: Response, created: bool) -> None:
-    """201 for a new record, 200 for the answer to a retry."""
-    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
 
 
 @router.post("/{participant_id}/residence-status", status_code=201, responses=_CHANGED)
@@ -43,11 +38,10 @@ async def change_residence_status(
     idempotency_key: IdempotencyKey = None,
 ) -> ChangeView:
     """Record a new residence status; the chain hands over, closes or re-plans."""
-    view, created = await parts.changes.change_residence_status(
-        principal, participant_id, change, idempotency_key
+    return await recorded(
+        response,
+        parts.changes.change_residence_status(principal, participant_id, change, idempotency_key),
     )
-    _status(response, created)
-    return view
 
 
 @router.patch("/{participant_id}/profile", status_code=201, responses=_CHANGED)
@@ -60,11 +54,9 @@ async def update_profile(
     idempotency_key: IdempotencyKey = None,
 ) -> ChangeView:
     """Record new pseudonymous facts (language level, certificates, goal, constraints…)."""
-    view, created = await parts.changes.update_profile(
-        principal, participant_id, changes, idempotency_key
+    return await recorded(
+        response, parts.changes.update_profile(principal, participant_id, changes, idempotency_key)
     )
-    _status(response, created)
-    return view
 
 
 @router.patch("/{participant_id}/personal", status_code=201, responses=_CHANGED)
@@ -77,11 +69,10 @@ async def correct_personal_data(
     idempotency_key: IdempotencyKey = None,
 ) -> ChangeView:
     """Correct name, contact, address, nationality or languages (sealed again)."""
-    view, created = await parts.changes.correct_personal_data(
-        principal, participant_id, changes, idempotency_key
+    return await recorded(
+        response,
+        parts.changes.correct_personal_data(principal, participant_id, changes, idempotency_key),
     )
-    _status(response, created)
-    return view
 
 
 @router.get("/{participant_id}/consents", responses=REFUSALS)
@@ -102,11 +93,9 @@ async def give_consent(
     idempotency_key: IdempotencyKey = None,
 ) -> ConsentView:
     """Record a signed consent; sharing with providers may start or resume."""
-    view, created = await parts.changes.give_consent(
-        principal, participant_id, grant, idempotency_key
+    return await recorded(
+        response, parts.changes.give_consent(principal, participant_id, grant, idempotency_key)
     )
-    _status(response, created)
-    return view
 
 
 @router.post("/{participant_id}/consents/{scope}/withdrawal", status_code=201, responses=_CONSENTED)
@@ -120,8 +109,9 @@ async def withdraw_consent(
     idempotency_key: IdempotencyKey = None,
 ) -> ConsentView:
     """Record the withdrawal; the chain stops sharing with providers at once."""
-    view, created = await parts.changes.withdraw_consent(
-        principal, participant_id, scope, withdrawal, idempotency_key
+    return await recorded(
+        response,
+        parts.changes.withdraw_consent(
+            principal, participant_id, scope, withdrawal, idempotency_key
+        ),
     )
-    _status(response, created)
-    return view

@@ -71,6 +71,15 @@ def residence_event(
     )
 
 
+def unchanged_problems(changes: ProfileChanges) -> list[Problem]:
+    """Why a profile change that changes nothing is refused: each field sent, or the whole."""
+    sent = sorted(name for name in changes.model_fields_set if getattr(changes, name) is not None)
+    reason = "is already the recorded value"
+    return [Problem(field=name, reason=reason) for name in sent] or [
+        Problem(field="profile", reason="the changes change nothing")
+    ]
+
+
 def profile_diff(profile: Profile, changes: ProfileChanges) -> dict[str, Any]:
     """The sent fields whose value differs from the profile, as JSON values."""
     current = profile.model_dump(mode="json")

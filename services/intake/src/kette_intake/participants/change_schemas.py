@@ -8,7 +8,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kette_core.contracts.base import EventDate
 from kette_core.contracts.participants import ConsentScope, ConsentTextVersion
 from kette_core.contracts.vocabulary import (
     Activity,
@@ -21,6 +20,7 @@ from kette_core.contracts.vocabulary import (
     SchoolCertificate,
     VocationalQualification,
 )
+from kette_intake.dates import RequestEventDate
 from kette_intake.participants.schemas import Address, Email, Phone, Text
 
 _CLOSED = ConfigDict(extra="forbid")
@@ -33,9 +33,11 @@ class ResidenceStatusChange(BaseModel):
 
     new_status: ResidenceStatus
     permit_basis: PermitBasis | None = Field(default=None, description="Legal basis, if any.")
-    expires_on: EventDate | None = Field(default=None, description="Expiry of the new status.")
+    expires_on: RequestEventDate | None = Field(
+        default=None, description="Expiry of the new status."
+    )
     removal_ordered: bool = Field(default=False, description="Removal ordered; closes the chain.")
-    changed_on: EventDate = Field(description="Day the new status took effect.")
+    changed_on: RequestEventDate = Field(description="Day the new status took effect.")
 
 
 class ConsentGrant(BaseModel):
@@ -44,7 +46,7 @@ class ConsentGrant(BaseModel):
     model_config = _CLOSED
 
     scope: ConsentScope = ConsentScope.SHARE_WITH_PROVIDERS
-    given_on: EventDate = Field(description="Day the person signed.")
+    given_on: RequestEventDate = Field(description="Day the person signed.")
     text_version: ConsentTextVersion
 
 
@@ -53,7 +55,7 @@ class ConsentWithdrawal(BaseModel):
 
     model_config = _CLOSED
 
-    withdrawn_on: EventDate = Field(description="Day the person withdrew.")
+    withdrawn_on: RequestEventDate = Field(description="Day the person withdrew.")
 
 
 class ProfileChanges(BaseModel):

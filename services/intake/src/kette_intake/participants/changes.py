@@ -92,8 +92,7 @@ class ChangeService:
                 return replayed, False
             row = await self._enrolled(session, principal, participant_id)
             diff = rules.profile_diff(Profile.model_validate(row.profile), changes)
-            if not diff:
-                _refuse(422, [Problem(field="profile", reason="the changes change nothing")])
+            _refuse(422, [] if diff else rules.unchanged_problems(changes))
             view = _change(row.id, ChangeKind.PROFILE, diff, today, principal)
             if (claimed := await self._claim(session, principal, key, view)) is not None:
                 return claimed, False

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
 from kette_intake.auth.dependencies import CurrentPrincipal
-from kette_intake.errors import ErrorBody, with_retry
+from kette_intake.errors import with_retry
+from kette_intake.participants.http import REFUSALS, IdempotencyKey, recorded
 from kette_intake.participants.schemas import (
     EligibilityAnswer,
     EligibilityCheck,
@@ -19,21 +20,9 @@ from kette_intake.wiring import Intake, intake
 
 router = APIRouter(prefix="/api/participants", tags=["participants"])
 Parts = Annotated[Intake, Depends(intake)]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=8,
-        max_length=200,
-        description="Client-chosen key: a retried submit with it creates one participant.",
-    ),
-]
-_ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422)
-}
 
 
-@router.post("/eligibility", responses=_ERRORS)
+@router.post("/eligibility", responses=REFUSALS)
 async def check_eligibility(
     request: EligibilityCheck, principal: CurrentPrincipal, parts: Parts
 ) -> EligibilityAnswer:
@@ -44,7 +33,7 @@ async def check_eligibility(
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses=with_retry(RegistrationAnswer, _ERRORS),
+    responses=with_retry(RegistrationAnswer, REFUSALS),
 )
 async def register(
     registration: Registration,
@@ -54,14 +43,14 @@ async def register(
     idempotency_key: IdempotencyKey = None,
 ) -> RegistrationAnswer:
     """Enrol a person (their chain starts from the event) or record an approach."""
-    answer, created = await parts.participants.register(principal, registration, idempotency_key)
-    if not created:
-        response.status_code = status.HTTP_200_OK
-    parts.metrics.recorded(answer.status.value, created)
+    answer = await recorded(
+        response, parts.participants.register(principal, registration, idempotency_key)
+    )
+    parts.metrics.recorded(answer.status.value, response.status_code == status.HTTP_201_CREATED)
     return answer
 
 
-@router.get("/{participant_id}", responses=_ERRORS)
+@router.get("/{participant_id}", responses=REFUSALS)
 async def read(participant_id: str, principal: CurrentPrincipal, parts: Parts) -> ParticipantView:
     """A participant with personal data; every call is published on kette.access.v1."""
     return await parts.participants.read(principal, participant_id)

@@ -8,7 +8,6 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from kette_core.contracts.base import EventDate
 from kette_core.contracts.participants import (
     ApproachChannel,
     ApproachOutcome,
@@ -25,6 +24,7 @@ from kette_core.contracts.vocabulary import (
     SchoolCertificate,
     VocationalQualification,
 )
+from kette_intake.dates import RequestDate, RequestEventDate
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()/-]{5,30}$")]
@@ -53,7 +53,7 @@ class PersonalData(BaseModel):
 
     given_name: Text
     family_name: Text
-    birth_date: date = Field(description="Day of birth; leaves intake only as age band.")
+    birth_date: RequestDate = Field(description="Day of birth; leaves intake only as age band.")
     phone: Phone | None = None
     email: Email | None = None
     address: Address | None = None
@@ -68,7 +68,7 @@ class Profile(BaseModel):
 
     gender: Gender = Gender.UNSPECIFIED
     residence_status: ResidenceStatus
-    residence_status_expires_on: EventDate | None = None
+    residence_status_expires_on: RequestEventDate | None = None
     language_level: LanguageLevel
     school_certificate: SchoolCertificate
     vocational_qualification: VocationalQualification = VocationalQualification.NONE
@@ -127,7 +127,7 @@ class EligibilityCheck(BaseModel):
     model_config = _CLOSED
 
     kommune: Text
-    birth_date: date
+    birth_date: RequestDate
     residence_status: ResidenceStatus
     age_exception_reason: Text | None = None
 

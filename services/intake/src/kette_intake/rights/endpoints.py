@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from kette_intake.auth.dependencies import CurrentPrincipal
 from kette_intake.errors import with_retry
-from kette_intake.participants.http import REFUSALS, IdempotencyKey
+from kette_intake.participants.http import REFUSALS, IdempotencyKey, recorded
 from kette_intake.rights import printable
 from kette_intake.rights.schemas import DataExport, ErasureReceipt, ErasureRequest
 from kette_intake.wiring import Intake, intake
@@ -61,6 +61,6 @@ async def erase(
 ) -> ErasureReceipt:
     """Erase the person (Art. 17 DSGVO): their data key is destroyed and their chain closes;
     afterwards every endpoint answers 404 for them."""
-    receipt, created = await parts.rights.erase(principal, participant_id, request, idempotency_key)
-    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    return receipt
+    return await recorded(
+        response, parts.rights.erase(principal, participant_id, request, idempotency_key)
+    )

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kette_core.db import SQLITE_BEGIN
 from kette_intake.participants.models import IdempotencyRow, ParticipantRow
 from kette_intake.rights.models import ErasureRow
 
@@ -41,6 +42,7 @@ async def forget_old_pages(sessions: async_sessionmaker[AsyncSession]) -> None:
     """SQLite keeps the pages an erasure overwrote in its write-ahead log until a checkpoint;
     best effort, a reader holding an old snapshot delays it to the next checkpoint."""
     async with sessions() as session:
-        connection = await session.connection()
+        # A checkpoint cannot run inside a write transaction: this one begins deferred.
+        connection = await session.connection(execution_options={SQLITE_BEGIN: "DEFERRED"})
         if connection.dialect.name == "sqlite":
             await connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))

@@ -1,5 +1,6 @@
-"""Changes recorded on the case page: a new residence status, consent withdrawn or given.
-Each calls ChangeService once; the chain hears of it through the event stored with it."""
+"""Changes recorded on the case page: a new goal or profile facts, corrected personal data, a
+new residence status, consent withdrawn or given. Each calls ChangeService once, as the API
+does; the chain hears of it through the event stored with it."""
 
 from __future__ import annotations
 
@@ -18,10 +19,11 @@ from kette_intake.participants.change_schemas import (
     ConsentGrant,
     ConsentWithdrawal,
     PersonalChanges,
+    ProfileChanges,
     ResidenceStatusChange,
 )
 from kette_intake.web.case import show_case
-from kette_intake.web.decision_form import REQUEST_ID, fields_of, values_of_decision
+from kette_intake.web.decision_form import REQUEST_ID, fields_of, model_in, values_of_decision
 from kette_intake.web.errors import WebProblem, forbidden, not_found
 from kette_intake.web.pages import redirect
 from kette_intake.web.session import Form, SignedIn
@@ -31,6 +33,8 @@ router = APIRouter(include_in_schema=False)
 Parts = Annotated[Intake, Depends(intake)]
 Record = Callable[[Intake, Principal, str, Any, str | None], Awaitable[object]]
 
+GOAL = "change_goal"
+PROFILE = "update_profile"
 RESIDENCE = "residence_status"
 WITHDRAW = "consent_withdrawn"
 GIVE = "consent_given"
@@ -45,7 +49,10 @@ _GERMAN = {
     (WITHDRAW, "scope"): "Es liegt keine gültige Einwilligung vor.",
     (WITHDRAW, "withdrawn_on"): "Das Datum liegt vor der Einwilligung.",
     (PERSONAL, "personal"): "Die Angaben ändern nichts.",
+    (GOAL, "goal"): "Dieses Ziel ist bereits vereinbart.",
+    (PROFILE, "profile"): "Die Angaben ändern nichts.",
 }
+_ALREADY = "Diese Angabe ist bereits so erfasst."
 
 
 async def _residence(parts: Intake, who: Principal, pid: str, body: Any, key: str | None) -> object:
@@ -61,11 +68,17 @@ async def _give(parts: Intake, who: Principal, pid: str, body: Any, key: str | N
     return await parts.changes.give_consent(who, pid, body, key)
 
 
+async def _profile(parts: Intake, who: Principal, pid: str, body: Any, key: str | None) -> object:
+    return await parts.changes.update_profile(who, pid, body, key)
+
+
 async def _personal(parts: Intake, who: Principal, pid: str, body: Any, key: str | None) -> object:
     return await parts.changes.correct_personal_data(who, pid, body, key)
 
 
 KINDS: dict[str, tuple[type[BaseModel], Record]] = {
+    GOAL: (ProfileChanges, _profile),
+    PROFILE: (ProfileChanges, _profile),
     PERSONAL: (PersonalChanges, _personal),
     RESIDENCE: (ResidenceStatusChange, _residence),
     WITHDRAW: (ConsentWithdrawal, _withdraw),
@@ -103,10 +116,14 @@ async def record_change(
 
 
 def _at(kind: str, field: str) -> str:
-    """The input a refusal names, or the form as a whole when it has no such input."""
+    """The input a refusal names (a nested model at its first input), or the form as a whole
+    when it has no such input."""
     field = field.removeprefix("personal.")  # the personal-data service names its model
-    visible = set(KINDS[kind][0].model_fields) - HIDDEN
-    return f"{kind}.{field}" if field.split(".")[0] in visible else kind
+    model = KINDS[kind][0]
+    if field.split(".")[0] not in set(model.model_fields) - HIDDEN:
+        return kind
+    nested = model_in(model.model_fields[field].annotation) if field in model.model_fields else None
+    return f"{kind}.{field}.{next(iter(nested.model_fields))}" if nested else f"{kind}.{field}"
 
 
 def _key(request_id: object) -> str | None:
@@ -120,7 +137,9 @@ def _german(kind: str, problem: Problem) -> str:
         return "Für diese Person läuft keine Kette (nur der Kontakt ist erfasst)."
     if "in the future" in problem.reason:
         return _FUTURE
-    return _GERMAN.get((kind, problem.field), "Diese Angabe wurde abgelehnt.")
+    if (kind, problem.field) in _GERMAN:
+        return _GERMAN[(kind, problem.field)]
+    return _ALREADY if "already the recorded" in problem.reason else "Diese Angabe wurde abgelehnt."
 
 
 def _page_problem(refused: Refused) -> WebProblem:

@@ -42,7 +42,7 @@ def inputs_of(name: str) -> list[str]:
         return []
     paths: list[str] = []
     for field_name, info in body.model_fields.items():
-        nested = _model_in(info.annotation)
+        nested = model_in(info.annotation)
         if nested is None:
             paths.append(field_name)
         else:
@@ -63,7 +63,7 @@ def errors_of(name: str, problems: list[CaseProblem]) -> dict[str, str]:
     return errors
 
 
-def _model_in(annotation: object) -> type[BaseModel] | None:
+def model_in(annotation: object) -> type[BaseModel] | None:
     """The pydantic model inside `X` or `X | None`, if any."""
     for candidate in (annotation, *get_args(annotation)):
         if isinstance(candidate, type) and issubclass(candidate, BaseModel):

@@ -8,7 +8,9 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 
+from kette_core.db import DatabaseBusy
 from kette_intake.cases.problems import CaseRefused
+from kette_intake.errors import database_busy
 from kette_intake.web.pages import page, redirect
 from kette_intake.web.session import CsrfRefused, LoginRequired
 
@@ -59,6 +61,7 @@ def install_web_errors(app: FastAPI) -> None:
     app.add_exception_handler(LoginRequired, _login_required)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfRefused, _csrf_refused)  # type: ignore[arg-type]
     app.add_exception_handler(WebProblem, _problem)  # type: ignore[arg-type]
+    app.add_exception_handler(DatabaseBusy, _busy)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)
 
 
@@ -89,6 +92,21 @@ async def _unexpected(request: Request, _: Exception) -> Response:
     if request.url.path.startswith("/api/"):
         return PlainTextResponse("Internal Server Error", status_code=500)
     return _page(request, WebProblem(500, "Ein Fehler ist aufgetreten", UNEXPECTED))
+
+
+BUSY = (
+    "Es wurde nichts gespeichert, weil gerade viele Eingaben gleichzeitig gespeichert werden. "
+    "Bitte senden Sie das Formular in wenigen Sekunden noch einmal; es zählt nur einmal."
+)
+
+
+async def _busy(request: Request, error: DatabaseBusy) -> Response:
+    """The database stayed locked: JSON 503 for the API, a German page for the screens."""
+    if request.url.path.startswith("/api/"):
+        return await database_busy(request, error)
+    answer = _page(request, WebProblem(503, "Gerade ausgelastet", BUSY))
+    answer.headers["Retry-After"] = str(error.retry_after_seconds)
+    return answer
 
 
 async def _problem(request: Request, error: WebProblem) -> Response:

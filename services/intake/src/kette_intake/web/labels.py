@@ -118,14 +118,14 @@ DECISION_DE: dict[str, str] = {
     "record_outcome": "Ergebnis eintragen",
     "pause_case": "Fall ruhen lassen",
     "resume_case": "Fall fortsetzen",
-    "change_goal": "Ziel ändern",
-    "update_profile": "Angaben aktualisieren",
     "record_eligibility_exception": "Ausnahme von der Altersgrenze",
     "record_follow_up": "Nachbetreuung eintragen",
     "complete_task": "Aufgabe erledigt",
     "close_case": "Fall abschließen",
 }
 CHANGE_DE: dict[str, str] = {
+    "change_goal": "Ziel ändern",
+    "update_profile": "Angaben aktualisieren",
     "personal_data": "Angaben zur Person berichtigen",
     "residence_status": "Aufenthaltsstatus ändern",
     "consent_withdrawn": "Einwilligung widerrufen",

@@ -12,11 +12,13 @@ from fastapi.templating import Jinja2Templates
 
 from kette_intake.web.labels import LABELS, options
 from kette_intake.web.session import CSRF_FIELD, WebSession, cookies, web_session
+from kette_intake.web.wording import counted
 from kette_workflows.domain.labels_de import date_de
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.globals.update(labels=LABELS, options=options, csrf_field=CSRF_FIELD)
 TEMPLATES.env.filters["date_de"] = date_de
+TEMPLATES.env.filters["counted"] = counted
 NO_STORE = {"Cache-Control": "no-store"}
 _HEADERS = {
     **NO_STORE,
