@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 import sqlalchemy as sa
 from core_integration_support import EFFECTS, effect_count, record_effect
@@ -175,3 +177,53 @@ async def test_a_transient_failure_mid_batch_keeps_what_came_before_and_nothing_
     await consumer.consumer.consume_batch(records[3:])  # the rewound rest comes again
     assert await effect_count(sessions) == 5
     assert consumer.dead_letters.reasons == {}
+
+
+async def test_a_batch_effect_gets_each_run_of_new_events_in_one_call_in_order(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    calls: list[list[str]] = []
+
+    async def write_all(
+        session: AsyncSession, events: Sequence[ReceivedEvent[StageStarted]]
+    ) -> None:
+        calls.append([event.id for event in events])
+        for event in events:
+            await record_effect(session, event)
+
+    handlers = InboxHandlers(Inbox(sessions, consumer="batch-effect"))
+    handlers.add_batch_effect(StageStarted, write_all)
+    consumer = EventConsumer(handlers, RecordedDeadLetters(), group_id="batch-effect")
+    records = batch(4)
+    await consumer.consume_batch(records[:1])
+
+    await consumer.consume_batch(records)
+
+    ids = [decode_record(record).id for record in records]
+    assert calls == [ids[:1], ids[1:]]
+    assert await effect_count(sessions) == 4
+
+
+async def test_a_batch_effect_that_fails_for_one_event_is_retried_one_event_at_a_time(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    records = batch(3)
+    poison = subject_of(records[1])
+
+    async def write_all(
+        session: AsyncSession, events: Sequence[ReceivedEvent[StageStarted]]
+    ) -> None:
+        for event in events:
+            if event.subject == poison:
+                raise PermanentFailure("participant unknown")
+            await record_effect(session, event)
+
+    handlers = InboxHandlers(Inbox(sessions, consumer="batch-effect"))
+    handlers.add_batch_effect(StageStarted, write_all)
+    dead_letters = RecordedDeadLetters()
+    consumer = EventConsumer(handlers, dead_letters, group_id="batch-effect")
+
+    await consumer.consume_batch(records)
+
+    assert list(dead_letters.reasons) == [1]
+    assert await effect_subjects(sessions) == {subject_of(records[0]), subject_of(records[2])}

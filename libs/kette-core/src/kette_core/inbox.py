@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
+from itertools import groupby
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -27,6 +28,8 @@ log = structlog.get_logger(__name__)
 
 P = TypeVar("P", bound=EventPayload)
 Effect = Callable[[AsyncSession, ReceivedEvent[P]], Awaitable[None]]
+BatchEffect = Callable[[AsyncSession, Sequence[ReceivedEvent[P]]], Awaitable[None]]
+"""The effect of consecutive events of one type, in one go (one query for all, not each)."""
 Applied = Callable[[bool], None]
 """Told after the commit whether the event took effect (True) or was a duplicate (False)."""
 IDS_PER_QUERY = 500
@@ -60,10 +63,13 @@ class Inbox:
             await effect(session, event)
         return True
 
-    async def apply_all(self, work: Sequence[tuple[ReceivedEvent[Any], Effect[Any]]]) -> list[bool]:
-        """Run each new event's effect, all in one transaction with their ce_ids; False: seen.
+    async def apply_all(
+        self, work: Sequence[tuple[ReceivedEvent[Any], BatchEffect[Any]]]
+    ) -> list[bool]:
+        """Run the new events' effects, all in one transaction with their ce_ids; False: seen.
 
-        Seen means handled before or earlier in `work`. The inbox rows are plain INSERTs:
+        Seen means handled before or earlier in `work`. Consecutive new events with the same
+        effect reach it in one call, in order. The inbox rows are plain INSERTs:
         should a racing consumer have handled one meanwhile, the transaction fails whole
         and nothing of it stays (the caller goes record by record, which skips that one).
         """
@@ -86,9 +92,8 @@ class Inbox:
                     for event, _ in fresh
                 ]
                 await session.exec(sa.insert(InboxRecord.__table__), params=rows)  # type: ignore[attr-defined]
-            for event, effect in fresh:
-                with IdsBound(event):
-                    await effect(session, event)
+            for effect, run in groupby(fresh, key=lambda item: item[1]):
+                await effect(session, [event for event, _ in run])
         if skipped := len(work) - len(fresh):
             log.info("inbox.duplicates_skipped", consumer=self.consumer, count=skipped)
         return first_times
@@ -117,6 +122,17 @@ def _nothing(_first_time: bool) -> None:
     """No one to tell."""
 
 
+def one_by_one(effect: Effect[P]) -> BatchEffect[P]:
+    """An event's effect as a batch effect: each event in turn, its ids bound for the logs."""
+
+    async def each(session: AsyncSession, events: Sequence[ReceivedEvent[P]]) -> None:
+        for event in events:
+            with IdsBound(event):
+                await effect(session, event)
+
+    return each
+
+
 class InboxHandlers(EventHandlers):
     """Handlers whose effects go through one inbox, so a consumer batch is one transaction.
 
@@ -126,23 +142,32 @@ class InboxHandlers(EventHandlers):
     def __init__(self, inbox: Inbox) -> None:
         super().__init__()
         self._inbox = inbox
-        self._effects: dict[str, tuple[Effect[Any], Applied]] = {}
+        self._effects: dict[str, tuple[BatchEffect[Any], Applied]] = {}
 
     def add_effect(
         self, payload_type: type[P], effect: Effect[P], applied: Applied = _nothing
     ) -> None:
         """Register the effect of one event type; `applied` hears of each event after commit."""
+        self.add_batch_effect(payload_type, one_by_one(effect), applied)
+
+    def add_batch_effect(
+        self, payload_type: type[P], effect: BatchEffect[P], applied: Applied = _nothing
+    ) -> None:
+        """Register an effect that takes a run of events of the type at once."""
         inbox = self._inbox
 
+        async def alone(session: AsyncSession, event: ReceivedEvent[P]) -> None:
+            await effect(session, [event])
+
         async def handler(event: ReceivedEvent[P]) -> None:
-            applied(await inbox.apply_once(event, effect))
+            applied(await inbox.apply_once(event, alone))
 
         self.add(payload_type, handler)
         self._effects[payload_type.event_type] = (effect, applied)
 
     async def dispatch_batch(self, events: Sequence[ReceivedEvent[Any]]) -> bool:
         """All effects in one inbox transaction; False if a plain handler is among them."""
-        work: list[tuple[ReceivedEvent[Any], Effect[Any]]] = []
+        work: list[tuple[ReceivedEvent[Any], BatchEffect[Any]]] = []
         told: list[Applied] = []
         for event in events:
             registered = self._effects.get(event.type)

@@ -106,7 +106,7 @@ def build(settings: MatchingSettings, broker: KafkaBroker | None = None) -> Matc
         rounds.pending = rounds.pending or first_time
 
     handlers = InboxHandlers(Inbox(sessions, consumer=INBOX_CONSUMER))  # a batch, a transaction
-    handlers.add_effect(ReferralRequested, effect, queued)
+    handlers.add_batch_effect(ReferralRequested, effect.queue_all, queued)
     handlers.add_effect(ReferralConfirmed, places.on_confirmed)
     handlers.add_effect(ReferralWithdrawn, places.on_withdrawn)
     handlers.add_effect(OutcomeRecorded, places.on_outcome)

@@ -19,23 +19,36 @@ ROUND_LOCK = 7_301_017
 """PostgreSQL advisory lock key: one round at a time, whichever consumer runs it."""
 
 
-async def stage(session: AsyncSession, request: ReferralRequested, requested_at: datetime) -> bool:
-    """Queue the request for the next round; False if it is queued or answered already."""
-    if await session.get(AnswerRow, request.request_id) is not None:
-        return False
-    if await session.get(OpenRequestRow, request.request_id) is not None:
-        return False
-    session.add(
-        OpenRequestRow(
-            request_id=request.request_id,
-            participant_id=request.participant_id,
-            requested_at=requested_at,
-            received_at=datetime.now(UTC),
-            request=request.model_dump(mode="json"),
-        )
+async def stage_all(
+    session: AsyncSession, requests: Sequence[tuple[ReferralRequested, datetime]]
+) -> int:
+    """Queue requests for the next round, skipping any queued or answered already; how many."""
+    ids = {request.request_id for request, _ in requests}
+    if not ids:
+        return 0
+    seen = set(
+        await session.exec(select(AnswerRow.request_id).where(col(AnswerRow.request_id).in_(ids)))
     )
+    queued = select(OpenRequestRow.request_id).where(col(OpenRequestRow.request_id).in_(ids))
+    seen.update(await session.exec(queued))
+    received_at = datetime.now(UTC)
+    rows = []
+    for request, requested_at in requests:
+        if request.request_id in seen:
+            continue
+        seen.add(request.request_id)
+        rows.append(
+            OpenRequestRow(
+                request_id=request.request_id,
+                participant_id=request.participant_id,
+                requested_at=requested_at,
+                received_at=received_at,
+                request=request.model_dump(mode="json"),
+            )
+        )
+    session.add_all(rows)
     await session.flush()
-    return True
+    return len(rows)
 
 
 async def lock_round(session: AsyncSession) -> None:

@@ -72,8 +72,12 @@ async def run_round(session: AsyncSession, answering: Answering) -> RoundReport:
     needs = await _needs(session, requests)
     allocate = ALLOCATORS[answering.allocation.policy]
     plan = plan_round(needs, days, offers, answering.region, answering.rules, allocate)
+    kept = []
     for request, result, day in zip(requests, plan.answers, days, strict=True):
-        await record_answer(session, request, result, day, answering.source, answering.topic)
+        kept += await record_answer(
+            session, request, result, day, answering.source, answering.topic
+        )
+    session.add_all(kept)
     await repository.dequeue(session, [row.request_id for row in rows])
     held = [(row, offer_id) for row, offer_id in zip(rows, plan.chosen, strict=True) if offer_id]
     session.add_all(repository.reservations(held, today, answering.allocation.reservation_days))

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import structlog
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_core.contracts.chain import ReferralRequested
@@ -36,15 +37,17 @@ async def record_answer(
     requested_on: date,
     source: str,
     topic: str,
-) -> None:
-    """Stage the contract event and keep what the screens show, in the caller's transaction.
+) -> list[SQLModel]:
+    """Stage the contract event in the caller's transaction; the rows the screens show.
 
-    Added, not merged: a round answers only queued requests, and `stage` queues none twice.
+    The caller adds the rows (a round adds all of them at once, so they are written in one
+    go at commit, not flushed before each outbox insert). Added, not merged: a round answers
+    only queued requests, and `stage_all` queues none twice.
     """
     payload = answer(request, result)
     outgoing = new_event(payload, source=source, event_id=answer_event_id(request))
     await add_to_outbox(session, outgoing, topic)
-    session.add(
+    rows: list[SQLModel] = [
         AnswerRow(
             request_id=request.request_id,
             participant_id=request.participant_id,
@@ -53,9 +56,9 @@ async def record_answer(
             answered_at=datetime.now(UTC),
             explained=explained(result),
         )
-    )
+    ]
     if isinstance(payload, NoOfferFound):
-        session.add(
+        rows.append(
             GapRow(
                 request_id=request.request_id,
                 requested_on=requested_on,
@@ -73,6 +76,7 @@ async def record_answer(
         ce_type=payload.event_type,
         proposals=proposed,
     )
+    return rows
 
 
 def explained(result: MatchResult) -> dict[str, Any]:

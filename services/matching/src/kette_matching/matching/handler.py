@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import structlog
@@ -46,10 +47,19 @@ class RequestHandler:
         self, session: AsyncSession, event: ReceivedEvent[ReferralRequested]
     ) -> None:
         """Queue the request unless it is queued or answered already (a republished one)."""
-        request = event.payload
-        if self._answer_since is not None and event.time < self._answer_since:
-            log.info("matching.request_before_start", request_id=request.request_id)
-            return
-        queued = await repository.stage(session, request, event.time)
+        await self.queue_all(session, [event])
+
+    async def queue_all(
+        self, session: AsyncSession, events: Sequence[ReceivedEvent[ReferralRequested]]
+    ) -> None:
+        """Queue a consumer batch's requests with one look-up for all, skipping republished ones."""
+        since = self._answer_since
+        wanted = []
+        for event in events:
+            if since is not None and event.time < since:
+                log.info("matching.request_before_start", request_id=event.payload.request_id)
+            else:
+                wanted.append((event.payload, event.time))
+        queued = await repository.stage_all(session, wanted)
         if queued and self._round_now:
             await run_round(session, self.answering)
