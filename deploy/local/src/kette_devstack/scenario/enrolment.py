@@ -1,10 +1,13 @@
 """A cohort member as a caseworker registers them in intake: invented personal data, the
-member's pseudonymous profile, and a birth date that gives the member's eligibility end."""
+member's pseudonymous profile, and a birth date that gives the member's eligibility end.
+Besides the cohort, a few people whose cases the demo leaves open for a caseworker."""
 
 from __future__ import annotations
 
 import calendar
 import random
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -95,3 +98,56 @@ def birth_date(eligibility_ends_on: date | None, rng: random.Random) -> date:
         raise ValueError("a cohort member always has an eligibility end")
     year, month = eligibility_ends_on.year - 27, eligibility_ends_on.month
     return date(year, month, rng.randint(1, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """A person registered but left to the caseworker: no script decides for them."""
+
+    kommune: str
+    idempotency_key: str
+    body: dict[str, Any]
+
+
+OPEN_CASE_KOMMUNEN = ("Kamen", "Unna")
+"""Where the demo leaves a case open: the towns whose caseworker the README's walk-through uses."""
+
+
+def open_cases(
+    seed: int, today: date, kommunen: Sequence[str] = OPEN_CASE_KOMMUNEN
+) -> list[OpenCase]:
+    """One eligible newcomer per Kommune, the same for the same seed and day: registered after
+    the cohort, their chain starts and matching proposes offers, and there it waits, so after
+    `make demo` a caseworker finds an open case with offers to confirm, change or close."""
+    cases = []
+    for index, kommune in enumerate(kommunen):
+        rng = random.Random(f"open-case-{seed}-{today.isoformat()}-{index}")
+        nationality, languages, men, women, families = rng.choice(_PEOPLE)
+        female = rng.random() < 0.5
+        year = today.year - rng.randint(19, 23)
+        born = date(year, rng.randint(1, 12), rng.randint(1, 28))
+        body = {
+            "kommune": kommune,
+            "personal": {
+                "given_name": rng.choice(women if female else men),
+                "family_name": rng.choice(families),
+                "birth_date": born.isoformat(),
+                "phone": f"+49 2303 {rng.randrange(100000, 999999)}",
+                "nationality": nationality,
+                "languages_spoken": list(languages),
+            },
+            "profile": {
+                "gender": "female" if female else "male",
+                "residence_status": "aufenthaltsgestattung",
+                "language_level": rng.choice(("A1", "A2")),
+                "school_certificate": "none",
+                "current_activity": "none",
+                "goal": {"target_stage": "apprenticeship"},
+                "constraints": {"childcare_needed": False, "employment_ban": False},
+            },
+            "consent_to_share": True,
+            "confirmed_not_duplicate": True,
+        }
+        key = f"scenario-open-{seed}-{today.isoformat()}-{index}"
+        cases.append(OpenCase(kommune=kommune, idempotency_key=key, body=body))
+    return cases
