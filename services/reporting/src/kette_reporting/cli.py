@@ -275,9 +275,18 @@ def replay(
 
 @audit.command("as-of")
 def as_of(
-    day: Annotated[str, typer.Argument(help="The date the report stood at (YYYY-MM-DD).")],
     period: Annotated[str, typer.Option(help="2026, 2026-H1, 2026-Q1, 2026-03 or A..B.")],
     out: Annotated[Path, typer.Option(help="File to write.")],
+    day: Annotated[
+        str | None, typer.Argument(help="The date the report stood at (YYYY-MM-DD).")
+    ] = None,
+    offsets: Annotated[
+        str | None,
+        typer.Option(
+            help="The report's Kafka-Stand (topic:partition=offset ...): rebuild only the "
+            "records before these offsets, as the projection held them when it was made."
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="csv, xlsx, html or pdf.")] = "csv",
     kommune: Annotated[str | None, typer.Option(help="Only this Kommune.")] = None,
     into: Annotated[
@@ -285,13 +294,18 @@ def as_of(
     ] = None,
     topic: TopicsOption = None,
 ) -> None:
-    """The state report as it stood at DAY, rebuilt from the history alone: same bytes anywhere."""
+    """The state report as it stood at DAY, or at the offsets printed with a report, rebuilt
+    from the history alone: same bytes anywhere."""
     from kette_reporting.audit import runs
+    from kette_reporting.report.position import parse_offsets
 
     settings = ReportingSettings()
+    if day is None and offsets is None:
+        raise _fail("give DAY, --offsets or both")
     try:
-        stood = date.fromisoformat(day)
+        stood = date.fromisoformat(day) if day is not None else None
         chosen = runs.ReportPeriod.parse(period)
+        until = parse_offsets(offsets) if offsets is not None else None
     except ValueError as error:
         raise _fail(str(error)) from None
     if fmt not in runs.MEDIA_TYPES:
@@ -301,11 +315,49 @@ def as_of(
     with tempfile.TemporaryDirectory(prefix="kette-as-of-") as scratch:
         target = into or f"sqlite+aiosqlite:///{scratch}/as-of.db"
         try:
-            _run(runs.rebuild(options, topics, target, _bar))
+            _run(runs.rebuild(options, topics, target, _bar, until))
         except ValueError as error:
             raise _fail(str(error)) from None
         threshold = settings.suppression_threshold
         data = _run(runs.report_as_of(target, chosen, fmt, stood, kommune, threshold))
     out.write_bytes(data)
     digest = hashlib.sha256(data).hexdigest()
-    console.print(f"{out}: the {fmt} report of {chosen.code} as of {stood}, sha256 {digest}")
+    where = " and ".join(
+        text for text in (f"of {stood}" if stood else "", "at the offsets" if until else "") if text
+    )
+    console.print(f"{out}: the {fmt} report of {chosen.code} as {where}, sha256 {digest}")
+
+
+@app.command()
+def report(
+    period: Annotated[str, typer.Option(help="2026, 2026-H1, 2026-Q1, 2026-03 or A..B.")],
+    out: Annotated[Path, typer.Option(help="File to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx, html or pdf.")] = "csv",
+    kommune: Annotated[str | None, typer.Option(help="Only this Kommune.")] = None,
+    wait: Annotated[
+        float, typer.Option(help="Seconds to wait for the projection to reach Kafka's end.")
+    ] = 60.0,
+    topic: TopicsOption = None,
+) -> None:
+    """The state report from the live projection, once it has read what Kafka holds now;
+    it names the offsets it stands at (for `kette audit as-of --offsets`)."""
+    from kette_reporting.audit import runs
+
+    settings = ReportingSettings()
+    try:
+        chosen = runs.ReportPeriod.parse(period)
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    if fmt not in runs.MEDIA_TYPES:
+        raise _fail(f"format {fmt!r}: expected one of {', '.join(runs.MEDIA_TYPES)}")
+    topics = _topics(topic, settings)
+    url = settings.resolved_database_url()
+    behind = _run(runs.caught_up(runs.kafka_options(settings), topics, url, wait))
+    if behind:
+        console.print(f"[yellow]the projection is still {behind} records behind Kafka[/yellow]")
+    threshold = settings.suppression_threshold
+    data = _run(runs.report_as_of(url, chosen, fmt, None, kommune, threshold))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    digest = hashlib.sha256(data).hexdigest()
+    console.print(f"{out}: the {fmt} report of {chosen.code}, sha256 {digest}")

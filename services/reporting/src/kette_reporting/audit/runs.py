@@ -6,6 +6,7 @@ runs offline, starts without loading the Kafka, Temporal and database clients.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, time, timedelta
@@ -16,13 +17,14 @@ from temporalio.client import Client
 from kette_core.db import create_engine
 from kette_reporting.audit.chain_history import temporal_entries, workflow_history
 from kette_reporting.audit.history import HistoryCollector, Period, PeriodTree
-from kette_reporting.audit.source import RecordSink, history_size, read_history
+from kette_reporting.audit.source import RecordSink, end_offsets, history_size, read_history
 from kette_reporting.audit.timeline import Entry, ParticipantRecords, collector
 from kette_reporting.figures.period import Period as ReportPeriod
 from kette_reporting.projection.apply import BERLIN
 from kette_reporting.projection.kafka_options import client_options
 from kette_reporting.projection.projector import Tally
 from kette_reporting.projection.rebuild import rebuild_from_kafka
+from kette_reporting.projection.store import Offsets, ProjectionStore
 from kette_reporting.report.service import MEDIA_TYPES, Format, report_bytes
 from kette_reporting.settings import ReportingSettings
 
@@ -76,17 +78,52 @@ async def workflow_steps(address: str, namespace: str, workflow_id: str) -> list
     return None if events is None else temporal_entries(events, workflow_id)
 
 
-async def rebuild(options: dict[str, Any], topics: Sequence[str], url: str, bar: Bar) -> Tally:
-    """The projection rebuilt from offset 0 into the fresh database at `url`."""
+async def rebuild(
+    options: dict[str, Any],
+    topics: Sequence[str],
+    url: str,
+    bar: Bar,
+    until: Offsets | None = None,
+) -> Tally:
+    """The projection rebuilt from offset 0 (to today's end, or to `until`) into the fresh
+    database at `url`."""
     total = await history_size(options, topics)
+    if until is not None:
+        total = sum(end for (topic, _), end in until.items() if topic in topics)
     with bar("Rebuilding the projection", total) as advance:
-        return await rebuild_from_kafka(options, topics, url, progress=advance)
+        return await rebuild_from_kafka(options, topics, url, progress=advance, until=until)
+
+
+async def caught_up(
+    options: dict[str, Any], topics: Sequence[str], url: str, seconds: float
+) -> int:
+    """Wait (polling, up to `seconds`) until the live projection has read every record Kafka
+    held when asked; the records still missing then (0 when caught up)."""
+    ends = await end_offsets(options, topics)
+    engine = create_engine(url)
+    store = ProjectionStore(engine)
+    deadline = asyncio.get_running_loop().time() + seconds
+    try:
+        while True:
+            read = await store.offsets()
+            missing = sum(max(0, end - read.get(key, 0)) for key, end in ends.items())
+            if missing == 0 or asyncio.get_running_loop().time() >= deadline:
+                return missing
+            await asyncio.sleep(0.5)
+    finally:
+        await engine.dispose()
 
 
 async def report_as_of(
-    url: str, period: ReportPeriod, fmt: str, stood: date, kommune: str | None, threshold: int
+    url: str,
+    period: ReportPeriod,
+    fmt: str,
+    stood: date | None,
+    kommune: str | None,
+    threshold: int,
 ) -> bytes:
-    """The state report of the projection at `url` as it stood at the end of `stood`."""
+    """The state report of the projection at `url` as it stood at the end of `stood` (or
+    as it is)."""
     engine = create_engine(url)
     try:
         return await report_bytes(

@@ -32,6 +32,19 @@ def to_audit_record(record: RawRecord) -> AuditRecord:
     )
 
 
+async def end_offsets(
+    client_options: dict[str, Any], topics: Iterable[str]
+) -> dict[tuple[str, int], int]:
+    """Where each partition of the topics ends now."""
+    consumer = AIOKafkaConsumer(*topics, enable_auto_commit=False, **client_options)
+    await consumer.start()
+    try:
+        ends = await consumer.end_offsets(list(consumer.assignment()))
+        return {(tp.topic, tp.partition): end for tp, end in ends.items()}
+    finally:
+        await consumer.stop()
+
+
 async def history_size(client_options: dict[str, Any], topics: Iterable[str]) -> int:
     """How many records the topics hold now, for a progress bar's total."""
     consumer = AIOKafkaConsumer(*topics, enable_auto_commit=False, **client_options)

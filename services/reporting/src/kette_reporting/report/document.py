@@ -7,6 +7,7 @@ from datetime import date
 
 from kette_reporting.figures.compute import Figures
 from kette_reporting.figures.suppression import Shown, protect
+from kette_reporting.report.position import KafkaPosition, format_offsets
 
 HIDDEN = "."
 """What a suppressed cell shows (Destatis: „Zahlenwert unbekannt oder geheim zu halten")."""
@@ -25,6 +26,9 @@ class StateReport:
     tables: tuple[Shown, ...]
     unreadable: int
     dead_letters: int
+    offsets: KafkaPosition = ()
+    """Where the projection stood in each partition when the report was made (empty for a
+    report of facts not read from a projection): `kette audit as-of --offsets` rebuilds it."""
 
     @property
     def title(self) -> str:
@@ -42,6 +46,13 @@ class StateReport:
             return "Datenstand: keine Ereignisse"
         return f"Datenstand: {self.data_as_of:%d.%m.%Y}"
 
+    @property
+    def kafka_stand(self) -> str:
+        """`Kafka-Stand: topic:partition=next-offset ...`, or empty without offsets."""
+        if not self.offsets:
+            return ""
+        return "Kafka-Stand: " + format_offsets(self.offsets)
+
     def table(self, key: str) -> Shown:
         for table in self.tables:
             if table.key == key:
@@ -49,7 +60,9 @@ class StateReport:
         raise KeyError(key)
 
 
-def build(figures: Figures, threshold: int, data_as_of: date | None) -> StateReport:
+def build(
+    figures: Figures, threshold: int, data_as_of: date | None, offsets: KafkaPosition = ()
+) -> StateReport:
     """Suppress every table at `threshold` and wrap them with the report's facts."""
     return StateReport(
         figures.period.code,
@@ -60,6 +73,7 @@ def build(figures: Figures, threshold: int, data_as_of: date | None) -> StateRep
         tuple(protect(table, threshold) for table in figures.tables),
         figures.unreadable,
         figures.dead_letters,
+        offsets,
     )
 
 

@@ -52,6 +52,8 @@ def to_pdf(report: StateReport) -> bytes:
         Paragraph(report.legend, styles["Normal"]),
         Spacer(1, 0.4 * cm),
     ]
+    if report.kafka_stand:
+        story.insert(2, Paragraph(report.kafka_stand, styles["Normal"]))
     for chart in charts(report):
         story += [_drawing(chart), Spacer(1, 0.4 * cm)]
     for index, table in enumerate(report.tables, start=1):

@@ -12,7 +12,9 @@ from kette_reporting.figures.compute import compute
 from kette_reporting.figures.facts import Facts, load_facts
 from kette_reporting.figures.period import Period
 from kette_reporting.projection.apply import local_day
+from kette_reporting.projection.store import Offsets, ProjectionStore
 from kette_reporting.report.document import StateReport, build
+from kette_reporting.report.position import KafkaPosition, position_of
 from kette_reporting.report.printable import to_html, to_pdf
 from kette_reporting.report.tabular import to_csv, to_xlsx
 
@@ -55,10 +57,11 @@ def report_from_facts(
     as_of: date | None = None,
     kommune: str | None = None,
     threshold: int = 5,
+    offsets: KafkaPosition = (),
 ) -> StateReport:
     """Pure: the suppressed report of already loaded facts."""
     stand = as_of if as_of is not None else latest_day(facts)
-    return build(compute(facts, period, kommune), threshold, stand)
+    return build(compute(facts, period, kommune), threshold, stand, offsets)
 
 
 async def state_report(
@@ -69,9 +72,34 @@ async def state_report(
     kommune: str | None = None,
     threshold: int = 5,
 ) -> StateReport:
-    """The report as the history stood at the end of `as_of` (Berlin), or as it is now."""
-    facts = await load_facts(engine, as_of)
-    return report_from_facts(facts, period, as_of=as_of, kommune=kommune, threshold=threshold)
+    """The report as the history stood at the end of `as_of` (Berlin), or as it is now;
+    with the projection's offsets it was read at, so an auditor can rebuild it."""
+    facts, offsets = await facts_at_offsets(engine, as_of)
+    return report_from_facts(
+        facts,
+        period,
+        as_of=as_of,
+        kommune=kommune,
+        threshold=threshold,
+        offsets=position_of(offsets),
+    )
+
+
+async def facts_at_offsets(
+    engine: AsyncEngine, as_of: date | None = None, attempts: int = 20
+) -> tuple[Facts, Offsets]:
+    """Facts and the offsets they stand at, read so that no batch committed in between:
+    the offsets are read before and after the facts and must agree (every batch moves
+    them), else the facts are read again."""
+    store = ProjectionStore(engine)
+    before = await store.offsets()
+    for _ in range(attempts):
+        facts = await load_facts(engine, as_of)
+        after = await store.offsets()
+        if after == before:
+            return facts, after
+        before = after
+    raise RuntimeError(f"the projection moved during each of {attempts} reads; try again")
 
 
 def render(report: StateReport, fmt: Format) -> bytes:

@@ -23,6 +23,8 @@ def to_csv(report: StateReport) -> bytes:
     writer.writerow(["Bericht", report.title])
     writer.writerow(["Zeitraum", report.period_code])
     writer.writerow(["Stand", report.stand])
+    if report.kafka_stand:
+        writer.writerow(["Kafka-Stand", report.kafka_stand])
     writer.writerow(["Legende", report.legend])
     writer.writerow(["Tabelle", "Zeile", "Spalte", "Wert"])
     for table in report.tables:
@@ -39,8 +41,9 @@ def to_xlsx(report: StateReport) -> bytes:
     overview = book.active
     assert overview is not None
     overview.title = "Übersicht"
-    for line in (report.title, report.stand, report.legend):
-        overview.append([line])
+    for line in (report.title, report.stand, report.kafka_stand, report.legend):
+        if line:
+            overview.append([line])
     overview["A1"].font = Font(bold=True, size=14)
     for index, table in enumerate(report.tables, start=1):
         sheet = book.create_sheet(f"{index:02d} {table.key}"[:31])
