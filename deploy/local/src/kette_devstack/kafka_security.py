@@ -3,7 +3,7 @@
 import json
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,27 +97,28 @@ class CredentialStore:
 
     def password(self, user: str) -> str:
         """The user's password, generated and stored on first use."""
-        with file_lock(self.path.with_suffix(".lock")):
-            stored = self.all()
-            if user not in stored:
-                stored[user] = secrets.token_urlsafe(24)
-                self._write(stored)
-            return stored[user]
+        return self._set(user, lambda old: old or _new_password()) or ""
 
     def rotate(self, user: str) -> str:
         """A new password for the user; the old one is gone from the store."""
-        with file_lock(self.path.with_suffix(".lock")):
-            stored = self.all()
-            stored[user] = secrets.token_urlsafe(24)
-            self._write(stored)
-            return stored[user]
+        return self._set(user, lambda _: _new_password()) or ""
 
     def forget(self, user: str) -> None:
         """Drop the user's password, e.g. when its principal is revoked."""
+        self._set(user, lambda _: None)
+
+    def _set(self, user: str, new: Callable[[str | None], str | None]) -> str | None:
+        """Under the file lock: the user's new password (None drops it), written if changed."""
         with file_lock(self.path.with_suffix(".lock")):
             stored = self.all()
-            if stored.pop(user, None) is not None:
+            value = new(stored.get(user))
+            if value != stored.get(user):
+                if value is None:
+                    del stored[user]
+                else:
+                    stored[user] = value
                 self._write(stored)
+            return value
 
     def all(self) -> dict[str, str]:
         try:
@@ -133,6 +134,11 @@ class CredentialStore:
         with os.fdopen(fd, "w") as handle:
             json.dump(stored, handle, indent=2, sort_keys=True)
         tmp.replace(self.path)
+
+
+def _new_password() -> str:
+    """192 random bits, URL-safe, so it fits JAAS and client configs unquoted."""
+    return secrets.token_urlsafe(24)
 
 
 def security_plan(

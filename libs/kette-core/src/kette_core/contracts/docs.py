@@ -198,6 +198,31 @@ def kafka_message(model: type[EventPayload]) -> dict[str, Any]:
     }
 
 
+def unresolved_references(document: dict[str, Any]) -> list[str]:
+    """Each local `$ref` of a generated document that names nothing in it: should be none."""
+    return [ref for ref in _references(document) if not _resolves(document, ref)]
+
+
+def _references(node: object) -> list[str]:
+    """Every $ref below the node, depth first."""
+    if isinstance(node, dict):
+        found = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return found + [ref for value in node.values() for ref in _references(value)]
+    if isinstance(node, list):
+        return [ref for item in node for ref in _references(item)]
+    return []
+
+
+def _resolves(document: dict[str, Any], reference: str) -> bool:
+    """A `#/a/b` reference leads to a node of the document."""
+    node: Any = document
+    for part in reference.removeprefix("#/").split("/"):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
 def _dump_json(document: dict[str, Any]) -> str:
     """Stable JSON text, so regeneration only changes what changed."""
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
