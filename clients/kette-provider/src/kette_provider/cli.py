@@ -35,7 +35,7 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Example provider client for Kette's provider gateway.",
 )
-out = Console(highlight=False)
+out = Console(highlight=False, soft_wrap=True)
 
 GatewayUrl = Annotated[
     str, typer.Option("--gateway", envvar="KETTE_GATEWAY_URL", help="The gateway's base URL.")
@@ -154,6 +154,7 @@ class Provider:
         self._sender = sender
         key = identity.api_key.get_secret_value() if identity.api_key else None
         self._gateway = Gateway(gateway_url, key) if key else None
+        self._fetching: set[asyncio.Task[None]] = set()
 
     async def handle(self, delivery: Delivery) -> None:
         show_referral(self.identity.provider_id, delivery)
@@ -165,8 +166,10 @@ class Provider:
             return
         if isinstance(data, ReportRefusal):
             return
-        if data.contact_details_available:
-            await self._contact(data)
+        if data.contact_details_available:  # alongside: a slow answer holds up nothing
+            fetching = asyncio.create_task(self._contact(data))
+            self._fetching.add(fetching)
+            fetching.add_done_callback(self._fetching.discard)
         self._autopilot.issued(data, delivery.time.date(), self._sender)
 
     async def _contact(self, referral: Referral) -> None:
@@ -185,6 +188,9 @@ class Provider:
         out.print(f"[green]contact[/] fetched for {referral.referral_id}: {', '.join(fields)}")
 
     async def close(self) -> None:
+        for fetching in list(self._fetching):
+            fetching.cancel()
+        await asyncio.gather(*self._fetching, return_exceptions=True)
         if self._gateway is not None:
             await self._gateway.close()
 
@@ -322,7 +328,7 @@ async def _close(
 
 @app.command("serve-webhooks")
 def serve_webhooks_command(
-    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8130,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8190,
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     provider: ProviderOpt = None,
     api_key: ApiKey = None,
