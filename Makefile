@@ -39,6 +39,9 @@ demo: install
 	@$(BIN)/kette-stack up
 	@$(BIN)/python -m kette_devstack.demo
 	@$(BIN)/python -m kette_devstack.scenario --participants 12
+	@KETTE_DATABASE_URL=sqlite+aiosqlite:///$(CURDIR)/.kette/data/reporting.db $(BIN)/kette report \
+	  --period $$(date -u +%Y) --format pdf --out .kette/reports/sachbericht-$$(date -u +%Y).pdf
+	@echo "Dashboard: http://127.0.0.1:8130/dashboard"
 
 lint: install
 	$(BIN)/ruff check .

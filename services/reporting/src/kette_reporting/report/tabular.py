@@ -12,6 +12,7 @@ from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 
 from kette_reporting.report.document import HIDDEN, StateReport
+from kette_reporting.report.position import format_offsets
 
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
@@ -23,8 +24,8 @@ def to_csv(report: StateReport) -> bytes:
     writer.writerow(["Bericht", report.title])
     writer.writerow(["Zeitraum", report.period_code])
     writer.writerow(["Stand", report.stand])
-    if report.kafka_stand:
-        writer.writerow(["Kafka-Stand", report.kafka_stand])
+    if report.offsets:
+        writer.writerow(["Kafka-Stand", format_offsets(report.offsets)])
     writer.writerow(["Legende", report.legend])
     writer.writerow(["Tabelle", "Zeile", "Spalte", "Wert"])
     for table in report.tables:
