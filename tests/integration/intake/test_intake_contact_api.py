@@ -193,6 +193,7 @@ async def test_the_gateway_must_name_provider_and_referral(
         ("referral_id=r-1", "provider_id"),
         ("provider_id=vhs-unna", "referral_id"),
         ("provider_id=VHS&referral_id=r-1", "provider_id"),
+        ("provider_id=ab&referral_id=r-1", "provider_id"),  # prov-ab is no actor id
     ):
         answer = await assert_rejected_without_effect(intake, 422, f"{base}?{query}", GATEWAY)
         assert [problem["field"] for problem in answer.json()["errors"]] == [field]

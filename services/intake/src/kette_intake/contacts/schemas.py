@@ -6,9 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from kette_core.contracts.topics import PROVIDER_ID_PATTERN
-
-ProviderIdParam = Annotated[str, StringConstraints(pattern=PROVIDER_ID_PATTERN)]
+ProviderIdParam = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{2,62}$")]
+"""A provider id that makes a valid actor id `prov-<id>` (three characters at least)."""
 ReferralIdParam = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 

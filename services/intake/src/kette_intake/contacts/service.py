@@ -16,6 +16,7 @@ from kette_core.ids import random_event_id
 from kette_core.logging import bind_ids
 from kette_intake.contacts.schemas import ContactDetails
 from kette_intake.errors import Refused
+from kette_intake.participants import events
 from kette_intake.participants.change_models import ConsentRow
 from kette_intake.participants.change_repository import ChangeRepository
 from kette_intake.participants.models import ParticipantRow
@@ -25,6 +26,8 @@ from kette_intake.rights.repository import ErasureRepository
 
 log = structlog.get_logger(__name__)
 VIA = "provider-gateway"
+HANDED_OUT = frozenset({PiiField.NAME, PiiField.PHONE, PiiField.EMAIL, PiiField.LANGUAGES_SPOKEN})
+"""What a provider gets to reach the person; never birth date, address or nationality."""
 
 
 class ContactService:
@@ -96,15 +99,8 @@ def provider_actor(provider_id: str) -> Actor:
 
 
 def fields_read(personal: PersonalData) -> tuple[PiiField, ...]:
-    """The kinds of data handed out: always the name, the rest when held."""
-    shown = [PiiField.NAME]
-    if personal.phone:
-        shown.append(PiiField.PHONE)
-    if personal.email:
-        shown.append(PiiField.EMAIL)
-    if personal.languages_spoken:
-        shown.append(PiiField.LANGUAGES_SPOKEN)
-    return tuple(shown)
+    """The kinds of data handed out: of those the person's record holds, the contact ones."""
+    return tuple(kind for kind in events.fields_of(personal) if kind in HANDED_OUT)
 
 
 def _refused(provider_id: str, referral_id: str, reason: str) -> None:
