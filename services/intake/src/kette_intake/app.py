@@ -21,7 +21,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kette_core.db import create_engine, session_factory
+from kette_core.db import create_engine, reading, session_factory
 from kette_core.http_health import Check, database_check, health_router
 from kette_core.kafka import build_broker
 from kette_core.logging import configure_logging
@@ -106,6 +106,7 @@ async def _start(
     engine = create_engine(url)
     stack.push_async_callback(engine.dispose)
     sessions = session_factory(engine)
+    readers = session_factory(reading(engine))  # SQLite: reads do not queue behind writers
     checks["database"] = database_check(engine)
     sender = ports.sender
     if sender is None:
@@ -124,9 +125,10 @@ async def _start(
     explanations = ports.explanations or _matching_answers(settings, stack)
     return Intake(
         sessions=sessions,
+        readers=readers,
         participants=participants,
         cases=CaseService(
-            sessions, participants, chains, settings.ki_kommunen, explanations=explanations
+            readers, participants, chains, settings.ki_kommunen, explanations=explanations
         ),
         changes=ChangeService(participants.recorder),
         rights=RightsService(participants.recorder, chains),

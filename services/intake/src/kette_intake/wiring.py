@@ -23,6 +23,8 @@ class Intake:
     """The running service's parts."""
 
     sessions: async_sessionmaker[AsyncSession]
+    readers: async_sessionmaker[AsyncSession]
+    """Sessions for work that only reads (SQLite: deferred, not queued behind writers)."""
     participants: ParticipantService
     cases: CaseService
     changes: ChangeService

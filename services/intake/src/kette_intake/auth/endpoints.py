@@ -37,7 +37,7 @@ async def issue_token(login: Login, parts: Annotated[Intake, Depends(intake)]) -
     if wait > 0:
         reason = f"too many failed logins; try again in {math.ceil(wait / 60)} minute(s)"
         raise Refused.one(429, "username", reason)
-    async with parts.sessions() as session:
+    async with parts.readers() as session:
         principal = await authenticate(session, login.username, login.password)
     if principal is None:
         parts.throttle.failed(login.username)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends
 
 from kette_core.contracts.participants import ConsentScope
 from kette_intake.auth.dependencies import CurrentPrincipal
@@ -18,7 +18,7 @@ from kette_intake.participants.change_schemas import (
     ProfileChanges,
     ResidenceStatusChange,
 )
-from kette_intake.participants.http import REFUSALS, IdempotencyKey, recorded
+from kette_intake.participants.http import REFUSALS, Record
 from kette_intake.wiring import Intake, intake
 
 router = APIRouter(prefix="/api/participants", tags=["participant changes"])
@@ -30,48 +30,34 @@ _CONSENTED = with_retry(ConsentView, REFUSALS)
 
 @router.post("/{participant_id}/residence-status", status_code=201, responses=_CHANGED)
 async def change_residence_status(
-    participant_id: str,
-    change: ResidenceStatusChange,
-    principal: CurrentPrincipal,
-    parts: Parts,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
+    participant_id: str, change: ResidenceStatusChange, record: Record
 ) -> ChangeView:
     """Record a new residence status; the chain hands over, closes or re-plans."""
-    return await recorded(
-        response,
-        parts.changes.change_residence_status(principal, participant_id, change, idempotency_key),
+    changes = record.parts.changes
+    return await record.answer(
+        changes.change_residence_status(record.principal, participant_id, change, record.key)
     )
 
 
 @router.patch("/{participant_id}/profile", status_code=201, responses=_CHANGED)
 async def update_profile(
-    participant_id: str,
-    changes: ProfileChanges,
-    principal: CurrentPrincipal,
-    parts: Parts,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
+    participant_id: str, changes: ProfileChanges, record: Record
 ) -> ChangeView:
     """Record new pseudonymous facts (language level, certificates, goal, constraints…)."""
-    return await recorded(
-        response, parts.changes.update_profile(principal, participant_id, changes, idempotency_key)
+    service = record.parts.changes
+    return await record.answer(
+        service.update_profile(record.principal, participant_id, changes, record.key)
     )
 
 
 @router.patch("/{participant_id}/personal", status_code=201, responses=_CHANGED)
 async def correct_personal_data(
-    participant_id: str,
-    changes: PersonalChanges,
-    principal: CurrentPrincipal,
-    parts: Parts,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
+    participant_id: str, changes: PersonalChanges, record: Record
 ) -> ChangeView:
     """Correct name, contact, address, nationality or languages (sealed again)."""
-    return await recorded(
-        response,
-        parts.changes.correct_personal_data(principal, participant_id, changes, idempotency_key),
+    service = record.parts.changes
+    return await record.answer(
+        service.correct_personal_data(record.principal, participant_id, changes, record.key)
     )
 
 
@@ -84,34 +70,20 @@ async def list_consents(
 
 
 @router.post("/{participant_id}/consents", status_code=201, responses=_CONSENTED)
-async def give_consent(
-    participant_id: str,
-    grant: ConsentGrant,
-    principal: CurrentPrincipal,
-    parts: Parts,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
-) -> ConsentView:
+async def give_consent(participant_id: str, grant: ConsentGrant, record: Record) -> ConsentView:
     """Record a signed consent; sharing with providers may start or resume."""
-    return await recorded(
-        response, parts.changes.give_consent(principal, participant_id, grant, idempotency_key)
+    changes = record.parts.changes
+    return await record.answer(
+        changes.give_consent(record.principal, participant_id, grant, record.key)
     )
 
 
 @router.post("/{participant_id}/consents/{scope}/withdrawal", status_code=201, responses=_CONSENTED)
 async def withdraw_consent(
-    participant_id: str,
-    scope: ConsentScope,
-    withdrawal: ConsentWithdrawal,
-    principal: CurrentPrincipal,
-    parts: Parts,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
+    participant_id: str, scope: ConsentScope, withdrawal: ConsentWithdrawal, record: Record
 ) -> ConsentView:
     """Record the withdrawal; the chain stops sharing with providers at once."""
-    return await recorded(
-        response,
-        parts.changes.withdraw_consent(
-            principal, participant_id, scope, withdrawal, idempotency_key
-        ),
+    changes = record.parts.changes
+    return await record.answer(
+        changes.withdraw_consent(record.principal, participant_id, scope, withdrawal, record.key)
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, status
 
 from kette_intake.auth.dependencies import CurrentPrincipal
 from kette_intake.errors import with_retry
-from kette_intake.participants.http import REFUSALS, IdempotencyKey, recorded
+from kette_intake.participants.http import REFUSALS, Record
 from kette_intake.participants.schemas import (
     EligibilityAnswer,
     EligibilityCheck,
@@ -35,18 +35,12 @@ async def check_eligibility(
     status_code=status.HTTP_201_CREATED,
     responses=with_retry(RegistrationAnswer, REFUSALS),
 )
-async def register(
-    registration: Registration,
-    principal: CurrentPrincipal,
-    parts: Parts,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
-) -> RegistrationAnswer:
+async def register(registration: Registration, record: Record) -> RegistrationAnswer:
     """Enrol a person (their chain starts from the event) or record an approach."""
-    answer = await recorded(
-        response, parts.participants.register(principal, registration, idempotency_key)
-    )
-    parts.metrics.recorded(answer.status.value, response.status_code == status.HTTP_201_CREATED)
+    participants = record.parts.participants
+    answer = await record.answer(participants.register(record.principal, registration, record.key))
+    created = record.response.status_code == status.HTTP_201_CREATED
+    record.parts.metrics.recorded(answer.status.value, created)
     return answer
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, status
 from fastapi.responses import HTMLResponse
 
 from kette_intake.auth.dependencies import CurrentPrincipal
 from kette_intake.errors import with_retry
-from kette_intake.participants.http import REFUSALS, IdempotencyKey, recorded
+from kette_intake.participants.http import REFUSALS, Record
 from kette_intake.rights import printable
 from kette_intake.rights.schemas import DataExport, ErasureReceipt, ErasureRequest
 from kette_intake.wiring import Intake, intake
@@ -51,16 +51,8 @@ async def printable_data_export(
     status_code=status.HTTP_201_CREATED,
     responses=with_retry(ErasureReceipt, REFUSALS),
 )
-async def erase(
-    participant_id: str,
-    request: ErasureRequest,
-    principal: CurrentPrincipal,
-    parts: Parts,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
-) -> ErasureReceipt:
+async def erase(participant_id: str, request: ErasureRequest, record: Record) -> ErasureReceipt:
     """Erase the person (Art. 17 DSGVO): their data key is destroyed and their chain closes;
     afterwards every endpoint answers 404 for them."""
-    return await recorded(
-        response, parts.rights.erase(principal, participant_id, request, idempotency_key)
-    )
+    rights = record.parts.rights
+    return await record.answer(rights.erase(record.principal, participant_id, request, record.key))

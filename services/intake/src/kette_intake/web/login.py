@@ -65,7 +65,7 @@ async def log_in(request: Request, form: Form, parts: Parts) -> Response:
                 "Minute(n) erneut."
             )
     if not errors:
-        async with parts.sessions() as db:
+        async with parts.readers() as db:
             principal = await authenticate(db, username, password)
         if principal is None:
             parts.throttle.failed(username)
