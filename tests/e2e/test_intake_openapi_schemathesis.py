@@ -2,10 +2,10 @@
 token, on the real Temporal (the caseload and decisions query it).
 
 Every generated request, valid or not, must get an answer the document declares: no 5xx,
-no undeclared status, body, header or content type, no endpoint open without a token. Left
-out on purpose: "positive data acceptance" (a schema-valid body may still break a business
-rule: Kommune, age, duplicate) and "negative data rejection" (pydantic's lax mode reads a
-JSON number as a date; reported to intake).
+no undeclared status, body, header or content type, no endpoint open without a token, and
+no schema-invalid request accepted (days are ISO dates only, so a JSON number is refused).
+Left out on purpose: "positive data acceptance" (a schema-valid body may still break a
+business rule: Kommune, age, duplicate).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ DECLARED_ANSWERS = [
     checks.response_headers_conformance,
     checks.response_schema_conformance,
     checks.ignored_auth,
+    checks.negative_data_rejection,
 ]
 
 
