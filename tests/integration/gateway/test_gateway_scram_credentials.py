@@ -125,6 +125,8 @@ async def test_rotation_refuses_the_old_password_and_revocation_ends_reading(
         assert after.password != before.password
         with pytest.raises(KafkaConnectionError):
             await _reader(before, referrals)
+        await _write(gateway, referrals)
+        assert await _reads(session) is not None  # a session opened before lasts till it ends
         fresh = await _reader(after, referrals)
         try:
             assert await _reads(fresh) is not None
