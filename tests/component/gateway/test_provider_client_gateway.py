@@ -17,6 +17,7 @@ from kette_provider.events import Delivery, Referral, from_kafka
 from kette_provider.gateway import Gateway, GatewayRefused, RestReports
 from kette_provider.reports import Kind, Report, kafka_record
 from kette_provider_gateway.app import create_app
+from kette_provider_gateway.contacts.port import Contact, ContactDenied, Denial
 from kette_provider_gateway.reports.service import status_event_id
 
 pytestmark = pytest.mark.component
@@ -166,3 +167,38 @@ async def test_contact_details_come_back_as_the_gateway_sent_them() -> None:
         transport=httpx.MockTransport(lambda _: httpx.Response(200, json=details)),
     )
     assert await client.contact("ref-1") == details
+
+
+class Intake:
+    """Intake's claim check behind the gateway's port: one contact, or a denial."""
+
+    def __init__(self) -> None:
+        self.denial: Denial | None = None
+
+    async def contact(self, participant_id: str, provider_id: str, referral_id: str) -> Contact:
+        if self.denial is not None:
+            raise ContactDenied(self.denial)
+        return Contact(given_name="Amina", family_name="Haddad", phone="+49 2307 555 0101")
+
+
+async def test_the_contact_command_reads_its_own_referral_and_is_refused_others(
+    harness: Harness,
+) -> None:
+    await received(harness, "ref-own")
+    await received(harness, "ref-theirs", "beta")
+    intake = Intake()
+    harness.gateway.intake = intake
+    transport = httpx.ASGITransport(app=create_app(harness.gateway))
+    alpha = Gateway("http://gateway", harness.keys["alpha"], transport=transport)
+    try:
+        details = await alpha.contact("ref-own")
+        assert (details["referral_id"], details["given_name"]) == ("ref-own", "Amina")
+        with pytest.raises(GatewayRefused) as theirs:
+            await alpha.contact("ref-theirs")
+        intake.denial = Denial.NO_CONSENT
+        with pytest.raises(GatewayRefused) as no_consent:
+            await alpha.contact("ref-own")
+    finally:
+        await alpha.close()
+    assert theirs.value.status == 404
+    assert (no_consent.value.status, no_consent.value.reasons) == (403, {"no_consent"})
