@@ -227,7 +227,10 @@ def _provider_rotate(stack: Stack, args: argparse.Namespace) -> int:
 def _provider_revoke(stack: Stack, args: argparse.Namespace) -> int:
     with out.status(f"revoking provider {args.provider_id}") as spinner:
         stack.kafka.revoke_provider(args.provider_id, progress=spinner.update)
-    out.print(f"[green]✓[/] principal provider.{args.provider_id} deleted with its ACLs")
+    if stack.kafka.security == "scram":
+        out.print(f"[green]✓[/] principal provider.{args.provider_id} deleted with its ACLs")
+    else:
+        out.print(f"[green]✓[/] provider {args.provider_id} revoked (no SCRAM principal here)")
     out.print("  its topics stay; `kette-stack provider add` brings it back with a new password")
     return 0
 

@@ -113,8 +113,11 @@ class KafkaNode(Part):
     def providers(self) -> list[str]:
         """Seed providers plus every provider added with `kette-stack provider add`, less the
         revoked ones."""
-        known = {*self.config.seed_providers, *self._registry(ADDED_PROVIDERS)}
-        return sorted(known - set(self.revoked_providers()))
+        return sorted(self._known_providers() - set(self.revoked_providers()))
+
+    def _known_providers(self) -> set[str]:
+        """Seeds and added providers, revoked or not."""
+        return {*self.config.seed_providers, *self._registry(ADDED_PROVIDERS)}
 
     def revoked_providers(self) -> list[str]:
         """Providers whose principal `kette-stack provider revoke` deleted."""
@@ -134,7 +137,12 @@ class KafkaNode(Part):
     def rotate_provider(self, provider_id: str, progress: Progress = lambda _: None) -> str:
         """A new SCRAM password for the provider's principal; the old one is refused at the next
         login (an open connection stays until it reconnects). Returns the new password."""
-        self._require_secure_provider(provider_id)
+        self._require_active(provider_id, "the provider's password cannot be changed")
+        if self.security != "scram":
+            raise StackError(
+                "Kafka runs without SCRAM, so providers have no password to rotate",
+                "start the stack in secure mode: `kette-stack up --secure`",
+            )
         password = self.credentials.rotate(provider_principal(provider_id))
         progress("applying Kafka users and ACLs")
         self._apply_security(self.providers())
@@ -142,21 +150,21 @@ class KafkaNode(Part):
 
     def revoke_provider(self, provider_id: str, progress: Progress = lambda _: None) -> None:
         """Delete the provider's principal (credentials and ACLs): it can no longer log in,
-        and a session still open can no longer read or write. Topics and data stay."""
-        self._require_secure_provider(provider_id)
+        and a session still open can no longer read or write. Topics and data stay. Without
+        SCRAM there is no principal; the provider is only marked, so a secure start makes none.
+        Revoking a revoked provider again is harmless, so a caller may retry."""
+        self._require_running("the provider cannot be revoked")
+        if provider_id not in self._known_providers():
+            raise StackError(f"no provider {provider_id!r}", "see `kette-stack provider list`")
         self._update_registry(REVOKED_PROVIDERS, lambda ids: ids | {provider_id})
-        progress("deleting the provider's Kafka user and ACLs")
-        self._apply_security(self.providers())
+        if self.security == "scram":
+            progress("deleting the provider's Kafka user and ACLs")
+            self._apply_security(self.providers())
         self.credentials.forget(provider_principal(provider_id))
 
-    def _require_secure_provider(self, provider_id: str) -> None:
-        """Credentials exist only in secure mode, and only for known, unrevoked providers."""
-        self._require_running("the provider's credentials cannot be changed")
-        if self.security != "scram":
-            raise StackError(
-                "Kafka runs without SCRAM, so providers have no credentials",
-                "start the stack in secure mode: `kette-stack up --secure`",
-            )
+    def _require_active(self, provider_id: str, consequence: str) -> None:
+        """Kafka must run, and the provider must be known and not revoked."""
+        self._require_running(consequence)
         if provider_id not in self.providers():
             raise StackError(
                 f"no active provider {provider_id!r}", "see `kette-stack provider list`"
