@@ -29,8 +29,18 @@ async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     async with engine.begin() as connection:
         await connection.execute(text("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER)"))
         await connection.execute(text("INSERT INTO counter VALUES (1, 0)"))
+        await connection.execute(text("CREATE TABLE item (id INTEGER PRIMARY KEY)"))
+        await connection.run_sync(OutboxRecord.__table__.create)  # type: ignore[attr-defined]
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture
+async def impatient(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
+    """Another writer on the same file that waits 50 ms for the lock, not 5 s."""
+    other = create_engine(str(engine.url), sqlite_busy_timeout_ms=50)
+    yield other
+    await other.dispose()
 
 
 async def _count(engine: AsyncEngine) -> int:
@@ -57,26 +67,18 @@ async def test_read_then_write_transactions_racing_each_other_all_commit_and_non
 
 
 async def test_a_write_lock_held_past_the_busy_timeout_is_database_busy_and_writes_nothing(
-    tmp_path: Path,
+    engine: AsyncEngine, impatient: AsyncEngine
 ) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'held.db'}"
-    holder = create_engine(url)
-    waiter = create_engine(url, sqlite_busy_timeout_ms=100)
-    try:
-        async with holder.begin() as connection:
-            await connection.execute(text("CREATE TABLE item (id INTEGER PRIMARY KEY)"))
-        async with holder.begin() as held:
-            await held.execute(text("INSERT INTO item VALUES (1)"))
-            with pytest.raises(DatabaseBusy) as busy:
-                async with waiter.begin() as connection:
-                    await connection.execute(text("INSERT INTO item VALUES (2)"))
-        assert busy.value.retry_after_seconds > 0
-        async with holder.connect() as connection:
-            ids = (await connection.execute(text("SELECT id FROM item"))).scalars().all()
-        assert ids == [1]
-    finally:
-        await waiter.dispose()
-        await holder.dispose()
+    async with engine.begin() as held:
+        await held.execute(text("INSERT INTO item VALUES (1)"))
+        with pytest.raises(DatabaseBusy) as busy:
+            async with impatient.begin() as connection:
+                await connection.execute(text("INSERT INTO item VALUES (2)"))
+
+    assert busy.value.retry_after_seconds > 0
+    async with engine.connect() as connection:
+        ids = (await connection.execute(text("SELECT id FROM item"))).scalars().all()
+    assert ids == [1]
 
 
 async def test_a_reading_transaction_does_not_wait_for_a_writer(engine: AsyncEngine) -> None:
@@ -89,14 +91,8 @@ async def test_a_reading_transaction_does_not_wait_for_a_writer(engine: AsyncEng
 
 
 async def test_the_outbox_relay_holds_no_write_lock_while_the_broker_answers(
-    tmp_path: Path,
+    engine: AsyncEngine, impatient: AsyncEngine
 ) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'relay.db'}"
-    engine = create_engine(url)
-    impatient = create_engine(url, sqlite_busy_timeout_ms=50)
-    async with engine.begin() as connection:
-        await connection.run_sync(OutboxRecord.__table__.create)  # type: ignore[attr-defined]
-        await connection.execute(text("CREATE TABLE item (id INTEGER PRIMARY KEY)"))
     sessions = session_factory(engine)
     async with sessions() as session, session.begin():
         await add_to_outbox(session, new_event(_STARTED, source="test"), "test.topic")
@@ -108,9 +104,5 @@ async def test_the_outbox_relay_holds_no_write_lock_while_the_broker_answers(
             async with impatient.begin() as other:
                 await other.execute(text("INSERT INTO item VALUES (1)"))
 
-    try:
-        assert await OutboxRelay(sessions, WritingWhileSending()).relay_once() == 1
-        assert await OutboxRelay(sessions, WritingWhileSending()).relay_once() == 0
-    finally:
-        await impatient.dispose()
-        await engine.dispose()
+    assert await OutboxRelay(sessions, WritingWhileSending()).relay_once() == 1
+    assert await OutboxRelay(sessions, WritingWhileSending()).relay_once() == 0
