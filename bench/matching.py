@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import random
 import signal
@@ -33,18 +32,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from bench.kafka_events import (
     PARTITIONS,
-    PRODUCER_SETTINGS,
+    consume_bare,
     in_order,
+    produce,
     warmup_count,
 )
 from bench.registry import Advance, BenchContext, Comparison, Measurement, benchmark
 from kette_core.contracts.chain import ReferralRequested
 from kette_core.contracts.vocabulary import Constraints
-from kette_core.envelope import encode, new_event
 from kette_core.ids import new_participant_id
 from kette_devstack.ports import free_port
 from kette_matching.allocation.greedy import greedy
@@ -228,24 +226,7 @@ async def fill_requests(
 ) -> None:
     """Our encoded records (headers, key) with a bare producer; its own bar unless given one."""
     advance = advance or ctx.step("matching-consumer · fill topic", len(requests))
-    producer = AIOKafkaProducer(**ctx.kafka.client_kwargs(), **PRODUCER_SETTINGS)
-    await producer.start()
-    try:
-        for begin in range(0, len(requests), 500):
-            chunk = [encode(new_event(r, source=SOURCE), topic) for r in requests[begin:][:500]]
-            pending = [
-                await producer.send(
-                    topic,
-                    r.value,
-                    key=r.key.encode("utf-8") if r.key else None,
-                    headers=[(name, value.encode("utf-8")) for name, value in r.headers.items()],
-                )
-                for r in chunk
-            ]
-            await asyncio.gather(*pending)
-            advance(len(chunk))
-    finally:
-        await producer.stop()
+    await produce(ctx.kafka, topic, requests, advance, chunk=500)
 
 
 async def consume_ours(
@@ -298,39 +279,24 @@ async def consume_live_raw(
     topic = await ctx.new_topic("matching-raw", PARTITIONS)
     await fill_requests(ctx, topic, requests[:warmup])
     advance = ctx.step("matching-consumer · raw", len(requests))
-    consumer = AIOKafkaConsumer(
-        topic,
-        **ctx.kafka.client_kwargs(),
-        group_id=f"bench-raw-{uuid.uuid4().hex[:10]}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
     read, began = 0, 0.0
     publishing: asyncio.Task[None] | None = None
-    deadline = time.perf_counter() + 60 + len(requests) / 50
-    try:
-        while read < len(requests):
-            if time.perf_counter() > deadline:
-                raise RuntimeError(f"the bare consumer read {read} of {len(requests)} in time")
-            batches = await consumer.getmany(timeout_ms=200)
-            for records in batches.values():
-                for record in records:
-                    json.loads(record.value or b"")
-                read += len(records)
-                advance(len(records))
-            if batches:
-                await consumer.commit()
-            if publishing is None and read >= warmup:
-                began = time.perf_counter()
-                publishing = asyncio.create_task(
-                    fill_requests(ctx, topic, requests[warmup:], _quiet)
-                )
-        ended = time.perf_counter()
-        if publishing is not None:
-            await publishing
-    finally:
-        await consumer.stop()
+
+    def handled(count: int) -> None:
+        nonlocal read, began, publishing
+        read += count
+        advance(count)
+        if publishing is None and read >= warmup:
+            began = time.perf_counter()
+            publishing = asyncio.create_task(fill_requests(ctx, topic, requests[warmup:], _quiet))
+
+    def done() -> bool:
+        return read >= len(requests)
+
+    await consume_bare(ctx.kafka, topic, handled, done, 60 + len(requests) / 50)
+    ended = time.perf_counter()
+    if publishing is not None:
+        await publishing
     count = len(requests) - warmup
     return Measurement("AIOKafkaConsumer.getmany", count, count / (ended - began))
 
