@@ -5,13 +5,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import httpx
 
 from kette_devstack import kafka_admin
 from kette_devstack.kafka import KafkaNode
 from kette_devstack.kafka_admin import TopicSpec
+from kette_devstack.scenario.player import ScenarioSettings
 from kette_provider_gateway.app import Gateway, create_app
+from kette_provider_gateway.settings import GatewaySettings
 
 ADMIN_TOKEN = "integration-admin-token"
 
@@ -44,6 +48,21 @@ async def provider_topics(kafka_node: KafkaNode) -> AsyncIterator[ProviderTopics
         yield made
     finally:
         await kafka_admin.delete_topics(connection, names)
+
+
+def on_chain(chain: ScenarioSettings, tmp_path: Path, **more: Any) -> GatewaySettings:
+    """The gateway on a private chain's topics, with groups named after its task queue."""
+    return GatewaySettings(
+        kafka_bootstrap=chain.kafka_bootstrap,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}",
+        chain_topic=chain.chain_topic,
+        provider_status_topic=chain.provider_status_topic,
+        deadletter_topic=chain.deadletter_topic,
+        group_id=f"kette.provider-gateway.{chain.task_queue}",
+        reports_group_id=f"kette.provider-gateway.{chain.task_queue}-reports",
+        admin_token=ADMIN_TOKEN,
+        **more,
+    )
 
 
 def client_of(gateway: Gateway) -> httpx.AsyncClient:

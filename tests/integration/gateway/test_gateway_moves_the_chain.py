@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,31 +15,25 @@ from gateway_stack_support import (
     ProviderTopics,
     client_of,
     forget_groups,
+    on_chain,
     provider_topics,
 )
 
 from kette_core.contracts import chain as contract
 from kette_core.contracts.matching import OffersProposed, Proposal
 from kette_core.envelope import new_event
-from kette_core.kafka import build_broker
-from kette_core.publishing import EventPublisher
 from kette_devstack.kafka import KafkaNode
 from kette_devstack.scenario.player import ScenarioSettings
 from kette_provider_gateway.app import Gateway, build, start, stop
-from kette_provider_gateway.settings import GatewaySettings
 from kette_workflows.api import ConfirmOffer
-from kette_workflows.temporal.connect import connect_temporal
 from tests.integration.workflows.chain_stack_support import (
-    ChainProcess,
     ChainStack,
     TopicRecorder,
     member,
-    process_env,
+    running_chain,
 )
 
 pytestmark = pytest.mark.integration
-
-NewTopic = Callable[..., Awaitable[str]]
 
 
 @pytest.fixture
@@ -50,66 +44,18 @@ async def provider(kafka_node: KafkaNode) -> AsyncIterator[ProviderTopics]:
 
 @pytest.fixture
 async def chain_with_gateway(
-    kafka_bootstrap: str,
-    temporal_address: str,
-    new_topic: NewTopic,
-    task_queue: str,
-    tmp_path: Path,
+    chain_settings: ScenarioSettings, tmp_path: Path
 ) -> AsyncIterator[tuple[ChainStack, Gateway]]:
     """Worker and bridge as processes, the gateway in-process, all on private topics."""
-    settings = ScenarioSettings(
-        kafka_bootstrap=kafka_bootstrap,
-        temporal_address=temporal_address,
-        task_queue=task_queue,
-        bridge_group_id=f"kette.workflows.bridge.{task_queue}",
-        participants_topic=await new_topic("participants"),
-        matching_topic=await new_topic("matching"),
-        provider_status_topic=await new_topic("provider-status"),
-        chain_topic=await new_topic("chain"),
-        deadletter_topic=await new_topic("deadletter"),
-        pace_seconds=0,
-    )
-    client = await connect_temporal(settings)
-    broker = build_broker(settings)
-    await broker.start()
-    env = process_env(settings)
-    chain = TopicRecorder(kafka_bootstrap, settings.chain_topic)
-    stack = ChainStack(
-        settings,
-        client,
-        EventPublisher(broker),
-        ChainProcess("worker", env, tmp_path),
-        ChainProcess("bridge", env, tmp_path),
-        chain,
-    )
-    gateway = build(
-        GatewaySettings(
-            kafka_bootstrap=kafka_bootstrap,
-            database_url=f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}",
-            chain_topic=settings.chain_topic,
-            provider_status_topic=settings.provider_status_topic,
-            deadletter_topic=settings.deadletter_topic,
-            group_id=f"kette.provider-gateway.{task_queue}",
-            reports_group_id=f"kette.provider-gateway.{task_queue}-reports",
-            admin_token=ADMIN_TOKEN,
-        )
-    )
+    settings, task_queue = chain_settings, chain_settings.task_queue
+    gateway = build(on_chain(settings, tmp_path))
+    await start(gateway)
     try:
-        await chain.start()
-        await start(gateway)
-        await stack.bridge.start()
-        await stack.start_worker()
-        yield stack, gateway
+        async with running_chain(settings, tmp_path) as stack:
+            yield stack, gateway
     finally:
         await stop(gateway)
-        forget_groups(kafka_bootstrap, f"kette.provider-gateway.{task_queue}")
-        await stack.bridge.stop()
-        await stack.worker.stop()
-        await chain.stop()
-        await broker.stop()
-        query = f"TaskQueue = '{task_queue}' AND ExecutionStatus = 'Running'"
-        async for execution in client.list_workflows(query):
-            await client.get_workflow_handle(execution.id).terminate("test finished")
+        forget_groups(settings.kafka_bootstrap, f"kette.provider-gateway.{task_queue}")
 
 
 async def test_a_providers_report_moves_the_chain_once(

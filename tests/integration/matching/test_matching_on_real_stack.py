@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -10,81 +10,40 @@ from matching_stack_support import MatchingProcess
 
 from kette_core.contracts import chain as contract
 from kette_core.contracts.matching import OffersProposed
-from kette_core.kafka import build_broker
-from kette_core.publishing import EventPublisher
 from kette_devstack.scenario.player import ScenarioSettings
 from kette_matching.catalogue.seed import seed_file
 from kette_matching.matching.handler import answer_event_id
 from kette_workflows.api import ConfirmOffer
-from kette_workflows.temporal.connect import connect_temporal
 from tests.integration.workflows.chain_stack_support import (
-    ChainProcess,
     ChainStack,
     TopicRecorder,
     eventually,
     member,
     process_env,
+    running_chain,
 )
 
 pytestmark = pytest.mark.integration
 
-NewTopic = Callable[..., Awaitable[str]]
-
 
 @pytest.fixture
 async def stack_with_matching(
-    kafka_bootstrap: str,
-    temporal_address: str,
-    new_topic: NewTopic,
-    task_queue: str,
-    tmp_path: Path,
+    chain_settings: ScenarioSettings, tmp_path: Path
 ) -> AsyncIterator[tuple[ChainStack, MatchingProcess, TopicRecorder]]:
     """Worker, bridge and matching as processes on topics and a task queue of their own."""
-    settings = ScenarioSettings(
-        kafka_bootstrap=kafka_bootstrap,
-        temporal_address=temporal_address,
-        task_queue=task_queue,
-        bridge_group_id=f"kette.workflows.bridge.{task_queue}",
-        participants_topic=await new_topic("participants"),
-        matching_topic=await new_topic("matching"),
-        provider_status_topic=await new_topic("provider-status"),
-        chain_topic=await new_topic("chain"),
-        deadletter_topic=await new_topic("deadletter"),
-        pace_seconds=0,
-    )
-    client = await connect_temporal(settings)
-    broker = build_broker(settings)
-    await broker.start()
-    env = process_env(settings)
-    chain = TopicRecorder(kafka_bootstrap, settings.chain_topic)
-    answers = TopicRecorder(kafka_bootstrap, settings.matching_topic)
-    stack = ChainStack(
-        settings,
-        client,
-        EventPublisher(broker),
-        ChainProcess("worker", env, tmp_path),
-        ChainProcess("bridge", env, tmp_path),
-        chain,
-    )
-    matching = MatchingProcess(env, tmp_path, group_id=f"kette.matching.{task_queue}")
+    settings = chain_settings
+    answers = TopicRecorder(settings.kafka_bootstrap, settings.matching_topic)
+    group_id = f"kette.matching.{settings.task_queue}"
+    matching = MatchingProcess(process_env(settings), tmp_path, group_id=group_id)
+    await answers.start()
     try:
-        await chain.start()
-        await answers.start()
         await matching.start()
         await eventually(matching.ready, "matching to be ready")
-        await stack.bridge.start()
-        await stack.start_worker()
-        yield stack, matching, answers
+        async with running_chain(settings, tmp_path) as stack:
+            yield stack, matching, answers
     finally:
         await matching.stop()
-        await stack.bridge.stop()
-        await stack.worker.stop()
         await answers.stop()
-        await chain.stop()
-        await broker.stop()
-        query = f"TaskQueue = '{task_queue}' AND ExecutionStatus = 'Running'"
-        async for execution in client.list_workflows(query):
-            await client.get_workflow_handle(execution.id).terminate("test finished")
 
 
 async def test_a_registered_learner_gets_explained_offers_and_the_confirmed_one_holds_a_place(

@@ -7,7 +7,8 @@ import os
 import signal
 import sys
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from kette_core.contracts.base import EventPayload
 from kette_core.contracts.participants import ParticipantRegistered
 from kette_core.envelope import InvalidEvent, ReceivedEvent, decode, new_event
 from kette_core.ids import stable_event_id
+from kette_core.kafka import build_broker
 from kette_core.publishing import EventPublisher
 from kette_devstack.scenario.chain_view import ChainView
 from kette_devstack.scenario.cohort import ARCHETYPES_BY_KEY, CohortMember, build_cohort
@@ -30,6 +32,7 @@ from kette_devstack.scenario.player import ScenarioPlayer, ScenarioSettings
 from kette_devstack.scenario.script import PlayRules
 from kette_workflows.api import ChainClient, ChainEvent, ChainStateView
 from kette_workflows.publication import to_contract
+from kette_workflows.temporal.connect import connect_temporal
 
 WAIT_SECONDS = 120.0
 
@@ -323,3 +326,40 @@ class ChainStack:
         if process is not None and process.returncode is not None:
             raise AssertionError(f"the worker exited with {process.returncode}")
         return await worker_pollers(self.client, self.settings.task_queue) > 0
+
+
+@asynccontextmanager
+async def running_chain(settings: ScenarioSettings, tmp_path: Path) -> AsyncIterator[ChainStack]:
+    """Worker and bridge as processes on `settings`' topics; their leftovers ended afterwards."""
+    client = await connect_temporal(settings)
+    broker = build_broker(settings)
+    await broker.start()
+    chain = TopicRecorder(settings.kafka_bootstrap, settings.chain_topic)
+    await chain.start()
+    env = process_env(settings)
+    stack = ChainStack(
+        settings,
+        client,
+        EventPublisher(broker),
+        ChainProcess("worker", env, tmp_path),
+        ChainProcess("bridge", env, tmp_path),
+        chain,
+    )
+    try:
+        await stack.bridge.start()
+        await stack.start_worker()
+        yield stack
+    finally:
+        await stack.stop_player()
+        await stack.bridge.stop()
+        await stack.worker.stop()
+        await chain.stop()
+        await broker.stop()
+        await _terminate_chains(client, settings.task_queue)
+
+
+async def _terminate_chains(client: Client, task_queue: str) -> None:
+    """Chains wait for years of timers; a test's leftovers should not clutter the dev server."""
+    query = f"TaskQueue = '{task_queue}' AND ExecutionStatus = 'Running'"
+    async for execution in client.list_workflows(query):
+        await client.get_workflow_handle(execution.id).terminate("test finished")

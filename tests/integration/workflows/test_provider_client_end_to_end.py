@@ -28,12 +28,12 @@ from kette_core.envelope import new_event
 from kette_devstack.kafka import KafkaNode
 from kette_devstack.ports import free_port
 from kette_provider_gateway.app import build, create_app
-from kette_provider_gateway.settings import GatewaySettings
 from kette_workflows.api import ConfirmOffer
 from tests.integration.gateway.gateway_stack_support import (
     ADMIN_TOKEN,
     ProviderTopics,
     forget_groups,
+    on_chain,
     provider_topics,
 )
 from tests.integration.workflows.chain_stack_support import ChainStack, member
@@ -48,19 +48,7 @@ async def gateway_over_http(stack: ChainStack, tmp_path: Path) -> AsyncIterator[
     """The gateway's app (its lifespan starts consumers and relay) on a free local port."""
     settings = stack.settings
     port = free_port()
-    gateway = build(
-        GatewaySettings(
-            kafka_bootstrap=settings.kafka_bootstrap,
-            database_url=f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}",
-            chain_topic=settings.chain_topic,
-            provider_status_topic=settings.provider_status_topic,
-            deadletter_topic=settings.deadletter_topic,
-            group_id=f"kette.provider-gateway.{settings.task_queue}",
-            reports_group_id=f"kette.provider-gateway.{settings.task_queue}-reports",
-            admin_token=ADMIN_TOKEN,
-            webhook_retry_seconds=0.2,
-        )
-    )
+    gateway = build(on_chain(settings, tmp_path, webhook_retry_seconds=0.2))
     config = uvicorn.Config(create_app(gateway), host="127.0.0.1", port=port, log_config=None)
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
