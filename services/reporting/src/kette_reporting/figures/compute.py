@@ -24,11 +24,32 @@ from datetime import date
 from kette_reporting.figures.facts import Fact, Facts
 from kette_reporting.figures.labels import codes, label
 from kette_reporting.figures.period import Period
+from kette_reporting.figures.suppression import TOTAL, Link
 from kette_reporting.figures.tables import CountTable, MeasureTable, Table
 
 MODULES = ("F1", "F2", "F3", "F4", "F5", "F6")
+_ENTRANT_TABLES = (
+    "age_band",
+    "gender",
+    "residence_status",
+    "language_at_entry",
+    "language_now",
+    "status_at_entry",
+)
 STAGES = ("language", "school", "apprenticeship", "job")
 FLOW = ("Eintritte", "Austritte", "Teilnehmende am Periodenende")
+LINKS: tuple[Link, ...] = (
+    frozenset(  # the period's entrants
+        {("funnel", "Aufgenommen", "Personen"), ("kommune", TOTAL, FLOW[0])}
+        | {(key, TOTAL, "Eintritte") for key in _ENTRANT_TABLES}
+    ),
+    frozenset({("kommune", TOTAL, FLOW[1]), ("exit_reasons", TOTAL, "Austritte")}),
+    *(
+        frozenset({("transitions", into, "Personen"), ("transitions_by_month", TOTAL, into)})
+        for into in ("in Ausbildung", "in Arbeit")
+    ),
+)
+"""Figures published in more than one table; `compute` keeps each group equal."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +62,8 @@ class Figures:
     kommunen: tuple[str, ...]
     unreadable: int
     dead_letters: int
+    links: tuple[Link, ...] = ()
+    """Cells of different tables that publish one figure (suppressed together)."""
 
     def table(self, key: str) -> Table:
         for table in self.tables:
@@ -84,7 +107,9 @@ def compute(facts: Facts, period: Period, kommune: str | None = None) -> Figures
         *_providers(facts, period, people),
         _gaps(facts, period, kommune),
     ]
-    return Figures(period, kommune, tuple(tables), kommunen, facts.unreadable, facts.dead_letters)
+    return Figures(
+        period, kommune, tuple(tables), kommunen, facts.unreadable, facts.dead_letters, LINKS
+    )
 
 
 def _in(day: date, period: Period) -> bool:

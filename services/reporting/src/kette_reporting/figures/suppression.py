@@ -5,16 +5,25 @@ a published total must not have exactly one hidden member, or subtraction reveal
 smallest other non-zero cell of that line is hidden too, until no line has a lone hidden
 member. Zeros reveal no person and are shown. Measures (a median, a rate) are hidden when
 fewer than `threshold` people stand behind them.
+
+Across tables (`protect_all`): one figure is often published in several tables (the
+entries of the period are the funnel's "Aufgenommen" and the total of every breakdown of
+entrants). A cell hidden in one table but shown in another would hand back what the first
+table's pattern relied on being unknown, so a linked cell hidden anywhere is hidden
+everywhere, and each table's secondary suppression runs again, until nothing changes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kette_reporting.figures.tables import CountTable, MeasureTable, Table
 
 TOTAL = "Summe"
 Cell = tuple[str, str]
+Link = frozenset[tuple[str, str, str]]
+"""Cells (table key, row, column) that publish one and the same figure."""
 
 
 @dataclass(frozen=True)
@@ -35,14 +44,43 @@ class Shown:
         return self.values.get((row, col))
 
 
-def protect(table: Table, threshold: int) -> Shown:
-    """The table with totals added and small cells hidden."""
+def protect(table: Table, threshold: int, also: frozenset[Cell] = frozenset()) -> Shown:
+    """The table with totals added and small cells hidden; `also`: cells to hide besides
+    (a figure hidden in another table), protected like the small ones."""
     if isinstance(table, MeasureTable):
-        return _protect_measures(table, threshold)
-    return _protect_counts(table, threshold)
+        return _protect_measures(table, threshold, also)
+    return _protect_counts(table, threshold, also)
 
 
-def _protect_measures(table: MeasureTable, threshold: int) -> Shown:
+def protect_all(
+    tables: Sequence[Table], threshold: int, links: Iterable[Link] = ()
+) -> tuple[Shown, ...]:
+    """Every table protected, and no linked figure shown in one table but hidden in another."""
+    links = tuple(links)
+    forced: dict[str, set[Cell]] = {}
+    while True:
+        shown = tuple(
+            protect(table, threshold, frozenset(forced.get(table.key, ()))) for table in tables
+        )
+        by_key = {table.key: table for table in shown}
+        grew = False
+        for link in links:
+            members = [
+                (key, (row, col))
+                for key, row, col in sorted(link)
+                if key in by_key and (row, col) in by_key[key].values
+            ]
+            if not any(by_key[key].values[cell] is None for key, cell in members):
+                continue
+            for key, cell in members:
+                if by_key[key].values[cell] is not None:
+                    forced.setdefault(key, set()).add(cell)
+                    grew = True
+        if not grew:
+            return shown
+
+
+def _protect_measures(table: MeasureTable, threshold: int, also: frozenset[Cell]) -> Shown:
     values: dict[Cell, int | float | None] = {}
     hidden = set()
     for row in table.rows:
@@ -52,17 +90,27 @@ def _protect_measures(table: MeasureTable, threshold: int) -> Shown:
             values[row, col] = value if enough else None
             if not enough and value is not None:
                 hidden.add((row, col))
+    forced = {cell for cell in also if values.get(cell) is not None}
+    for cell in forced:
+        values[cell] = None
     return Shown(
-        table.key, table.title, table.row_header, table.rows, table.cols, values, frozenset(hidden)
+        table.key,
+        table.title,
+        table.row_header,
+        table.rows,
+        table.cols,
+        values,
+        frozenset(hidden),
+        frozenset(forced),
     )
 
 
-def _protect_counts(table: CountTable, threshold: int) -> Shown:
+def _protect_counts(table: CountTable, threshold: int, also: frozenset[Cell]) -> Shown:
     rows = table.rows + ((TOTAL,) if table.col_totals else ())
     cols = table.cols + ((TOTAL,) if table.row_totals else ())
     grid = _with_totals(table)
     primary = {cell for cell, value in grid.items() if 0 < value < threshold}
-    hidden = set(primary)
+    hidden = primary | (also & grid.keys())
     lines = _lines(table, rows, cols)
     changed = True
     while changed:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kette_reporting.figures.compute import Figures
-from kette_reporting.figures.suppression import Shown, protect
+from kette_reporting.figures.suppression import Shown, protect_all
 from kette_reporting.report.position import KafkaPosition, format_offsets
 
 HIDDEN = "."
@@ -70,7 +70,7 @@ def build(
         figures.kommune,
         data_as_of,
         threshold,
-        tuple(protect(table, threshold) for table in figures.tables),
+        protect_all(figures.tables, threshold, figures.links),
         figures.unreadable,
         figures.dead_letters,
         offsets,
