@@ -41,6 +41,11 @@ class Facts:
     dead_letters: int = 0
 
 
+_CHUNK = 5000
+"""Rows fetched from the database at a time: the driver never holds a whole table's rows
+beside the facts made of them."""
+
+
 def end_of(day: date) -> datetime:
     """The last instant of a Berlin calendar day, in UTC (as the projection stores `at`)."""
     midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=BERLIN)
@@ -56,8 +61,12 @@ async def load_facts(engine: AsyncEngine, as_of: date | None = None) -> Facts:
             query = sa.select(table)
             if limit is not None:
                 query = query.where(table.c.at <= limit)
-            rows = (await connection.execute(query)).mappings().all()
-            return facts_of(rows)
+            streamed = await connection.stream(query.execution_options(yield_per=_CHUNK))
+            facts: list[Fact] = []
+            async for chunk in streamed.mappings().partitions():
+                facts.extend(facts_of(chunk, ordered=False))
+            facts.sort(key=_order)
+            return tuple(facts)
 
         registrations = await read(tables.registration)
         approaches = await read(tables.approach)
@@ -94,7 +103,7 @@ def facts_from_rows(rows: dict[str, list[dict[str, Any]]]) -> Facts:
     )
 
 
-def facts_of(rows: Any) -> tuple[Fact, ...]:
+def facts_of(rows: Any, *, ordered: bool = True) -> tuple[Fact, ...]:
     """Rows as facts, in (at, ce_id) order so every later fold is deterministic."""
     facts = []
     for row in rows:
@@ -104,8 +113,13 @@ def facts_of(rows: Any) -> tuple[Fact, ...]:
         facts.append(
             Fact(values.pop("ce_id"), values.pop("participant_id"), at, values.pop("day"), values)
         )
-    facts.sort(key=lambda fact: (fact.at, fact.ce_id))
+    if ordered:
+        facts.sort(key=_order)
     return tuple(facts)
+
+
+def _order(fact: Fact) -> tuple[datetime, str]:
+    return fact.at, fact.ce_id
 
 
 async def latest_event_day(engine: AsyncEngine) -> date | None:
