@@ -3,17 +3,20 @@ on the real broker after the history has grown."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from kette_core.contracts.base import example_for
 from kette_core.contracts.participants import ParticipantRegistered
 from kette_core.db import create_engine
 from kette_core.envelope import KafkaRecord, encode, new_event
 from kette_core.ids import new_participant_id
+from kette_reporting.cli import app
 from kette_reporting.figures.period import Period
 from kette_reporting.projection.rebuild import rebuild_from_kafka
 from kette_reporting.report.service import report_bytes
@@ -84,3 +87,22 @@ async def test_audit_as_of_refuses_offsets_it_cannot_read(
 
     assert result.exit_code == 2
     assert "'kette.chain.v1:zero=3' is not topic:partition=offset" in result.output
+
+
+async def test_kette_report_writes_the_live_report_with_the_offsets_it_caught_up_to(
+    kafka_bootstrap: str, new_topic: NewTopic, tmp_path: Path
+) -> None:
+    topic = await new_topic("report-live", partitions=2)
+    sent = await produce(kafka_bootstrap, topic, registrations(5, days=0))
+    live = f"sqlite+aiosqlite:///{tmp_path}/live.db"
+    await rebuild_from_kafka({"bootstrap_servers": kafka_bootstrap}, [topic], live)
+    out = tmp_path / "reports" / "now.csv"
+    env = {"KETTE_KAFKA_BOOTSTRAP": kafka_bootstrap, "KETTE_DATABASE_URL": live, "COLUMNS": "240"}
+    args = ["report", "--period", "2026", "--out", str(out), "--topic", topic, "--wait", "5"]
+
+    result = await asyncio.to_thread(CliRunner().invoke, app, args, env=env)
+
+    assert result.exit_code == 0, result.output
+    assert "behind" not in result.output
+    stand = next(line for line in out.read_text().splitlines() if line.startswith("Kafka-Stand;"))
+    assert sum(int(entry.rsplit("=", 1)[1]) for entry in stand.split(";")[1].split()) == len(sent)
