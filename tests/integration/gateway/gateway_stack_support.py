@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from kette_devstack import kafka_admin
 from kette_devstack.kafka import KafkaNode
 from kette_devstack.kafka_admin import TopicSpec
 from kette_devstack.scenario.player import ScenarioSettings
-from kette_provider_gateway.app import Gateway, create_app
+from kette_provider_gateway.app import Gateway, build, create_app, start, stop
 from kette_provider_gateway.settings import GatewaySettings
 
 ADMIN_TOKEN = "integration-admin-token"
@@ -81,3 +81,31 @@ def forget_groups(bootstrap: str, prefix: str) -> None:
     mine = [group.group_id for group in listed if group.group_id.startswith(prefix)]
     for future in admin.delete_consumer_groups(mine).values() if mine else ():
         future.result(timeout=10)
+
+
+async def running_gateway(
+    kafka_bootstrap: str,
+    new_topic: Callable[..., Awaitable[str]],
+    database_url: str,
+) -> AsyncIterator[Gateway]:
+    """The gateway with its real provisioner (which checks the topics exist) and broker, on
+    topics and consumer groups of its own; the groups are deleted afterwards."""
+    run = uuid.uuid4().hex[:8]
+    settings = GatewaySettings(
+        kafka_bootstrap=kafka_bootstrap,
+        database_url=database_url,
+        chain_topic=await new_topic("chain", partitions=3),
+        provider_status_topic=await new_topic("provider-status", partitions=3),
+        deadletter_topic=await new_topic("deadletter"),
+        group_id=f"kette.provider-gateway.test-{run}",
+        reports_group_id=f"kette.provider-gateway.test-{run}-reports",
+        admin_token=ADMIN_TOKEN,
+        provider_poll_seconds=0.2,
+    )
+    made = build(settings)
+    await start(made)
+    try:
+        yield made
+    finally:
+        await stop(made)
+        forget_groups(kafka_bootstrap, f"kette.provider-gateway.test-{run}")

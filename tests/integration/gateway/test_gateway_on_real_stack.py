@@ -12,8 +12,8 @@ from gateway_stack_support import (
     ADMIN_TOKEN,
     ProviderTopics,
     client_of,
-    forget_groups,
     provider_topics,
+    running_gateway,
 )
 
 from kette_core.contracts.referrals import ReferralAccepted, ReferralIssued
@@ -22,11 +22,10 @@ from kette_core.kafka import build_broker
 from kette_core.publishing import EventPublisher
 from kette_core.settings import KetteSettings
 from kette_devstack.kafka import KafkaNode
-from kette_provider_gateway.app import Gateway, build, start, stop
+from kette_provider_gateway.app import Gateway
 from kette_provider_gateway.providers.service import onboard
 from kette_provider_gateway.referrals.service import issued_event_id
 from kette_provider_gateway.reports.service import status_event_id
-from kette_provider_gateway.settings import GatewaySettings
 from tests.component.gateway.gateway_component_support import confirmed_referral, requested
 from tests.integration.workflows.chain_stack_support import TopicRecorder, eventually
 
@@ -46,26 +45,8 @@ async def provider(kafka_node: KafkaNode) -> AsyncIterator[ProviderTopics]:
 async def gateway(
     kafka_bootstrap: str, new_topic: NewTopic, database_url: str
 ) -> AsyncIterator[Gateway]:
-    """The gateway with its real provisioner (which checks the topics exist) and broker."""
-    run = uuid.uuid4().hex[:8]
-    settings = GatewaySettings(
-        kafka_bootstrap=kafka_bootstrap,
-        database_url=database_url,
-        chain_topic=await new_topic("chain", partitions=3),
-        provider_status_topic=await new_topic("provider-status", partitions=3),
-        deadletter_topic=await new_topic("deadletter"),
-        group_id=f"kette.provider-gateway.test-{run}",
-        reports_group_id=f"kette.provider-gateway.test-{run}-reports",
-        admin_token=ADMIN_TOKEN,
-        provider_poll_seconds=0.2,
-    )
-    made = build(settings)
-    await start(made)
-    try:
+    async for made in running_gateway(kafka_bootstrap, new_topic, database_url):
         yield made
-    finally:
-        await stop(made)
-        forget_groups(kafka_bootstrap, f"kette.provider-gateway.test-{run}")
 
 
 async def test_a_confirmed_referral_reaches_the_provider_and_its_report_the_chain_once(

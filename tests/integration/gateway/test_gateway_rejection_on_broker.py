@@ -7,7 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
-from gateway_stack_support import ProviderTopics, forget_groups, provider_topics
+from gateway_stack_support import ProviderTopics, provider_topics, running_gateway
 from sqlmodel import func, select
 
 from kette_core.contracts.base import EventPayload
@@ -18,11 +18,10 @@ from kette_core.publishing import EventPublisher
 from kette_core.settings import KetteSettings
 from kette_core.tables import OutboxRecord
 from kette_devstack.kafka import KafkaNode
-from kette_provider_gateway.app import Gateway, build, start, stop
+from kette_provider_gateway.app import Gateway
 from kette_provider_gateway.providers.service import onboard
 from kette_provider_gateway.reports.rejections import rejection_event_id
 from kette_provider_gateway.reports.service import status_event_id
-from kette_provider_gateway.settings import GatewaySettings
 from tests.component.gateway.gateway_component_support import confirmed_referral, requested
 from tests.integration.workflows.chain_stack_support import (
     RecordedRecord,
@@ -45,24 +44,8 @@ async def provider(kafka_node: KafkaNode) -> AsyncIterator[ProviderTopics]:
 async def gateway(
     kafka_bootstrap: str, new_topic: NewTopic, database_url: str
 ) -> AsyncIterator[Gateway]:
-    run = uuid.uuid4().hex[:8]
-    settings = GatewaySettings(
-        kafka_bootstrap=kafka_bootstrap,
-        database_url=database_url,
-        chain_topic=await new_topic("chain", partitions=3),
-        provider_status_topic=await new_topic("provider-status", partitions=3),
-        deadletter_topic=await new_topic("deadletter"),
-        group_id=f"kette.provider-gateway.test-{run}",
-        reports_group_id=f"kette.provider-gateway.test-{run}-reports",
-        provider_poll_seconds=0.2,
-    )
-    made = build(settings)
-    await start(made)
-    try:
+    async for made in running_gateway(kafka_bootstrap, new_topic, database_url):
         yield made
-    finally:
-        await stop(made)
-        forget_groups(kafka_bootstrap, f"kette.provider-gateway.test-{run}")
 
 
 async def staged_rejections(gateway: Gateway) -> int:
