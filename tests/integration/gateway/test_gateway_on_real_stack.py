@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
 from gateway_stack_support import (
     ADMIN_TOKEN,
     ProviderTopics,
     client_of,
-    provider_topics,
-    running_gateway,
 )
 
 from kette_core.contracts.referrals import ReferralAccepted, ReferralIssued
@@ -21,7 +19,6 @@ from kette_core.envelope import new_event
 from kette_core.kafka import build_broker
 from kette_core.publishing import EventPublisher
 from kette_core.settings import KetteSettings
-from kette_devstack.kafka import KafkaNode
 from kette_provider_gateway.app import Gateway
 from kette_provider_gateway.providers.service import onboard
 from kette_provider_gateway.referrals.service import issued_event_id
@@ -33,20 +30,6 @@ pytestmark = pytest.mark.integration
 
 NewTopic = Callable[..., Awaitable[str]]
 PARTICIPANT = f"p-{uuid.uuid4()}"
-
-
-@pytest.fixture
-async def provider(kafka_node: KafkaNode) -> AsyncIterator[ProviderTopics]:
-    async for made in provider_topics(kafka_node):
-        yield made
-
-
-@pytest.fixture
-async def gateway(
-    kafka_bootstrap: str, new_topic: NewTopic, database_url: str
-) -> AsyncIterator[Gateway]:
-    async for made in running_gateway(kafka_bootstrap, new_topic, database_url):
-        yield made
 
 
 async def test_a_confirmed_referral_reaches_the_provider_and_its_report_the_chain_once(

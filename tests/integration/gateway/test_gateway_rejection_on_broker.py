@@ -4,10 +4,10 @@ referrals topic and reaches nothing else; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
-from gateway_stack_support import ProviderTopics, provider_topics, running_gateway
+from gateway_stack_support import ProviderTopics
 from sqlmodel import func, select
 
 from kette_core.contracts.base import EventPayload
@@ -17,7 +17,6 @@ from kette_core.kafka import build_broker
 from kette_core.publishing import EventPublisher
 from kette_core.settings import KetteSettings
 from kette_core.tables import OutboxRecord
-from kette_devstack.kafka import KafkaNode
 from kette_provider_gateway.app import Gateway
 from kette_provider_gateway.providers.service import onboard
 from kette_provider_gateway.reports.rejections import rejection_event_id
@@ -32,20 +31,6 @@ from tests.integration.workflows.chain_stack_support import (
 pytestmark = pytest.mark.integration
 
 NewTopic = Callable[..., Awaitable[str]]
-
-
-@pytest.fixture
-async def provider(kafka_node: KafkaNode) -> AsyncIterator[ProviderTopics]:
-    async for made in provider_topics(kafka_node):
-        yield made
-
-
-@pytest.fixture
-async def gateway(
-    kafka_bootstrap: str, new_topic: NewTopic, database_url: str
-) -> AsyncIterator[Gateway]:
-    async for made in running_gateway(kafka_bootstrap, new_topic, database_url):
-        yield made
 
 
 async def staged_rejections(gateway: Gateway) -> int:
