@@ -90,7 +90,8 @@ class Harness:
         await self.publish(confirmed)
         await eventually(
             lambda: any(
-                e.payload.referral_id == referral_id for e in self.to_providers[provider_id]
+                getattr(e.payload, "referral_id", None) == referral_id
+                for e in self.to_providers[provider_id]
             ),
             f"{referral_id} on {provider_id}'s topic",
         )
