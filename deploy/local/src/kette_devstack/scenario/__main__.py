@@ -8,7 +8,7 @@ import contextlib
 import logging
 import random
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 import httpx
@@ -29,7 +29,7 @@ from kette_devstack.scenario.board import all_closed, render
 from kette_devstack.scenario.catalogue import PROVIDER_NAMES
 from kette_devstack.scenario.cohort import Cohort, build_cohort, caseworker_for
 from kette_devstack.scenario.door import IntakeDoor, IntakeRefused
-from kette_devstack.scenario.enrolment import intake_registration
+from kette_devstack.scenario.enrolment import intake_registration, open_cases
 from kette_devstack.scenario.player import ScenarioPlayer, ScenarioSettings
 from kette_devstack.scenario.providers import (
     AutoSettings,
@@ -156,6 +156,14 @@ async def register_through_intake(door: IntakeDoor, cohort: Cohort, day: str) ->
         cohort.rebind(index, participant_id)
 
 
+async def leave_open_cases(door: IntakeDoor, seed: int, today: date) -> list[str]:
+    """Registered after the cohort and decided by nobody: a caseworker's work after the demo."""
+    return [
+        await door.register(caseworker_for(case.kommune), case.body, case.idempotency_key)
+        for case in open_cases(seed, today)
+    ]
+
+
 def logins(url: str, accounts: list[DemoAccount]) -> Table:
     """How to log in after the demo."""
     table = Table(title=f"Anmelden: {url}/anmelden  (Passwort für alle: {DEMO_PASSWORD})")
@@ -246,6 +254,14 @@ async def _main(args: argparse.Namespace, console: Console) -> int:
                 providers.stop()
         console.print()
         console.print("Alle Ketten der Kohorte sind abgeschlossen.")
+        try:
+            waiting = await leave_open_cases(door, seed, today)
+        except (IntakeRefused, httpx.HTTPError) as error:
+            console.print(f"[yellow]Offene Fälle nicht angelegt:[/] {error}")
+        else:
+            console.print("Offene Fälle für die Fallliste:")
+            for participant_id in waiting:
+                console.print(f"  {intake_url}/faelle/{participant_id}")
         console.print(logins(intake_url, accounts))
         return 0
     finally:
