@@ -170,11 +170,12 @@ class Delivery:
 
 class Receiver:
     """A real HTTP server on a free port that records webhook deliveries; it answers each
-    with the next status of `answers` (then 204)."""
+    with the next status of `answers` (then 204); a path in `held` answers once its event is set."""
 
     def __init__(self) -> None:
         self.deliveries: list[Delivery] = []
         self.answers: list[int] = []
+        self.held: dict[str, threading.Event] = {}
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -183,6 +184,8 @@ class Receiver:
                 body = self.rfile.read(length).decode()
                 headers = {name.lower(): value for name, value in self.headers.items()}
                 receiver.deliveries.append(Delivery(self.path, headers, body))
+                if self.path in receiver.held:
+                    receiver.held[self.path].wait(timeout=30)
                 status = receiver.answers.pop(0) if receiver.answers else 204
                 self.send_response(status)
                 self.send_header("content-length", "0")

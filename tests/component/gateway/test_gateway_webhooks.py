@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -161,3 +163,35 @@ async def test_a_webhook_for_an_unknown_provider_or_a_non_http_url_is_refused(
     )
 
     assert answer.status_code == status
+
+
+async def test_a_receiver_that_hangs_delays_neither_other_providers_nor_the_gateways_writes(
+    api: httpx.AsyncClient, harness: Harness, receiver: Receiver
+) -> None:
+    await hook(api, "alpha", receiver.url("/alpha"))
+    await hook(api, "beta", receiver.url("/beta"))
+    receiver.held["/alpha"] = threading.Event()
+    try:
+        await harness.refer("ref-a", "alpha")
+        await eventually(lambda: len(receiver.at("/alpha")) == 1, "alpha's hanging delivery")
+
+        await harness.refer("ref-b", "beta")
+        await eventually(lambda: len(receiver.at("/beta")) == 1, "beta's delivery meanwhile")
+        beta = (await api.get("/admin/providers/beta/webhook/deliveries", headers=ADMIN)).json()
+        assert [d["status"] for d in beta] == ["delivered"]
+    finally:
+        receiver.held["/alpha"].set()
+    alpha = await delivery_log_once_settled(api, "alpha")
+    assert [(d["status"], d["attempts"]) for d in alpha] == [("delivered", 1)]
+
+
+async def delivery_log_once_settled(api: httpx.AsyncClient, provider_id: str) -> list[Any]:
+    """The provider's delivery log once nothing in it is pending any more."""
+    for _ in range(100):
+        log = (
+            await api.get(f"/admin/providers/{provider_id}/webhook/deliveries", headers=ADMIN)
+        ).json()
+        if all(d["status"] != "pending" for d in log):
+            return list(log)
+        await settle()
+    raise AssertionError(f"{provider_id}'s deliveries still pending: {log}")

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_provider_gateway.webhooks import service
 from kette_provider_gateway.webhooks.signing import signed_headers
+from kette_provider_gateway.webhooks.tables import DeliveryRow, WebhookRow
 
 log = structlog.get_logger(__name__)
 SEND_SECONDS = 10.0
@@ -41,28 +42,50 @@ class WebhookDispatcher:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._in_flight: dict[str, asyncio.Task[None]] = {}
 
     async def deliver_once(self, client: httpx.AsyncClient) -> int:
-        """One round; returns how many deliveries were attempted."""
-        async with self._sessions() as session, session.begin():
+        """Start each due provider's delivery that is not already on its way; returns how many.
+
+        Each POST runs as its own task outside any transaction: a receiver that hangs for its
+        send timeout holds neither SQLite's write lock nor any other provider's deliveries.
+        """
+        async with self._sessions() as session:
             ready = await service.due(session, self._clock())
-            for row, webhook in ready:
-                now = self._clock()
-                headers = signed_headers(webhook.secret, row.event_id, row.body, now)
-                status, error = await _post(client, webhook.url, row.body, headers)
+        started = 0
+        for row, webhook in ready:
+            if row.provider_id not in self._in_flight:
+                task = asyncio.create_task(self._deliver(client, row, webhook))
+                self._in_flight[row.provider_id] = task
+                started += 1
+        return started
+
+    async def _deliver(
+        self, client: httpx.AsyncClient, row: DeliveryRow, webhook: WebhookRow
+    ) -> None:
+        """One signed POST, then its outcome in a short transaction of its own."""
+        try:
+            now = self._clock()
+            headers = signed_headers(webhook.secret, row.event_id, row.body, now)
+            status, error = await _post(client, webhook.url, row.body, headers)
+            async with self._sessions() as session, session.begin():
                 service.record(row, status, error, now, self._retry_after, self._max_attempts)
                 session.add(row)
-                self._on_attempt(row.status)
-                log.info(
-                    "gateway.webhook_attempted",
-                    provider_id=row.provider_id,
-                    event_id=row.event_id,
-                    status=status,
-                    error=error,
-                    delivery=row.status,
-                    attempts=row.attempts,
-                )
-        return len(ready)
+            self._on_attempt(row.status)
+            log.info(
+                "gateway.webhook_attempted",
+                provider_id=row.provider_id,
+                event_id=row.event_id,
+                status=status,
+                error=error,
+                delivery=row.status,
+                attempts=row.attempts,
+            )
+        except Exception:
+            log.exception("gateway.webhook_attempt_failed", provider_id=row.provider_id)
+        finally:
+            del self._in_flight[row.provider_id]
+            self._wake.set()
 
     def wake(self) -> None:
         """Look now instead of after the poll interval."""
@@ -75,7 +98,7 @@ class WebhookDispatcher:
             self._task = asyncio.create_task(self._run(), name="webhook-dispatcher")
 
     async def stop(self) -> None:
-        """Finish the round in flight, then end."""
+        """Finish the deliveries on their way (each bounded by the send timeout), then end."""
         self._stopping.set()
         self._wake.set()
         if self._task is not None:
@@ -93,6 +116,7 @@ class WebhookDispatcher:
                     log.exception("gateway.webhook_round_failed")
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
+            await asyncio.gather(*self._in_flight.values())
 
 
 async def _post(
