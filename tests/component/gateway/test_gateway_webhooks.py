@@ -195,3 +195,22 @@ async def delivery_log_once_settled(api: httpx.AsyncClient, provider_id: str) ->
             return list(log)
         await settle()
     raise AssertionError(f"{provider_id}'s deliveries still pending: {log}")
+
+
+async def test_a_webhook_set_after_referrals_went_out_receives_the_open_ones_once(
+    api: httpx.AsyncClient, harness: Harness, receiver: Receiver
+) -> None:
+    await harness.refer("ref-early")
+
+    await hook(api, "alpha", receiver.url("/alpha"))
+    await eventually(lambda: len(receiver.at("/alpha")) == 1, "the open referral's delivery")
+    await hook(api, "alpha", receiver.url("/alpha-new"))
+    await settle()
+
+    [delivery] = receiver.deliveries
+    assert delivery.headers["webhook-id"] == issued_event_id("ref-early")
+    assert json.loads(delivery.body)["data"]["referral_id"] == "ref-early"
+    log = await delivery_log_once_settled(api, "alpha")
+    assert [(d["event_id"], d["status"]) for d in log] == [
+        (issued_event_id("ref-early"), "delivered")
+    ]

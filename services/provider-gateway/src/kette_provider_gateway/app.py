@@ -292,7 +292,12 @@ def create_app(gateway: Gateway) -> FastAPI:
     )
 
     app.include_router(
-        webhooks_router(gateway.sessions, admin_auth(settings.admin_token), gateway.webhooks.wake)
+        webhooks_router(
+            gateway.sessions,
+            admin_auth(settings.admin_token),
+            gateway.webhooks.wake,
+            settings.event_source,
+        )
     )
 
     def too_large() -> None:

@@ -31,6 +31,20 @@ async def held_referrals(session: AsyncSession, provider_id: str) -> Sequence[Re
     return (await session.exec(statement)).all()
 
 
+async def open_issued_referrals(session: AsyncSession, provider_id: str) -> Sequence[ReferralRow]:
+    """Open referrals the provider has already been sent, oldest first."""
+    statement = (
+        select(ReferralRow)
+        .where(
+            col(ReferralRow.provider_id) == provider_id,
+            col(ReferralRow.issued).is_(True),
+            col(ReferralRow.state).in_([state.value for state in OPEN_STATES]),
+        )
+        .order_by(col(ReferralRow.updated_at))
+    )
+    return (await session.exec(statement)).all()
+
+
 async def facts(session: AsyncSession, participant_id: str) -> ParticipantFactsRow:
     """The participant's facts, a blank row (added to the session) the first time."""
     row = await session.get(ParticipantFactsRow, participant_id)

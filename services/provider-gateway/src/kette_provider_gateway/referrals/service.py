@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kette_core.contracts.chain import ReferralConfirmed, ReferralWithdrawalReason
 from kette_core.contracts.referrals import ReferralIssued, ReferralWithdrawnForProvider
 from kette_core.contracts.vocabulary import LanguageLevel
-from kette_core.envelope import new_event
+from kette_core.envelope import OutgoingEvent, new_event
 from kette_core.ids import stable_event_id
 from kette_core.outbox import add_to_outbox
 from kette_provider_gateway.referrals import repository
@@ -69,6 +69,18 @@ async def issue_held(session: AsyncSession, provider_id: str, source: str, now: 
     return len(held)
 
 
+async def stage_open_for_new_webhook(
+    session: AsyncSession, provider_id: str, source: str, now: datetime
+) -> int:
+    """A provider that sets its webhook after its referrals went out to its topic receives the
+    open ones there too (same event ids, so a receiver that also reads the topic sees no new
+    fact)."""
+    rows = await repository.open_issued_referrals(session, provider_id)
+    for row in rows:
+        await webhooks.stage(session, await _issued_event(session, row, source, now), now)
+    return len(rows)
+
+
 async def record_withdrawn(
     session: AsyncSession,
     referral_id: str,
@@ -102,7 +114,19 @@ async def record_withdrawn(
 
 
 async def _issue(session: AsyncSession, row: ReferralRow, source: str, now: datetime) -> None:
-    """Stage the issued event with the participant's pseudonymous facts as known now."""
+    """Stage the issued event for the provider's topic and webhook."""
+    event = await _issued_event(session, row, source, now)
+    await add_to_outbox(session, event)
+    await webhooks.stage(session, event, now)
+    row.issued = True
+    row.updated_at = now
+    session.add(row)
+
+
+async def _issued_event(
+    session: AsyncSession, row: ReferralRow, source: str, now: datetime
+) -> OutgoingEvent[ReferralIssued]:
+    """The issued event with the participant's pseudonymous facts as known now."""
     facts = await repository.facts(session, row.participant_id)
     level = facts.language_level
     if level is None:
@@ -121,9 +145,4 @@ async def _issue(session: AsyncSession, row: ReferralRow, source: str, now: date
             "contact_details_available": facts.sharing,
         }
     )
-    event = new_event(payload, source=source, event_id=issued_event_id(row.referral_id), time=now)
-    await add_to_outbox(session, event)
-    await webhooks.stage(session, event, now)
-    row.issued = True
-    row.updated_at = now
-    session.add(row)
+    return new_event(payload, source=source, event_id=issued_event_id(row.referral_id), time=now)

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_provider_gateway.problems import Refused
 from kette_provider_gateway.providers.repository import get_provider
+from kette_provider_gateway.referrals.service import stage_open_for_new_webhook
 from kette_provider_gateway.webhooks import service
 
 
@@ -53,6 +54,7 @@ def webhooks_router(
     sessions: async_sessionmaker[AsyncSession],
     admin: Callable[..., Awaitable[None]],
     wake: Callable[[], None],
+    source: str,
 ) -> APIRouter:
     """Routes under /admin/providers/{provider_id}/webhook, for the admin token only."""
     router = APIRouter(
@@ -66,7 +68,10 @@ def webhooks_router(
         """Set or replace the endpoint; a new signing secret every time."""
         async with sessions() as session, session.begin():
             await _active(session, provider_id)
-            secret = await service.configure(session, provider_id, str(body.url), _now())
+            secret, first = await service.configure(session, provider_id, str(body.url), _now())
+            if first:
+                await stage_open_for_new_webhook(session, provider_id, source, _now())
+        wake()
         return WebhookSecret(provider_id=provider_id, url=str(body.url), secret=secret)
 
     @router.get("/deliveries", response_model=list[DeliveryView])

@@ -19,15 +19,19 @@ PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 MAX_BACKOFF = timedelta(hours=1)
 
 
-async def configure(session: AsyncSession, provider_id: str, url: str, now: datetime) -> str:
-    """Set (or replace) the endpoint with a new secret, returned this once."""
+async def configure(
+    session: AsyncSession, provider_id: str, url: str, now: datetime
+) -> tuple[str, bool]:
+    """Set (or replace) the endpoint with a new secret, returned this once; and whether the
+    provider had no endpoint before (then its open referrals are staged for it)."""
     secret = new_secret()
     row = await session.get(WebhookRow, provider_id)
+    first = row is None
     if row is None:
         row = WebhookRow(provider_id=provider_id, url=url, secret=secret, created_at=now)
     row.url, row.secret = url, secret
     session.add(row)
-    return secret
+    return secret, first
 
 
 async def stage(session: AsyncSession, event: OutgoingEvent[ReferralEvent], now: datetime) -> bool:
