@@ -38,6 +38,7 @@ from kette_core.contracts.referrals import (
     ReferralCompleted,
 )
 from kette_core.db import create_engine, session_factory
+from kette_core.http_busy import answer_busy_with_503
 from kette_core.http_health import broker_check, consumers_check, database_check, health_router
 from kette_core.inbox import Inbox, InboxHandlers
 from kette_core.kafka import build_broker
@@ -184,6 +185,8 @@ def create_app(matching: Matching) -> FastAPI:
     app.include_router(
         matching_router(matching.sessions, matching.region, matching.settings.rules, matching.today)
     )
+
+    answer_busy_with_503(app)
 
     @app.exception_handler(Refused)
     async def refused(_: Request, error: Refused) -> JSONResponse:

@@ -30,6 +30,7 @@ from kette_core.consuming import DeadLetters, EventConsumer, EventHandlers, subs
 from kette_core.contracts import chain, topics
 from kette_core.db import create_engine, session_factory
 from kette_core.envelope import ReceivedEvent
+from kette_core.http_busy import answer_busy_with_503
 from kette_core.http_health import broker_check, consumers_check, database_check, health_router
 from kette_core.inbox import Effect, Inbox, P
 from kette_core.kafka import build_broker
@@ -305,6 +306,8 @@ def create_app(gateway: Gateway) -> FastAPI:
         log.warning("gateway.request_refused", channel="rest", field="body", reason="too_large")
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes, on_refused=too_large)
+
+    answer_busy_with_503(app)
 
     @app.exception_handler(Refused)
     async def refused(request: Request, error: Refused) -> JSONResponse:
