@@ -191,6 +191,7 @@ def referrals(provider_id: str, count: int) -> list[Referral]:
 @benchmark(
     "gateway-latency",
     "confirmed referral on the chain topic → gateway → provider's topic vs a bare Kafka hop",
+    samples=referrals_for,
 )
 async def latency(ctx: BenchContext, events: int) -> list[Comparison]:
     """One repetition of both sides; `ctx.round` decides which goes first."""
@@ -294,6 +295,7 @@ async def _timed_referrals(
     "gateway-reports",
     "reports/s through the gateway's REST API (checked, row + outbox, event) vs a bare "
     "FastAPI endpoint writing one row",
+    samples=reports_for,
 )
 async def reports(ctx: BenchContext, events: int) -> list[Comparison]:
     """One repetition of both sides on one gateway."""

@@ -78,13 +78,21 @@ class Benchmark:
     needs: tuple[str, ...] = ("kafka",)
     events: int | None = None
     """Its own N when `--events` is not given (`replay`: a topic of a million events)."""
+    samples: Callable[[int], int] = int
+    """How many samples each side takes for `--events N`: N itself unless the benchmark
+    scales it down (a latency sample costs a whole hop)."""
 
 
 BENCHMARKS: dict[str, Benchmark] = {}
 
 
 def benchmark(
-    name: str, summary: str, *, needs: tuple[str, ...] = ("kafka",), events: int | None = None
+    name: str,
+    summary: str,
+    *,
+    needs: tuple[str, ...] = ("kafka",),
+    events: int | None = None,
+    samples: Callable[[int], int] = int,
 ) -> Callable[[RunFunction], RunFunction]:
     """Register a benchmark function under a unique name."""
 
@@ -92,7 +100,7 @@ def benchmark(
         if name in BENCHMARKS:
             raise ValueError(f"benchmark {name!r} is registered twice")
         BENCHMARKS[name] = Benchmark(
-            name=name, summary=summary, run=run, needs=needs, events=events
+            name=name, summary=summary, run=run, needs=needs, events=events, samples=samples
         )
         return run
 
