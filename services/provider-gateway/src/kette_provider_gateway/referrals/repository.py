@@ -17,27 +17,16 @@ async def get_referral(session: AsyncSession, referral_id: str) -> ReferralRow |
     return await session.get(ReferralRow, referral_id)
 
 
-async def held_referrals(session: AsyncSession, provider_id: str) -> Sequence[ReferralRow]:
-    """Open referrals never handed out (their provider was not registered then), oldest first."""
+async def open_referrals(
+    session: AsyncSession, provider_id: str, *, issued: bool
+) -> Sequence[ReferralRow]:
+    """The provider's open referrals, oldest first: those already sent to it (`issued`), or
+    those held back because it was not registered then."""
     statement = (
         select(ReferralRow)
         .where(
             col(ReferralRow.provider_id) == provider_id,
-            col(ReferralRow.issued).is_(False),
-            col(ReferralRow.state).in_([state.value for state in OPEN_STATES]),
-        )
-        .order_by(col(ReferralRow.updated_at))
-    )
-    return (await session.exec(statement)).all()
-
-
-async def open_issued_referrals(session: AsyncSession, provider_id: str) -> Sequence[ReferralRow]:
-    """Open referrals the provider has already been sent, oldest first."""
-    statement = (
-        select(ReferralRow)
-        .where(
-            col(ReferralRow.provider_id) == provider_id,
-            col(ReferralRow.issued).is_(True),
+            col(ReferralRow.issued).is_(issued),
             col(ReferralRow.state).in_([state.value for state in OPEN_STATES]),
         )
         .order_by(col(ReferralRow.updated_at))

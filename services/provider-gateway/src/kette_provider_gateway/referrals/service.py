@@ -63,7 +63,7 @@ async def record_confirmed(
 
 async def issue_held(session: AsyncSession, provider_id: str, source: str, now: datetime) -> int:
     """A provider registered late receives the open referrals that waited for it."""
-    held = await repository.held_referrals(session, provider_id)
+    held = await repository.open_referrals(session, provider_id, issued=False)
     for row in held:
         await _issue(session, row, source, now)
     return len(held)
@@ -75,7 +75,7 @@ async def stage_open_for_new_webhook(
     """A provider that sets its webhook after its referrals went out to its topic receives the
     open ones there too (same event ids, so a receiver that also reads the topic sees no new
     fact)."""
-    rows = await repository.open_issued_referrals(session, provider_id)
+    rows = await repository.open_referrals(session, provider_id, issued=True)
     for row in rows:
         await webhooks.stage(session, await _issued_event(session, row, source, now), now)
     return len(rows)
