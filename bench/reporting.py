@@ -4,9 +4,11 @@
 default) on six fresh topics of three partitions; each side reads all of it group-less from
 offset 0 to the end offsets:
 
-- ours: `kette_reporting.projection.rebuild.replay_into`: `decode` and validate each record,
-  turn it into fact rows, and insert them in bulk with the consumed offsets, one transaction
-  per batch, into a fresh SQLite file (the next batch is decoded while one is written).
+- ours: `kette_reporting.projection.rebuild.rebuild_from_kafka`, as `kette audit replay`
+  runs it (timed from the call: migrations, worker processes and the final merge count):
+  one worker process per core reads its share of the partitions, `decode`s and validates
+  each record, turns it into fact rows and inserts them in bulk with the consumed offsets,
+  one transaction per batch, into a fresh SQLite file; the parent merges them sorted.
 - raw: `AIOKafkaConsumer.getmany` on the same partitions and `json.loads` of each value.
 
 `reporting-state-report`: a year of a Kreis the size of Steinfurt (about 1,500 participants)
@@ -31,7 +33,7 @@ from bench.replay import BATCH, _Counter, _read_until
 from kette_core.db import create_engine
 from kette_reporting.figures.facts import load_facts
 from kette_reporting.figures.period import Period
-from kette_reporting.projection.rebuild import open_store, rebuild, replay_into
+from kette_reporting.projection.rebuild import rebuild, rebuild_from_kafka
 from kette_reporting.report.service import render, state_report
 from kette_reporting.settings import DOMAIN_TOPICS
 
@@ -95,31 +97,22 @@ async def _fill(ctx: BenchContext, records: Sequence[FakeRecord]) -> None:
         await producer.stop()
 
 
-def _consumer(ctx: BenchContext, topics: Sequence[str]) -> AIOKafkaConsumer:
-    return AIOKafkaConsumer(*topics, **ctx.kafka.client_kwargs(), enable_auto_commit=False)
-
-
 async def _ours(ctx: BenchContext, topics: Sequence[str], total: int) -> Measurement:
     advance = ctx.step("reporting · ours (decode, rows, bulk insert)", total)
     with tempfile.TemporaryDirectory(prefix="kette-bench-reporting-") as directory:
-        store = await open_store(f"sqlite+aiosqlite:///{Path(directory) / 'replay.db'}")
-        consumer = _consumer(ctx, topics)
-        await consumer.start()
-        try:
-            began = time.perf_counter()
-            tally = await replay_into(store, consumer, batch=BATCH * 4, progress=advance)
-            seconds = time.perf_counter() - began
-        finally:
-            await consumer.stop()
-            await store.engine.dispose()
+        url = f"sqlite+aiosqlite:///{Path(directory) / 'replay.db'}"
+        options = ctx.kafka.client_kwargs()
+        began = time.perf_counter()
+        tally = await rebuild_from_kafka(options, topics, url, batch=BATCH * 4, progress=advance)
+        seconds = time.perf_counter() - began
     if tally.unreadable:
         raise RuntimeError(f"reporting replay: {tally.unreadable} records did not decode")
-    return Measurement("kette_reporting replay_into", tally.events, tally.events / seconds)
+    return Measurement("kette_reporting rebuild_from_kafka", tally.events, tally.events / seconds)
 
 
 async def _raw(ctx: BenchContext, topics: Sequence[str], total: int) -> Measurement:
     counter = _Counter(ctx.step("reporting · raw getmany", total))
-    consumer = _consumer(ctx, topics)
+    consumer = AIOKafkaConsumer(*topics, **ctx.kafka.client_kwargs(), enable_auto_commit=False)
     await consumer.start()
     try:
         began = time.perf_counter()

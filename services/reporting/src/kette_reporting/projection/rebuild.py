@@ -3,18 +3,21 @@
 For the audit CLI (`kette audit replay`, `as-of`): `rebuild(records, url)` applies records
 you already hold (an export, a test's fixtures) in batches; `rebuild_from_kafka(...)` reads
 every domain topic from offset 0 (through `kette_core.replay.replay_records`) to the end
-offsets it found at its start, or to offsets recorded with an earlier report, decoding one
-batch while the previous one is written.
+offsets it found at its start, or to offsets recorded with an earlier report, in worker
+processes that each read a share of the partitions (`workers`), decoding one batch while
+the previous one is written.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kette_core.consuming import RawRecord
 from kette_core.db import create_engine
@@ -22,9 +25,14 @@ from kette_core.replay import replay_records
 from kette_reporting.database import migrate
 from kette_reporting.projection.projector import PreparedBatch, Projector, Tally, prepare
 from kette_reporting.projection.store import Offsets, ProjectionStore
-
-Progress = Callable[[int], None]
-"""Called with the number of records just written (for a rich progress bar)."""
+from kette_reporting.projection.workers import (
+    Progress,
+    Share,
+    default_workers,
+    end_offsets,
+    read_shares,
+    share_out,
+)
 
 
 def _no_progress(_count: int) -> None:
@@ -35,14 +43,20 @@ async def open_store(database_url: str, *, fresh: bool = True) -> ProjectionStor
     """A migrated projection store; `fresh` asks for an empty one (refuses a used database),
     which SQLite then writes without waiting for the disk (a crash means: rebuild again)."""
     await migrate(database_url)
-    engine = create_engine(database_url)
-    if fresh and engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _no_sync)
+    engine = _rebuild_engine(database_url) if fresh else create_engine(database_url)
     store = ProjectionStore(engine)
     if fresh and await store.offsets():
         await store.engine.dispose()
         raise ValueError("the database already holds a projection; rebuild into an empty one")
     return store
+
+
+def _rebuild_engine(database_url: str) -> AsyncEngine:
+    """An engine for a fresh projection: SQLite writes without waiting for the disk."""
+    engine = create_engine(database_url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _no_sync)
+    return engine
 
 
 def _no_sync(dbapi_connection: Any, _: Any) -> None:
@@ -90,43 +104,52 @@ async def apply_records(
 
 
 async def rebuild_from_kafka(
-    client_options: dict[str, Any],
+    client_options: Mapping[str, Any],
     topics: Sequence[str],
     database_url: str,
     *,
     batch: int = 2000,
     progress: Progress = _no_progress,
     until: Offsets | None = None,
+    workers: int | None = None,
 ) -> Tally:
     """Every record of `topics` from offset 0 to today's end (or to the offsets `until`
-    names, to see the history as it stood when they were recorded) into a fresh database."""
+    names, to see the history as it stood when they were recorded) into a fresh database,
+    read by up to `workers` processes (default: one per core)."""
     store = await open_store(database_url)
-    consumer = AIOKafkaConsumer(*topics, enable_auto_commit=False, **client_options)
-    await consumer.start()
     try:
-        return await replay_into(store, consumer, batch=batch, progress=progress, until=until)
+        ends = await end_offsets(client_options, topics, until)
+        shares = share_out(ends, workers or default_workers())
+        read = partial(read_share, dict(client_options), database_url, batch)
+        async with store.bulk_load():
+            return await read_shares(shares, read, progress)
     finally:
-        await consumer.stop()
         await store.engine.dispose()
 
 
-async def replay_into(
-    store: ProjectionStore,
-    consumer: AIOKafkaConsumer,
-    *,
-    batch: int = 2000,
-    progress: Progress = _no_progress,
-    until: Offsets | None = None,
+async def read_share(
+    client_options: dict[str, Any],
+    database_url: str,
+    batch: int,
+    share: Share,
+    progress: Progress,
 ) -> Tally:
-    """Read a started, group-less consumer's partitions from 0 to their end offsets (or
-    `until`'s) into a fresh store, decoding one batch while the previous one is written."""
-    projector = Projector(store)
+    """One share's partitions, from offset 0 to their ends, into a projection whose bulk
+    load has begun; runs in a worker process (or in the parent, for a single share)."""
+    engine = _rebuild_engine(database_url)
+    projector = Projector(ProjectionStore(engine, loading=True))
     writer = _PipelinedWriter(projector, progress)
-    limits = None if until is None else {TopicPartition(*key): end for key, end in until.items()}
-    async with store.bulk_load():
-        await replay_records(consumer, writer.submit, batch=batch, until=limits)
+    consumer = AIOKafkaConsumer(enable_auto_commit=False, **client_options)
+    await consumer.start()
+    try:
+        consumer.assign([TopicPartition(*key) for key in share.ends])
+        until = {TopicPartition(*key): end for key, end in share.ends.items()}
+        await replay_records(consumer, writer.submit, batch=batch, until=until)
         await writer.drain()
-    return projector.tally
+        return projector.tally
+    finally:
+        await consumer.stop()
+        await engine.dispose()
 
 
 class _PipelinedWriter:

@@ -28,12 +28,17 @@ Offsets = dict[tuple[str, int], int]
 class ProjectionStore:
     """Bulk writes and offset reads over one engine (SQLite or PostgreSQL)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, loading: bool = False) -> None:
+        """`loading`: write as a bulk load another store (or process) has begun does."""
         self.engine = engine
         self.dialect = engine.dialect.name
         if self.dialect not in ("sqlite", "postgresql"):
             raise NotImplementedError(f"database dialect {self.dialect!r} is not supported")
-        self._prefix = ""
+        self._prefix = self._load_prefix() if loading else ""
+
+    def _load_prefix(self) -> str:
+        """SQLite's bulk load appends to `load_*` tables; PostgreSQL's writes in place."""
+        return LOAD_PREFIX if self.dialect == "sqlite" else ""
 
     async def write_batch(
         self, rows: Mapping[str, Sequence[dict[str, Any]]], offsets: Offsets
@@ -63,8 +68,9 @@ class ProjectionStore:
         into a unique index slows to a third of the speed; appending and merging sorted
         does not. The offsets are stored with each batch as always; a crash in between
         leaves a database to throw away (a rebuild refuses a used one). PostgreSQL only
-        builds the indexes at the end."""
-        staged = self.dialect == "sqlite"
+        builds the indexes at the end. Other stores made with `loading=True` (in worker
+        processes) may write the load meanwhile."""
+        staged = self._load_prefix() != ""
         async with self.engine.begin() as connection:
             for table in FACT_TABLES:
                 for index in table.indexes:
@@ -74,7 +80,7 @@ class ProjectionStore:
                         f'CREATE TABLE "{LOAD_PREFIX}{table.name}" AS SELECT * '
                         f'FROM "{table.name}" WHERE 1 = 0'
                     )
-        self._prefix = LOAD_PREFIX if staged else ""
+        self._prefix = self._load_prefix()
         try:
             yield
         finally:
