@@ -37,7 +37,7 @@ from kette_reporting.audit.render import (
     notes_table,
     period_notes,
 )
-from kette_reporting.audit.timeline import access_entries, kafka_entries, merged
+from kette_reporting.audit.timeline import access_entries, attributed, kafka_entries, merged
 from kette_reporting.audit.verify import Verification, verify_export, verify_pair
 from kette_reporting.settings import ReportingSettings
 
@@ -215,7 +215,8 @@ def timeline(
             console.print(f"no workflow {workflow_id} in Temporal")
         else:
             steps = history
-    entries = merged(kafka_entries(found), steps)
+    events = kafka_entries(found)
+    entries = merged(events, attributed(steps, events))
     console.print(entries_table(f"Timeline of {participant}", entries, who="Triggered by"))
 
 

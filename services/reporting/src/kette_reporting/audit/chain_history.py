@@ -44,7 +44,7 @@ def temporal_entries(events: Iterable[HistoryEvent], workflow_id: str) -> list[E
             detail += f" — from event {trigger}"
         what = f"{_STEPS[kind]} {name}".strip()
         when = event.event_time.ToDatetime(tzinfo=UTC)
-        entries.append(Entry(when, "temporal", what, who, detail))
+        entries.append(Entry(when, "temporal", what, who, detail, trigger=trigger))
     return entries
 
 

@@ -20,7 +20,7 @@ def entries_table(title: str, entries: Iterable[Entry], who: str = "Who") -> Tab
     """A timeline or access log, one row per entry."""
     table = Table(title=title)
     for column in ("Time (UTC)", "Source", "What", who, "Details"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")  # an auditor reads every id in full
     for entry in entries:
         when = entry.time.strftime("%Y-%m-%d %H:%M:%S")
         table.add_row(when, entry.source, entry.what, entry.who, entry.detail)

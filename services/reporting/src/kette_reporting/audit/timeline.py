@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from kette_core.contracts.access import PiiRead
+from kette_core.contracts.base import EventPayload
 from kette_core.contracts.deadletter import DeadLetterRecorded
+from kette_core.contracts.referrals import ProviderReport
 from kette_reporting.audit.canonical import AuditRecord, from_micros
 from kette_reporting.audit.reading import read
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One line of a timeline: when, where from, what happened, who triggered it, details."""
+    """One line of a timeline: when, where from, what happened, who triggered it, details.
+
+    `event_id` is a Kafka event's ce_id; `trigger` the ce_id of the event a workflow step
+    was sent for (the bridge's `input_id`), so the step inherits who triggered that event.
+    """
 
     time: datetime
     source: str
     what: str
     who: str
     detail: str
+    event_id: str = ""
+    trigger: str = ""
 
 
 @dataclass
@@ -59,17 +67,40 @@ def kafka_entries(found: ParticipantRecords) -> list[Entry]:
     for record in found.records:
         reading = read(record)
         detail = record.where()
-        who = ""
+        who, event_id = "", ""
         if reading.event is not None:
-            who = actor_in(reading.event.payload.model_dump(mode="json"))
+            event_id = reading.event.id
+            who = _who(reading.event.payload) or _system(record)
         else:
             detail += f" — {reading.kind}: {reading.reason}"
         letter = rejected.get((record.topic, record.partition, record.offset))
         if letter is not None:
             detail += f" — dead-lettered by {letter.consumer_group}: {letter.reason}"
         what = reading.event_type or "(no ce_type)"
-        entries.append(Entry(from_micros(record.time), record.topic, what, who, detail))
+        entries.append(Entry(from_micros(record.time), record.topic, what, who, detail, event_id))
     return entries
+
+
+def _who(payload: EventPayload) -> str:
+    """The person or provider behind an event: its actor; a provider's report, the provider."""
+    if isinstance(payload, ProviderReport):
+        return f"provider:{payload.provider_id}"
+    return actor_in(payload.model_dump(mode="json"))
+
+
+def _system(record: AuditRecord) -> str:
+    """An event no person decided: the service that published it (its ce_source)."""
+    return f"system:{record.header('ce_source') or record.topic}"
+
+
+def attributed(steps: Iterable[Entry], events: Iterable[Entry]) -> list[Entry]:
+    """Workflow steps with who triggered them: their own actor, else the actor of the event
+    they were sent for, else the workflow itself (timers, its own activities)."""
+    who_of = {entry.event_id: entry.who for entry in events if entry.event_id}
+    return [
+        step if step.who else replace(step, who=who_of.get(step.trigger) or "system:workflow")
+        for step in steps
+    ]
 
 
 def access_entries(found: ParticipantRecords) -> list[Entry]:
