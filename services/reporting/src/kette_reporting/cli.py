@@ -34,6 +34,7 @@ from kette_reporting.audit.exportfile import Export, ExportFormatError, read_exp
 from kette_reporting.audit.render import (
     differences_table,
     entries_table,
+    kept_table,
     notes_table,
     period_notes,
 )
@@ -251,7 +252,8 @@ def replay(
 ) -> None:
     """Rebuild every projection from offset 0 into a fresh database; compare with the live one."""
     from kette_reporting.audit import runs
-    from kette_reporting.audit.compare import compare
+    from kette_reporting.audit.compare import COMPARED, compare
+    from kette_reporting.audit.kept import kept_records
 
     settings = ReportingSettings()
     topics = _topics(topic, settings)
@@ -263,8 +265,12 @@ def replay(
             tally = _run(runs.rebuild(options, topics, target, _bar))
         except ValueError as error:
             raise _fail(str(error)) from None
-        result = _run(compare(live_url, target))
+        with _bar("Comparing tables", len(COMPARED)) as advance:
+            result = _run(compare(live_url, target, advance))
+        kept = _run(kept_records(target))
     console.print(f"rebuilt {tally.events} events ({tally.unreadable} unreadable records kept)")
+    if kept.shown:
+        console.print(kept_table(kept.shown, kept.total))
     for partition, count in sorted(result.live_ahead.items()):
         console.print(f"the live projection has read {count} more records of {partition}")
     if not result.differences:

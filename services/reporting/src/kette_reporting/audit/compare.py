@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -72,12 +73,16 @@ def diff_rows(
     return found
 
 
-async def compare(live_url: str, rebuilt_url: str) -> Comparison:
-    """Every projection table of the two databases, and how far each read."""
+async def compare(
+    live_url: str, rebuilt_url: str, progress: Callable[[int], None] = lambda _: None
+) -> Comparison:
+    """Every projection table of the two databases, and how far each read; `progress` is
+    told of each table compared (a bar's total is len(COMPARED))."""
     differences: list[Difference] = []
     for table in COMPARED:
         live, rebuilt = await _rows(live_url, table), await _rows(rebuilt_url, table)
         differences += diff_rows(table.name, live, rebuilt)
+        progress(1)
     live_offsets = await _rows(live_url, consumed_offset)
     rebuilt_offsets = await _rows(rebuilt_url, consumed_offset)
     ahead = {}

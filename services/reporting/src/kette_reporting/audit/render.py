@@ -13,6 +13,7 @@ from kette_reporting.audit.verify import Note
 
 if TYPE_CHECKING:  # the comparison and timeline need database and Temporal clients
     from kette_reporting.audit.compare import Difference
+    from kette_reporting.audit.kept import Kept
     from kette_reporting.audit.timeline import Entry
 
 
@@ -59,4 +60,18 @@ def differences_table(differences: Iterable[Difference]) -> Table:
         table.add_row(
             difference.table, difference.key, difference.side, ", ".join(difference.columns)
         )
+    return table
+
+
+def kept_table(kept: Iterable[Kept], total: int) -> Table:
+    """Dead letters and unreadable records the projection kept, with their reasons."""
+    shown = list(kept)
+    title = "Kept and reported: dead letters and unreadable records"
+    if total > len(shown):
+        title += f" (first {len(shown)} of {total})"
+    table = Table(title=title)
+    for column in ("Record", "Kind", "Type", "Reason"):
+        table.add_column(column, overflow="fold")
+    for record in shown:
+        table.add_row(record.where, record.kind, record.event_type, record.reason)
     return table
