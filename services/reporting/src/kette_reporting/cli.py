@@ -49,10 +49,13 @@ app.add_typer(audit, name="audit", no_args_is_help=True)
 console = Console()
 
 
-@app.callback()
-def _setup() -> None:
-    """Logs go to stderr in the house format; the terminal's stdout is for results."""
-    configure_logging(ReportingSettings())
+def _stack_settings() -> ReportingSettings:
+    """Settings for a command that reaches the stack, its logs on stderr in the house format
+    (the terminal's stdout is for results). `verify` and `keygen` skip this: they run
+    offline, and the logging set-up loads Temporal's runtime."""
+    settings = ReportingSettings()
+    configure_logging(settings)
+    return settings
 
 
 TopicsOption = Annotated[
@@ -123,7 +126,7 @@ def export(
     topic: TopicsOption = None,
 ) -> None:
     """Export a period's records with a signed Merkle tree head, read from Kafka."""
-    settings = ReportingSettings()
+    settings = _stack_settings()
     if participant and consistent_with:
         raise _fail("--consistent-with applies to a whole period's export, not a participant's")
     from kette_reporting.audit import runs
@@ -205,7 +208,7 @@ def timeline(
     """Every event about one participant across all topics, merged with their chain's steps."""
     from kette_reporting.audit import runs
 
-    settings = ReportingSettings()
+    settings = _stack_settings()
     topics = _topics(topic, settings)
     found = _run(runs.participant_records(runs.kafka_options(settings), topics, participant, _bar))
     steps = []
@@ -231,7 +234,7 @@ def access(
     """Who read this participant's personal data, when and why."""
     from kette_reporting.audit import runs
 
-    settings = ReportingSettings()
+    settings = _stack_settings()
     options = runs.kafka_options(settings)
     found = _run(runs.participant_records(options, [topic or ACCESS], participant, _bar))
     entries = access_entries(found)
@@ -255,7 +258,7 @@ def replay(
     from kette_reporting.audit.compare import COMPARED, compare
     from kette_reporting.audit.kept import kept_records
 
-    settings = ReportingSettings()
+    settings = _stack_settings()
     topics = _topics(topic, settings)
     options = runs.kafka_options(settings)
     with tempfile.TemporaryDirectory(prefix="kette-replay-") as scratch:
@@ -306,7 +309,7 @@ def as_of(
     from kette_reporting.audit import runs
     from kette_reporting.report.position import parse_offsets
 
-    settings = ReportingSettings()
+    settings = _stack_settings()
     if day is None and offsets is None:
         raise _fail("give DAY, --offsets or both")
     try:
@@ -350,7 +353,7 @@ def report(
     it names the offsets it stands at (for `kette audit as-of --offsets`)."""
     from kette_reporting.audit import runs
 
-    settings = ReportingSettings()
+    settings = _stack_settings()
     try:
         chosen = runs.ReportPeriod.parse(period)
     except ValueError as error:
@@ -359,7 +362,7 @@ def report(
         raise _fail(f"format {fmt!r}: expected one of {', '.join(runs.MEDIA_TYPES)}")
     topics = _topics(topic, settings)
     url = settings.resolved_database_url()
-    behind = _run(runs.caught_up(runs.kafka_options(settings), topics, url, wait))
+    behind = _run(runs.caught_up(runs.kafka_options(settings), topics, url, wait, _bar))
     if behind:
         console.print(f"[yellow]the projection is still {behind} records behind Kafka[/yellow]")
     threshold = settings.suppression_threshold

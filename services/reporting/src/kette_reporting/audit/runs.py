@@ -7,7 +7,7 @@ runs offline, starts without loading the Kafka, Temporal and database clients.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
@@ -95,23 +95,43 @@ async def rebuild(
 
 
 async def caught_up(
-    options: dict[str, Any], topics: Sequence[str], url: str, seconds: float
+    options: dict[str, Any], topics: Sequence[str], url: str, seconds: float, bar: Bar | None = None
 ) -> int:
     """Wait (polling, up to `seconds`) until the live projection has read every record Kafka
-    held when asked; the records still missing then (0 when caught up)."""
+    held when asked; the records still missing then (0 when caught up). With `bar`, the wait
+    shows a bar of the records the projection still had to read."""
     ends = await end_offsets(options, topics)
     engine = create_engine(url)
     store = ProjectionStore(engine)
     deadline = asyncio.get_running_loop().time() + seconds
+
+    async def missing() -> int:
+        read = await store.offsets()
+        return sum(max(0, end - read.get(key, 0)) for key, end in ends.items())
+
     try:
-        while True:
-            read = await store.offsets()
-            missing = sum(max(0, end - read.get(key, 0)) for key, end in ends.items())
-            if missing == 0 or asyncio.get_running_loop().time() >= deadline:
-                return missing
-            await asyncio.sleep(0.5)
+        left = await missing()
+        if bar is None or left == 0:
+            return await _poll(missing, left, deadline, None)
+        with bar("Waiting for the projection to read Kafka", left) as advance:
+            return await _poll(missing, left, deadline, advance)
     finally:
         await engine.dispose()
+
+
+async def _poll(
+    missing: Callable[[], Awaitable[int]],
+    left: int,
+    deadline: float,
+    advance: Callable[[int], None] | None,
+) -> int:
+    while left and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.5)
+        now = await missing()
+        if advance is not None:
+            advance(left - now)
+        left = now
+    return left
 
 
 async def report_as_of(
