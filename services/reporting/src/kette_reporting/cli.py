@@ -288,7 +288,11 @@ def as_of(
     period: Annotated[str, typer.Option(help="2026, 2026-H1, 2026-Q1, 2026-03 or A..B.")],
     out: Annotated[Path, typer.Option(help="File to write.")],
     day: Annotated[
-        str | None, typer.Argument(help="The date the report stood at (YYYY-MM-DD).")
+        str | None,
+        typer.Argument(
+            help="The date the report stood at (YYYY-MM-DD): only the records each partition "
+            "held before its first one stamped later are read."
+        ),
     ] = None,
     offsets: Annotated[
         str | None,
@@ -322,6 +326,8 @@ def as_of(
         raise _fail(f"format {fmt!r}: expected one of {', '.join(runs.MEDIA_TYPES)}")
     topics = _topics(topic, settings)
     options = runs.kafka_options(settings)
+    if until is None and stood is not None:  # the records there were when the day ended
+        until = _run(runs.stood_at(options, topics, stood, _bar))
     with tempfile.TemporaryDirectory(prefix="kette-as-of-") as scratch:
         target = into or f"sqlite+aiosqlite:///{scratch}/as-of.db"
         try:
@@ -332,9 +338,8 @@ def as_of(
         data = _run(runs.report_as_of(target, chosen, fmt, stood, kommune, threshold))
     out.write_bytes(data)
     digest = hashlib.sha256(data).hexdigest()
-    where = " and ".join(
-        text for text in (f"of {stood}" if stood else "", "at the offsets" if until else "") if text
-    )
+    parts = (f"of {stood}" if stood else "", "at the given offsets" if offsets else "")
+    where = " and ".join(text for text in parts if text)
     console.print(f"{out}: the {fmt} report of {chosen.code} as {where}, sha256 {digest}")
 
 

@@ -16,6 +16,7 @@ from temporalio.client import Client
 
 from kette_core.db import create_engine
 from kette_reporting.audit.chain_history import temporal_entries, workflow_history
+from kette_reporting.audit.cut import DayCut
 from kette_reporting.audit.history import HistoryCollector, Period, PeriodTree
 from kette_reporting.audit.source import RecordSink, end_offsets, history_size, read_history
 from kette_reporting.audit.timeline import Entry, ParticipantRecords, collector
@@ -69,6 +70,15 @@ async def _read(options: dict[str, Any], topics: Sequence[str], sink: RecordSink
     total = await history_size(options, topics)
     with bar("Reading the history", total) as advance:
         await read_history(options, topics, sink, advance)
+
+
+async def stood_at(options: dict[str, Any], topics: Sequence[str], day: date, bar: Bar) -> Offsets:
+    """The offsets the history stood at when `day` ended (see `audit.cut`)."""
+    sink = DayCut(day, await end_offsets(options, topics))
+    total = await history_size(options, topics)
+    with bar(f"Finding where the history stood on {day}", total) as advance:
+        await read_history(options, topics, sink, advance)
+    return sink.offsets()
 
 
 async def workflow_steps(address: str, namespace: str, workflow_id: str) -> list[Entry] | None:
