@@ -142,7 +142,8 @@ def export(
     if participant:
         written = write_participant_export(out, built, topics, signer, participant)
     else:
-        written = write_period_export(out, built, topics, signer, older)
+        with _bar(f"Writing {out.name}", len(built.records)) as advance:
+            written = write_period_export(out, built, topics, signer, older, advance)
     console.print(
         f"{out}: {written.records} records of {period}; tree of {written.tree_size} records, "
         f"root {written.root}"

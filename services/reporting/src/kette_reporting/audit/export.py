@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,8 +68,12 @@ def write_period_export(
     topics: list[str],
     key: Ed25519PrivateKey,
     older: Export | None = None,
+    progress: Callable[[int], None] = lambda _: None,
 ) -> Written:
-    """Every record of the period; with `older`, a consistency proof from its tree to this one."""
+    """Every record of the period; with `older`, a consistency proof from its tree to this one.
+
+    `progress` is told of each record line written (a bar's total is `len(built.records)`).
+    """
     header, index = _signed_header(built, topics, key, "period")
     consistent = None
     if older is not None:
@@ -87,7 +92,7 @@ def write_period_export(
             consistent = False
     start = built.first_position
     lines = (record_line(start + number, r) for number, r in enumerate(built.records))
-    write_export(path, header, index, lines)
+    write_export(path, header, index, _counted(lines, progress))
     return Written(len(built.records), built.tree.size, built.tree.root().hex(), consistent)
 
 
@@ -114,3 +119,9 @@ def write_participant_export(
     lines = (record_line(p, r, built.tree.inclusion_proof(p)) for p, r in mine)
     write_export(path, header, None, lines)
     return Written(len(mine), built.tree.size, built.tree.root().hex())
+
+
+def _counted(lines: Iterable[dict[str, Any]], progress: Callable[[int], None]) -> Iterator[Any]:
+    for line in lines:
+        yield line
+        progress(1)
