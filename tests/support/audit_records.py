@@ -6,11 +6,14 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 from kette_core.contracts.access import AccessPurpose, PiiField, PiiRead
+from kette_core.contracts.base import example_for
 from kette_core.contracts.chain import StageStarted
 from kette_core.contracts.deadletter import DeadLetterRecorded
+from kette_core.contracts.participants import ParticipantRegistered
 from kette_core.contracts.topics import ACCESS, CHAIN, DEADLETTER
 from kette_core.contracts.vocabulary import Actor, ActorRole, Stage
 from kette_core.envelope import KafkaRecord, encode, new_event
+from kette_core.ids import new_participant_id
 from kette_reporting.audit.canonical import AuditRecord, kept_headers, record_time
 from kette_reporting.audit.history import HistoryCollector, Period, PeriodTree
 
@@ -29,6 +32,14 @@ def as_audit(record: KafkaRecord, partition: int, offset: int, kafka_ms: int = 0
         headers=headers,
         value=record.value,
     )
+
+
+def registered(when: datetime) -> KafkaRecord:
+    """A new participant registered by intake at `when` (the contract's example otherwise)."""
+    payload = example_for(ParticipantRegistered).model_copy(
+        update={"participant_id": new_participant_id()}
+    )
+    return encode(new_event(payload, source="/kette/intake", time=when))
 
 
 def stage_started(participant: str, when: datetime, stage: Stage = Stage.LANGUAGE) -> KafkaRecord:

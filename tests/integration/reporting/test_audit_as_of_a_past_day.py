@@ -9,22 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from kette_core.contracts.base import example_for
-from kette_core.contracts.participants import ParticipantRegistered
-from kette_core.envelope import KafkaRecord, encode, new_event
-from kette_core.ids import new_participant_id
+from kette_core.envelope import KafkaRecord
 from tests.support.audit_cli import kette_audit, produce
 from tests.support.audit_records import START
+from tests.support.audit_records import registered as registered_at
 
 pytestmark = pytest.mark.integration
 NewTopic = Callable[..., Awaitable[str]]
 
 
 def registered(day: int) -> KafkaRecord:
-    payload = example_for(ParticipantRegistered).model_copy(
-        update={"participant_id": new_participant_id()}
-    )
-    return encode(new_event(payload, source="/kette/intake", time=START + timedelta(days=day)))
+    return registered_at(START + timedelta(days=day))
 
 
 async def test_audit_as_of_a_past_day_keeps_its_bytes_when_the_history_grows(

@@ -11,12 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kette_core.contracts.base import example_for
-from kette_core.contracts.participants import ParticipantRegistered
-from kette_core.envelope import encode, new_event
-from kette_core.ids import new_participant_id
 from tests.support.audit_cli import produce
-from tests.support.audit_records import START, stage_started
+from tests.support.audit_records import START, registered, stage_started
 
 pytestmark = pytest.mark.integration
 NewTopic = Callable[..., Awaitable[str]]
@@ -41,14 +37,9 @@ async def test_audit_as_of_gives_the_same_pdf_in_another_time_zone_and_locale(
     kafka_bootstrap: str, new_topic: NewTopic, tmp_path: Path
 ) -> None:
     participants, chain = await new_topic("asof-people"), await new_topic("asof-chain")
-    people = [new_participant_id() for _ in range(7)]
-    example = example_for(ParticipantRegistered)
-    registered = [
-        encode(new_event(example.model_copy(update={"participant_id": who}),
-                         source="/kette/intake", time=START + timedelta(hours=number)))
-        for number, who in enumerate(people)
-    ]  # fmt: skip
-    await produce(kafka_bootstrap, participants, registered)
+    registrations = [registered(START + timedelta(hours=number)) for number in range(7)]
+    people = [str(record.key) for record in registrations]
+    await produce(kafka_bootstrap, participants, registrations)
     started = [stage_started(who, START + timedelta(days=1)) for who in people]
     await produce(kafka_bootstrap, chain, started)
     topics = ["--topic", participants, "--topic", chain]

@@ -11,16 +11,14 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from kette_core.contracts.base import example_for
-from kette_core.contracts.participants import ParticipantRegistered
-from kette_core.envelope import KafkaRecord, encode, new_event
-from kette_core.ids import new_participant_id
+from kette_core.envelope import KafkaRecord
 from kette_reporting.app import build, create_app
 from kette_reporting.cli import app
 from kette_reporting.projection.rebuild import rebuild_from_kafka
 from kette_reporting.settings import ReportingSettings
 from tests.support.audit_cli import produce
 from tests.support.audit_records import START
+from tests.support.audit_records import registered as registered_at
 
 pytestmark = pytest.mark.integration
 NewTopic = Callable[..., Awaitable[str]]
@@ -28,10 +26,7 @@ STARTS = {"csv": b"Bericht;", "xlsx": b"PK", "html": b"<!DOCTYPE", "pdf": b"%PDF
 
 
 def registered(day: int) -> KafkaRecord:
-    payload = example_for(ParticipantRegistered).model_copy(
-        update={"participant_id": new_participant_id()}
-    )
-    return encode(new_event(payload, source="/kette/intake", time=START + timedelta(days=day)))
+    return registered_at(START + timedelta(days=day))
 
 
 async def test_reporting_the_cli_and_the_api_write_the_same_report_in_each_format(
