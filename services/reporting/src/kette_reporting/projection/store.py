@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import operator
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -154,37 +156,50 @@ def _merge_sorted(table: sa.Table) -> str:
     )
 
 
-def _tuples(table: sa.Table, rows: Sequence[dict[str, Any]]) -> list[Any]:
-    """The rows as tuples in column order, times and dates as SQLite text."""
-    names, timed = _layout(table)
-    tuples = []
+def _tuples(table: sa.Table, rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """The rows' values in column order (a row may leave a nullable column out), times and
+    dates as SQLite text."""
+    layout = _layout(table)
+    out = []
     for row in rows:
-        values = list(map(row.get, names))
-        for index, convert in timed:
+        try:
+            values = list(layout.pick(row))
+        except KeyError:
+            values = list(map(row.get, layout.names))
+        for index, convert in layout.timed:
             value = values[index]
             if value is not None:
                 values[index] = convert(value)
-        tuples.append(tuple(values))
-    return tuples
+        out.append(tuple(values))
+    return out
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """A table's column names in order, a getter of them all, and the columns that need a
+    text form (by position)."""
+
+    names: tuple[str, ...]
+    pick: Callable[[dict[str, Any]], tuple[Any, ...]]
+    timed: tuple[tuple[int, Callable[[Any], str]], ...]
 
 
 @functools.cache
-def _layout(
-    table: sa.Table,
-) -> tuple[tuple[str, ...], tuple[tuple[int, Callable[[Any], str]], ...]]:
-    """A table's column names in order, and which of them need a text form (by position)."""
+def _layout(table: sa.Table) -> _Layout:
     names = tuple(column.name for column in table.columns)
     timed = tuple(
         (index, convert)
         for index, column in enumerate(table.columns)
         if (convert := _SQLITE_TEXT.get(type(column.type))) is not None
     )
-    return names, timed
+    return _Layout(names, operator.itemgetter(*names), timed)
 
 
 def _utc_text(value: datetime) -> str:
     """`%Y-%m-%d %H:%M:%S.%f` in UTC, by isoformat (a third cheaper than strftime)."""
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
 
 
 def _date_text(value: date) -> str:

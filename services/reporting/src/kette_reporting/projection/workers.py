@@ -17,10 +17,12 @@ fails fails the rebuild, and the others are stopped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import multiprocessing
 import os
 import queue
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -34,6 +36,8 @@ Progress = Callable[[int], None]
 """Called with the number of records just written (for a rich progress bar)."""
 MAX_WORKERS = 8
 _POLL_SECONDS = 0.2
+_YOUNG_OBJECTS = 50_000
+"""Allocations between young-generation collections during a replay (Python's default: 700)."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,8 @@ async def read_shares(
     """Run `read(share, progress)` (a coroutine function) for every share: in this process
     if there is one, else in one forked worker process per share; the summed tally."""
     if len(shares) <= 1:
-        tallies = [await read(share, progress) for share in shares]
+        with _fewer_collections():
+            tallies = [await read(share, progress) for share in shares]
         return _sum(tallies)
     context = multiprocessing.get_context("fork")
     messages = context.Queue()
@@ -118,7 +123,8 @@ async def read_shares(
 def _work(read: Callable[[Share, Progress], Any], share: Share, messages: Any) -> None:
     """A worker's life: read its share, say how far it got as it goes, then its tally."""
     try:
-        tally = asyncio.run(read(share, lambda count: messages.put(("read", count))))
+        with _fewer_collections():
+            tally = asyncio.run(read(share, lambda count: messages.put(("read", count))))
     except BaseException as error:  # the parent names it and stops the others
         messages.put(("failed", f"{type(error).__name__}: {error}"))
         raise SystemExit(1) from None
@@ -155,6 +161,21 @@ def _check_alive(workers: Sequence[BaseProcess], silent_polls: int) -> None:
             raise RuntimeError(f"replay worker {worker.name} died (exit code {worker.exitcode})")
     if silent_polls > 1 and all(worker.exitcode == 0 for worker in workers):
         raise RuntimeError("replay workers ended without reporting their tallies")
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """A replay makes millions of short-lived objects and keeps few: collect the young ones
+    less often (a tenth less CPU per event), and never scan what lived before (in a worker,
+    the parent's heap)."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(_YOUNG_OBJECTS, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def _sum(tallies: Sequence[Tally]) -> Tally:
