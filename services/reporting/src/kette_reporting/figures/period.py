@@ -39,6 +39,25 @@ class Period:
             current = (current + timedelta(days=32)).replace(day=1)
         return months
 
+    def grid(self) -> tuple[Period, ...]:
+        """The periods a report may cover whose figures add up to each other: the period's
+        calendar year, its two halves and four quarters (in that order). Raises ValueError
+        for a period not among them: its figures minus a grid period's would reveal cells
+        the grid's joint suppression hid (see `joint`)."""
+        year = self.start.year
+        grid = (
+            _months(year, 1, 12),
+            *(_months(year, 6 * h - 5, 6 * h) for h in (1, 2)),
+            *(_months(year, 3 * q - 2, 3 * q) for q in (1, 2, 3, 4)),
+        )
+        if self not in grid:
+            raise ValueError(
+                f"period {self.code}: reports leaving the KI cover a year, a half-year or a "
+                "quarter (YYYY, YYYY-H1, YYYY-Q1); other periods would let suppressed small "
+                "cells be recovered by subtraction"
+            )
+        return grid
+
     @classmethod
     def parse(cls, text: str) -> Period:
         """`2025`, `2025-H1`, `2025-Q3`, `2025-04` or `2025-01-01..2025-06-30`."""

@@ -15,7 +15,7 @@ everywhere, and each table's secondary suppression runs again, until nothing cha
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from kette_reporting.figures.tables import CountTable, MeasureTable, Table
@@ -53,11 +53,15 @@ def protect(table: Table, threshold: int, also: frozenset[Cell] = frozenset()) -
 
 
 def protect_all(
-    tables: Sequence[Table], threshold: int, links: Iterable[Link] = ()
+    tables: Sequence[Table],
+    threshold: int,
+    links: Iterable[Link] = (),
+    hide: Mapping[str, Iterable[Cell]] | None = None,
 ) -> tuple[Shown, ...]:
-    """Every table protected, and no linked figure shown in one table but hidden in another."""
+    """Every table protected, and no linked figure shown in one table but hidden in another;
+    `hide`: cells per table key to hide besides (hidden in another report, see `joint`)."""
     links = tuple(links)
-    forced: dict[str, set[Cell]] = {}
+    forced: dict[str, set[Cell]] = {key: set(cells) for key, cells in (hide or {}).items()}
     while True:
         shown = tuple(
             protect(table, threshold, frozenset(forced.get(table.key, ()))) for table in tables

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kette_reporting.figures.compute import Figures
-from kette_reporting.figures.suppression import Shown, protect_all
+from kette_reporting.figures.suppression import Shown
 from kette_reporting.report.position import KafkaPosition, format_offsets
 
 HIDDEN = "."
@@ -61,16 +61,20 @@ class StateReport:
 
 
 def build(
-    figures: Figures, threshold: int, data_as_of: date | None, offsets: KafkaPosition = ()
+    figures: Figures,
+    tables: tuple[Shown, ...],
+    threshold: int,
+    data_as_of: date | None,
+    offsets: KafkaPosition = (),
 ) -> StateReport:
-    """Suppress every table at `threshold` and wrap them with the report's facts."""
+    """The figures' tables as suppressed at `threshold`, wrapped with the report's facts."""
     return StateReport(
         figures.period.code,
         figures.period.label_de,
         figures.kommune,
         data_as_of,
         threshold,
-        protect_all(figures.tables, threshold, figures.links),
+        tables,
         figures.unreadable,
         figures.dead_letters,
         offsets,

@@ -8,8 +8,8 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from kette_reporting.figures.compute import compute
 from kette_reporting.figures.facts import Facts, load_facts
+from kette_reporting.figures.joint import protect_report
 from kette_reporting.figures.period import Period
 from kette_reporting.projection.apply import local_day
 from kette_reporting.projection.store import Offsets, ProjectionStore
@@ -59,9 +59,12 @@ def report_from_facts(
     threshold: int = 5,
     offsets: KafkaPosition = (),
 ) -> StateReport:
-    """Pure: the suppressed report of already loaded facts."""
+    """Pure: the suppressed report of already loaded facts, cut from the joint pattern of
+    the KI and its Kommunen over the period's year, halves and quarters; a period off that
+    grid raises ValueError."""
     stand = as_of if as_of is not None else latest_day(facts)
-    return build(compute(facts, period, kommune), threshold, stand, offsets)
+    figures, tables = protect_report(facts, period, kommune, threshold)
+    return build(figures, tables, threshold, stand, offsets)
 
 
 async def state_report(
