@@ -81,6 +81,8 @@ async def test_audit_the_scenario_rebuilds_to_the_live_projection_and_reads_as_a
     assert all(row[3] for row in rows), timeline.output  # every step names who triggered it
     times = [row[0] for row in rows]
     assert times == sorted(times)
+    (started,) = [row for row in rows if row[2].startswith("workflow started")]
+    assert started[3].startswith("caseworker:"), timeline.output  # who registered them
     confirmed = [row for row in rows if row[2] == f"update {ConfirmOffer.name}"]
     assert confirmed and confirmed[0][3].startswith("caseworker:"), timeline.output
     reported = [row for row in rows if row[2] == "signal provider_reported"]

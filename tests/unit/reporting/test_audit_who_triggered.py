@@ -16,7 +16,7 @@ from kette_core.envelope import encode, new_event
 from kette_core.ids import new_participant_id
 from kette_reporting.audit.chain_history import temporal_entries
 from kette_reporting.audit.timeline import attributed, collector, kafka_entries
-from tests.support.audit_records import START, as_audit, stage_started
+from tests.support.audit_records import START, as_audit, registered, stage_started
 
 ALICE = new_participant_id()
 
@@ -58,3 +58,20 @@ def test_audit_a_workflow_step_sent_for_a_providers_report_is_triggered_by_the_p
 
     assert event.who == f"provider:{report.provider_id}"
     assert [entry.who for entry in steps] == [event.who, "system:workflow", "system:workflow"]
+
+
+def test_audit_the_chains_start_is_triggered_by_whoever_registered_the_participant() -> None:
+    registration = registered(START)
+    assert registration.key is not None
+    sink = collector(registration.key)
+    sink(as_audit(registration, 0, 0))
+    events = kafka_entries(sink)
+    started = HistoryEvent(event_id=1, event_type=EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)
+    started.workflow_execution_started_event_attributes.workflow_type.name = "Integrationskette"
+    started.event_time.FromDatetime(START)
+
+    (step,) = attributed(temporal_entries([started], "chain-x"), events)
+
+    assert step.what == "workflow started Integrationskette"
+    assert events[0].who.startswith("caseworker:")
+    assert step.who == events[0].who

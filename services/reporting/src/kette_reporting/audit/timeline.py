@@ -10,6 +10,7 @@ from typing import Any
 from kette_core.contracts.access import PiiRead
 from kette_core.contracts.base import EventPayload
 from kette_core.contracts.deadletter import DeadLetterRecorded
+from kette_core.contracts.participants import ParticipantRegistered
 from kette_core.contracts.referrals import ProviderReport
 from kette_reporting.audit.canonical import AuditRecord, from_micros
 from kette_reporting.audit.reading import read
@@ -95,12 +96,20 @@ def _system(record: AuditRecord) -> str:
 
 def attributed(steps: Iterable[Entry], events: Iterable[Entry]) -> list[Entry]:
     """Workflow steps with who triggered them: their own actor, else the actor of the event
-    they were sent for, else the workflow itself (timers, its own activities)."""
+    they were sent for; the chain's start, who registered the participant (the bridge starts
+    it on the registration); else the workflow itself (timers, its own activities)."""
+    events = list(events)
     who_of = {entry.event_id: entry.who for entry in events if entry.event_id}
-    return [
-        step if step.who else replace(step, who=who_of.get(step.trigger) or "system:workflow")
-        for step in steps
-    ]
+    registered_by = next(
+        (entry.who for entry in events if entry.what == ParticipantRegistered.event_type), ""
+    )
+
+    def who(step: Entry) -> str:
+        if step.what.startswith("workflow started") and not step.trigger:
+            return registered_by or "system:workflow"
+        return who_of.get(step.trigger) or "system:workflow"
+
+    return [step if step.who else replace(step, who=who(step)) for step in steps]
 
 
 def access_entries(found: ParticipantRecords) -> list[Entry]:
