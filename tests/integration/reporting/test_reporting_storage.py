@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from bench._reporting_cohort import as_records, cohort_events
 from kette_core.db import create_engine
+from kette_reporting.audit.compare import compare
 from kette_reporting.figures.compute import compute
 from kette_reporting.figures.facts import facts_from_rows, load_facts
 from kette_reporting.figures.period import Period
@@ -114,3 +116,16 @@ def _table_of(difference: object) -> str | None:
         if name:
             return str(getattr(getattr(part, "table", None), "name", None) or name)
     return None
+
+
+async def test_a_rebuild_keeps_one_copy_of_a_record_it_reads_twice(
+    database_url: str, tmp_path: Path
+) -> None:
+    records = as_records(cohort_events(40, seed=23))
+    once = f"sqlite+aiosqlite:///{tmp_path}/once.db"
+    await rebuild(records, once)
+
+    await rebuild([*records, *records[:120]], database_url, batch=50)  # e.g. an outbox re-send
+
+    comparison = await compare(once, database_url)
+    assert comparison.differences == []

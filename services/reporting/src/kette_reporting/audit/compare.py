@@ -10,7 +10,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 
 from kette_core.db import create_engine
-from kette_reporting.projection.tables import FACT_TABLES, consumed_offset, unreadable
+from kette_reporting.projection.tables import FACT_TABLES, consumed_offset, row_key, unreadable
 
 COMPARED: tuple[sa.Table, ...] = (*FACT_TABLES, unreadable)
 Side = Literal["only live", "only rebuilt", "differs"]
@@ -39,7 +39,7 @@ async def _rows(url: str, table: sa.Table) -> dict[tuple[Any, ...], dict[str, An
     try:
         async with engine.connect() as connection:
             result = await connection.execute(sa.select(table))
-            keys = [column.name for column in table.primary_key.columns]
+            keys = row_key(table)
             rows = {}
             for row in result.mappings():
                 rows[tuple(row[name] for name in keys)] = _normal(dict(row))

@@ -20,9 +20,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from kette_reporting.projection.tables import FACT_TABLES, TABLES_BY_NAME, consumed_offset
+from kette_reporting.projection.tables import (
+    FACT_TABLES,
+    TABLES_BY_NAME,
+    consumed_offset,
+    row_key,
+)
 
-LOAD_PREFIX = "load_"
 Offsets = dict[tuple[str, int], int]
 """(topic, partition) -> next offset to read."""
 
@@ -31,16 +35,17 @@ class ProjectionStore:
     """Bulk writes and offset reads over one engine (SQLite or PostgreSQL)."""
 
     def __init__(self, engine: AsyncEngine, *, loading: bool = False) -> None:
-        """`loading`: write as a bulk load another store (or process) has begun does."""
+        """`loading`: write into a bulk load that another store (or process) has begun."""
         self.engine = engine
         self.dialect = engine.dialect.name
         if self.dialect not in ("sqlite", "postgresql"):
             raise NotImplementedError(f"database dialect {self.dialect!r} is not supported")
-        self._prefix = self._load_prefix() if loading else ""
+        self._appending = loading and self._appends_while_loading()
 
-    def _load_prefix(self) -> str:
-        """SQLite's bulk load appends to `load_*` tables; PostgreSQL's writes in place."""
-        return LOAD_PREFIX if self.dialect == "sqlite" else ""
+    def _appends_while_loading(self) -> bool:
+        """SQLite's bulk load appends without ids' index; PostgreSQL's keeps it and skips
+        a row it holds already, as usual."""
+        return self.dialect == "sqlite"
 
     async def write_batch(
         self, rows: Mapping[str, Sequence[dict[str, Any]]], offsets: Offsets
@@ -51,8 +56,8 @@ class ProjectionStore:
                 if not values:
                     continue
                 table = TABLES_BY_NAME[name]
-                if self._prefix and table in FACT_TABLES:
-                    statement, tuples = _plain_bulk(self._prefix + name, table, values)
+                if self._appending and table in FACT_TABLES:
+                    statement, tuples = _plain_bulk(table, values)
                     await connection.exec_driver_sql(statement, tuples)
                 elif self.dialect == "sqlite":
                     statement, tuples = _sqlite_bulk(table, values)
@@ -64,35 +69,28 @@ class ProjectionStore:
 
     @contextlib.asynccontextmanager
     async def bulk_load(self) -> AsyncIterator[None]:
-        """For a rebuild into a fresh database: rows go to unconstrained `load_*` tables as
-        they come, then into the fact tables once, sorted by key, and the participant
-        indexes are built after that. Inserting a million random ce_ids one batch at a time
-        into a unique index slows to a third of the speed; appending and merging sorted
-        does not. The offsets are stored with each batch as always; a crash in between
-        leaves a database to throw away (a rebuild refuses a used one). PostgreSQL only
-        builds the indexes at the end. Other stores made with `loading=True` (in worker
-        processes) may write the load meanwhile."""
-        staged = self._load_prefix() != ""
+        """For a rebuild into a fresh database: the fact tables' indexes are dropped, rows
+        appended as they come, and the indexes built once at the end, which is a sort, not
+        a million random inserts. On SQLite the unique index of the ids goes too, so a
+        record read twice is appended twice; building that index then finds the twin and
+        the later copy is removed first. The offsets are stored with each batch as always;
+        a crash in between leaves a database to throw away (a rebuild refuses a used one).
+        Stores made with `loading=True` (in worker processes) may write meanwhile."""
+        appending = self._appends_while_loading()
         async with self.engine.begin() as connection:
             for table in FACT_TABLES:
-                for index in table.indexes:
+                for index in _rebuilt_indexes(table, appending):
                     await connection.run_sync(index.drop)
-                if staged:
-                    await connection.exec_driver_sql(
-                        f'CREATE TABLE "{LOAD_PREFIX}{table.name}" AS SELECT * '
-                        f'FROM "{table.name}" WHERE 1 = 0'
-                    )
-        self._prefix = self._load_prefix()
+        self._appending = appending
         try:
             yield
         finally:
-            self._prefix = ""
+            self._appending = False
             async with self.engine.begin() as connection:
                 for table in FACT_TABLES:
-                    if staged:
-                        await connection.exec_driver_sql(_merge_sorted(table))
-                        await connection.exec_driver_sql(f'DROP TABLE "{LOAD_PREFIX}{table.name}"')
-                    for index in table.indexes:
+                    if appending:
+                        await _index_unique_ids(connection, table)
+                    for index in _rebuilt_indexes(table, unique_too=False):
                         await connection.run_sync(index.create)
 
     async def offsets(self) -> Offsets:
@@ -103,7 +101,7 @@ class ProjectionStore:
 
     def _insert(self, name: str) -> sa.Insert:
         table = TABLES_BY_NAME[name]
-        keys = [column.name for column in table.primary_key.columns]
+        keys = list(row_key(table))
         if self.dialect == "postgresql":
             return postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
         return sqlite.insert(table).on_conflict_do_nothing(index_elements=keys)
@@ -127,7 +125,7 @@ def _sqlite_bulk(table: sa.Table, rows: Sequence[dict[str, Any]]) -> tuple[str, 
     parameter processing costs more than SQLite's insert. Dates and times are written in
     the text form SQLAlchemy's SQLite types read back (UTC, no offset)."""
     names = [column.name for column in table.columns]
-    keys = ", ".join(column.name for column in table.primary_key.columns)
+    keys = ", ".join(row_key(table))
     quoted = ", ".join(f'"{name}"' for name in names)
     marks = ", ".join("?" for _ in names)
     statement = (
@@ -136,24 +134,33 @@ def _sqlite_bulk(table: sa.Table, rows: Sequence[dict[str, Any]]) -> tuple[str, 
     return statement, _tuples(table, rows)
 
 
-def _plain_bulk(
-    target: str, table: sa.Table, rows: Sequence[dict[str, Any]]
-) -> tuple[str, list[Any]]:
-    """An append to a SQLite `load_*` table (no constraints, no conflicts to look for)."""
+def _plain_bulk(table: sa.Table, rows: Sequence[dict[str, Any]]) -> tuple[str, list[Any]]:
+    """An append to a SQLite fact table during a bulk load (no index to look up)."""
     names = [column.name for column in table.columns]
     quoted = ", ".join(f'"{name}"' for name in names)
     marks = ", ".join("?" for _ in names)
-    return f'INSERT INTO "{target}" ({quoted}) VALUES ({marks})', _tuples(table, rows)
+    return f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', _tuples(table, rows)
 
 
-def _merge_sorted(table: sa.Table) -> str:
-    """The loaded rows into the fact table, sorted by key, duplicates dropped."""
-    keys = ", ".join(f'"{column.name}"' for column in table.primary_key.columns)
-    names = ", ".join(f'"{column.name}"' for column in table.columns)
-    return (
-        f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM "{LOAD_PREFIX}{table.name}" '
-        f"WHERE 1 = 1 ORDER BY {keys} ON CONFLICT ({keys}) DO NOTHING"
+def _rebuilt_indexes(table: sa.Table, unique_too: bool) -> list[sa.Index]:
+    """The indexes a bulk load drops and builds again (the ids' only where it appends)."""
+    return [index for index in table.indexes if unique_too or not index.unique]
+
+
+async def _index_unique_ids(connection: AsyncConnection, table: sa.Table) -> None:
+    """The ids' unique index, after removing the later copy of any record appended twice."""
+    (index,) = [index for index in table.indexes if index.unique]
+    try:
+        async with connection.begin_nested():
+            await connection.run_sync(index.create)
+        return
+    except sa.exc.IntegrityError:  # rare: a record re-sent, or read twice after a crash
+        pass
+    await connection.exec_driver_sql(
+        f'DELETE FROM "{table.name}" WHERE rowid NOT IN '
+        f'(SELECT min(rowid) FROM "{table.name}" GROUP BY ce_id)'
     )
+    await connection.run_sync(index.create)
 
 
 def _tuples(table: sa.Table, rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
