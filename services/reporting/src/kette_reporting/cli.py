@@ -286,7 +286,7 @@ def replay(
 
 @audit.command("as-of")
 def as_of(
-    period: Annotated[str, typer.Option(help="2026, 2026-H1, 2026-Q1, 2026-03 or A..B.")],
+    period: Annotated[str, typer.Option(help="2026, 2026-H1 or 2026-Q1.")],
     out: Annotated[Path, typer.Option(help="File to write.")],
     day: Annotated[
         str | None,
@@ -320,6 +320,7 @@ def as_of(
     try:
         stood = date.fromisoformat(day) if day is not None else None
         chosen = runs.ReportPeriod.parse(period)
+        chosen.grid()  # a report leaves the KI: only a year, half or quarter
         until = parse_offsets(offsets) if offsets is not None else None
     except ValueError as error:
         raise _fail(str(error)) from None
@@ -346,7 +347,7 @@ def as_of(
 
 @app.command()
 def report(
-    period: Annotated[str, typer.Option(help="2026, 2026-H1, 2026-Q1, 2026-03 or A..B.")],
+    period: Annotated[str, typer.Option(help="2026, 2026-H1 or 2026-Q1.")],
     out: Annotated[Path, typer.Option(help="File to write.")],
     fmt: Annotated[str, typer.Option("--format", help="csv, xlsx, html or pdf.")] = "csv",
     kommune: Annotated[str | None, typer.Option(help="Only this Kommune.")] = None,
@@ -362,6 +363,7 @@ def report(
     settings = _stack_settings()
     try:
         chosen = runs.ReportPeriod.parse(period)
+        chosen.grid()  # a report leaves the KI: only a year, half or quarter
     except ValueError as error:
         raise _fail(str(error)) from None
     if fmt not in runs.MEDIA_TYPES:

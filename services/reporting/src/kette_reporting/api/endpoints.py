@@ -13,7 +13,7 @@ from kette_reporting.figures.suppression import Shown
 from kette_reporting.projection.tables import unreadable
 from kette_reporting.report.service import MEDIA_TYPES, render, state_report
 
-PERIOD = Query(description="YYYY, YYYY-H1, YYYY-Q1, YYYY-MM or YYYY-MM-DD..YYYY-MM-DD")
+PERIOD = Query(description="YYYY, YYYY-H1 or YYYY-Q1 (reports cover a year, half or quarter)")
 KOMMUNE = Query(default=None, description="Only people registered in this Kommune.")
 AS_OF = Query(default=None, description="The history as it stood at the end of this day.")
 

@@ -38,6 +38,15 @@ def parse_query(period: str, kommune: str | None, as_of: str | None) -> ReportQu
             "Zeitraum unlesbar: bitte JJJJ, JJJJ-H1, JJJJ-Q1, JJJJ-MM oder "
             "JJJJ-MM-TT..JJJJ-MM-TT angeben.",
         ) from None
+    try:
+        parsed.grid()
+    except ValueError as error:
+        raise BadQuery(
+            "period",
+            str(error).removeprefix(f"period {parsed.code}: "),
+            "Zeitraum: Berichte nur für ein Jahr, ein Halbjahr oder ein Quartal "
+            "(JJJJ, JJJJ-H1, JJJJ-Q1), sonst ließen sich gesperrte Werte zurückrechnen.",
+        ) from None
     day: date | None = None
     if as_of:
         try:

@@ -74,7 +74,7 @@ def relations(grid: Sequence[Period], places: Sequence[str]) -> list[Relation]:
     """KI = sum of its Kommunen for every period; year = halves = quarters, half = its two
     quarters, for the KI and every Kommune."""
     year, h1, h2, *quarters = grid
-    found = [Relation((p, None), tuple((p, k) for k in places), False) for p in grid]
+    found = [Relation((p, None), tuple((p, k) for k in places), False) for p in grid if places]
     for place in (None, *places):
         for whole, parts in (
             (year, (h1, h2)),
