@@ -55,7 +55,7 @@ async def test_the_fact_rows_survive_the_migration_both_ways(database_url: str) 
 
     ids, indexes = await ids_and_indexes(database_url)
     assert ids == ["a", "b"]
-    assert {"uq_milestone_ce_id", "ix_milestone_participant_id"} <= indexes
+    assert "uq_milestone_ce_id" in indexes
     store = ProjectionStore(create_engine(database_url))
     try:  # the unique index now makes a record read twice add nothing
         await store.write_batch({"milestone": [milestone("b"), milestone("c")]}, {("t", 0): 4})
@@ -64,7 +64,7 @@ async def test_the_fact_rows_survive_the_migration_both_ways(database_url: str) 
         await store.engine.dispose()
     assert (await ids_and_indexes(database_url))[0] == ["a", "b", "c"]
 
-    await downgrade(database_url, "0002")
+    await downgrade(database_url, "0002")  # through 0004 and 0003
 
     ids, indexes = await ids_and_indexes(database_url)
     assert ids == ["a", "b", "c"]

@@ -23,7 +23,7 @@ def _fact(name: str, *columns: sa.Column[object]) -> sa.Table:
         name,
         METADATA,
         sa.Column("ce_id", sa.String(_ID), nullable=False),
-        sa.Column("participant_id", sa.String(80), nullable=True, index=True),
+        sa.Column("participant_id", sa.String(80), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         *columns,
@@ -77,7 +77,7 @@ milestone = _fact(
 
 referral = _fact(
     "referral",
-    sa.Column("referral_id", sa.String(128), nullable=False, index=True),
+    sa.Column("referral_id", sa.String(128), nullable=False),
     _code("provider_id", nullable=False),
     sa.Column("offer_id", sa.String(128), nullable=False),
     _code("stage", nullable=False),
@@ -86,7 +86,7 @@ referral = _fact(
 )
 referral_report = _fact(
     "referral_report",
-    sa.Column("referral_id", sa.String(128), nullable=False, index=True),
+    sa.Column("referral_id", sa.String(128), nullable=False),
     _code("provider_id"),
     _code("kind", nullable=False),
     _code("reason"),
