@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from pydantic import AwareDatetime, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from kette_core.contracts import topics
 from kette_core.settings import KetteSettings
+from kette_core.tokens import token_key
 from kette_matching.allocation.policy import AllocationRules
 from kette_matching.matching.weights import MatchingRules
 
@@ -68,14 +66,3 @@ class MatchingSettings(KetteSettings):
     def token_key(self) -> bytes | None:
         """The raw secret, or None when unset."""
         return None if self.token_secret is None else token_key(self.token_secret)
-
-
-def token_key(value: SecretStr) -> bytes:
-    """Base64 of exactly 32 bytes, as intake's `token_secret`."""
-    try:
-        raw = base64.b64decode(value.get_secret_value(), validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError("must be base64 (e.g. `openssl rand -base64 32`)") from None
-    if len(raw) != 32:
-        raise ValueError(f"must decode to 32 bytes, not {len(raw)}")
-    return raw
