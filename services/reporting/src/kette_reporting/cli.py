@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import tempfile
+import time
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -253,6 +254,10 @@ def replay(
         str | None, typer.Option(help="The live projection; default the service's database.")
     ] = None,
     topic: TopicsOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Processes reading the partitions; default one per core."),
+    ] = None,
 ) -> None:
     """Rebuild every projection from offset 0 into a fresh database; compare with the live one."""
     from kette_reporting.audit import runs
@@ -265,14 +270,19 @@ def replay(
     with tempfile.TemporaryDirectory(prefix="kette-replay-") as scratch:
         target = into or f"sqlite+aiosqlite:///{scratch}/rebuilt.db"
         live_url = live or settings.resolved_database_url()
+        began = time.monotonic()
         try:
-            tally = _run(runs.rebuild(options, topics, target, _bar))
+            tally = _run(runs.rebuild(options, topics, target, _bar, workers=workers))
         except ValueError as error:
             raise _fail(str(error)) from None
+        seconds = time.monotonic() - began
         with _bar("Comparing tables", len(COMPARED)) as advance:
             result = _run(compare(live_url, target, advance))
         kept = _run(kept_records(target))
-    console.print(f"rebuilt {tally.events} events ({tally.unreadable} unreadable records kept)")
+    console.print(
+        f"rebuilt {tally.events} events ({tally.unreadable} unreadable records kept) in "
+        f"{seconds:.1f} s, {tally.events / max(seconds, 1e-9):,.0f} events/s"
+    )
     if kept.shown:
         console.print(kept_table(kept.shown, kept.total))
     for partition, count in sorted(result.live_ahead.items()):

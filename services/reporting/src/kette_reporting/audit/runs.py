@@ -94,14 +94,17 @@ async def rebuild(
     url: str,
     bar: Bar,
     until: Offsets | None = None,
+    workers: int | None = None,
 ) -> Tally:
     """The projection rebuilt from offset 0 (to today's end, or to `until`) into the fresh
-    database at `url`."""
+    database at `url`, by `workers` processes (default one per core)."""
     total = await history_size(options, topics)
     if until is not None:
         total = sum(end for (topic, _), end in until.items() if topic in topics)
     with bar("Rebuilding the projection", total) as advance:
-        return await rebuild_from_kafka(options, topics, url, progress=advance, until=until)
+        return await rebuild_from_kafka(
+            options, topics, url, progress=advance, until=until, workers=workers
+        )
 
 
 async def caught_up(
