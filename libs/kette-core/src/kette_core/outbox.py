@@ -72,6 +72,12 @@ class OutboxRelay:
     sender's producer must be idempotent (`build_broker`), so its own retries add no copy;
     after a failed send the relay probes with one row until a send succeeds, so an outage
     re-sends at most one record per attempt instead of a batch.
+
+    Rows committed in this process call `wake`, so they leave at once; polling only finds
+    rows another process committed. An idle relay therefore doubles its pause after each
+    empty look, from `poll_interval` up to `idle_interval`, and a batch sent starts again
+    at `poll_interval`: an idle service costs one query per `idle_interval`, not five a
+    second.
     """
 
     def __init__(
@@ -81,12 +87,15 @@ class OutboxRelay:
         *,
         batch_size: int = 100,
         poll_interval: float = 0.5,
+        idle_interval: float = 5.0,
         error_backoff: float = 2.0,
     ) -> None:
         self._sessions = sessions
         self._sender = sender
         self._batch_size = batch_size
         self._poll_interval = poll_interval
+        self._idle_interval = max(idle_interval, poll_interval)
+        self._pauses = IdlePauses(poll_interval, self._idle_interval)
         self._error_backoff = error_backoff
         self._probing = False
         self._wake = asyncio.Event()
@@ -97,6 +106,10 @@ class OutboxRelay:
     def claim_limit(self) -> int:
         """Rows the next attempt claims: one while probing after a failed send."""
         return 1 if self._probing else self._batch_size
+
+    def pause_after(self, sent: int) -> float:
+        """Seconds to wait (unless woken) after a look that sent `sent` rows."""
+        return self._pauses.after(sent)
 
     async def relay_once(self) -> int:
         """Send one batch and mark it; returns how many were sent.
@@ -200,13 +213,32 @@ class OutboxRelay:
                 await self._pause(self._error_backoff)
                 continue
             if sent < limit:
-                await self._pause(self._poll_interval)
+                await self._pause(self.pause_after(sent))
         log.info("outbox.relay_stopped")
 
     async def _pause(self, seconds: float) -> None:
         """Sleep, but wake early for new rows or a stop."""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+
+
+class IdlePauses:
+    """Pauses of a polling loop: the shortest after a look found work, else the last doubled.
+
+    Also the webhook dispatcher's: work committed in the same process wakes the loop, so
+    polling only catches other processes' rows and may slow down while nothing comes.
+    """
+
+    def __init__(self, shortest: float, longest: float) -> None:
+        self._shortest = shortest
+        self._longest = max(longest, shortest)
+        self._next = shortest
+
+    def after(self, found: int) -> float:
+        """The pause after a look that found `found` items; the next empty one's is twice it."""
+        pause = self._shortest if found else self._next
+        self._next = min(pause * 2, self._longest)
+        return pause
 
 
 def _one_writer_at_a_time(session: AsyncSession) -> bool:

@@ -12,6 +12,7 @@ import structlog
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kette_core.outbox import IdlePauses
 from kette_provider_gateway.webhooks import service
 from kette_provider_gateway.webhooks.signing import signed_headers
 from kette_provider_gateway.webhooks.tables import DeliveryRow, WebhookRow
@@ -31,13 +32,14 @@ class WebhookDispatcher:
         max_attempts: int,
         on_attempt: Callable[[str], None] = lambda _: None,
         poll_interval: float = 0.5,
+        idle_interval: float = 5.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._sessions = sessions
         self._retry_after = retry_after
         self._max_attempts = max_attempts
         self._on_attempt = on_attempt
-        self._poll_interval = poll_interval
+        self._pauses = IdlePauses(poll_interval, idle_interval)
         self._clock = clock
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
@@ -72,6 +74,8 @@ class WebhookDispatcher:
                 service.record(row, status, error, now, self._retry_after, self._max_attempts)
                 session.add(row)
             self._on_attempt(row.status)
+            if row.status == service.PENDING:
+                self._wake_at(row.next_attempt_at)
             log.info(
                 "gateway.webhook_attempted",
                 provider_id=row.provider_id,
@@ -86,6 +90,11 @@ class WebhookDispatcher:
         finally:
             del self._in_flight[row.provider_id]
             self._wake.set()
+
+    def _wake_at(self, due: datetime) -> None:
+        """A retry was scheduled: look again when it comes due, however slow the idle loop."""
+        delay = (due - self._clock()).total_seconds()  # `record` just set it, with our clock
+        asyncio.get_running_loop().call_later(max(0.0, delay), self._wake.set)
 
     def wake(self) -> None:
         """Look now instead of after the poll interval."""
@@ -110,13 +119,22 @@ class WebhookDispatcher:
         async with httpx.AsyncClient(timeout=SEND_SECONDS, follow_redirects=False) as client:
             while not self._stopping.is_set():
                 self._wake.clear()
+                started = 0
                 try:
-                    await self.deliver_once(client)
+                    started = await self.deliver_once(client)
                 except Exception:
                     log.exception("gateway.webhook_round_failed")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
+                await self._pause(self._pauses.after(started + len(self._in_flight)))
             await asyncio.gather(*self._in_flight.values())
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait for a wake (a staged delivery, a finished one, a stop) or the pause's end.
+
+        Deliveries staged in this process and each finished attempt wake the loop, so an
+        idle one slows down (`IdlePauses`) and looks for retries coming due and for rows
+        other processes staged at most every `idle_interval`."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
 
 
 async def _post(
