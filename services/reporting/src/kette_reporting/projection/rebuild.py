@@ -122,6 +122,7 @@ async def rebuild_from_kafka(
         shares = share_out(ends, workers or default_workers())
         read = partial(read_share, dict(client_options), database_url, batch)
         async with store.bulk_load():
+            await store.engine.dispose()  # no open database handle is copied into a worker
             return await read_shares(shares, read, progress)
     finally:
         await store.engine.dispose()
