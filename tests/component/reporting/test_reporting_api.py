@@ -12,6 +12,11 @@ from bench._reporting_cohort import as_records, cohort_events
 from kette_reporting.app import build, create_app
 from kette_reporting.projection.rebuild import rebuild
 from kette_reporting.settings import ReportingSettings
+from tests.component.reporting.reporting_auth_support import (
+    COORDINATOR,
+    TOKEN_SECRET,
+    signed_in_cookie,
+)
 
 pytestmark = pytest.mark.component
 
@@ -20,9 +25,15 @@ pytestmark = pytest.mark.component
 async def api(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'reporting.db'}"
     await rebuild(as_records(cohort_events(200, seed=5)), url)
-    reporting = build(ReportingSettings(database_url=url, consume=False))
+    settings = ReportingSettings(database_url=url, consume=False, token_secret=TOKEN_SECRET)
+    reporting = build(settings)
     transport = httpx.ASGITransport(app=create_app(reporting))
-    async with httpx.AsyncClient(transport=transport, base_url="http://reporting") as client:
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://reporting",
+        headers=COORDINATOR,
+        cookies=signed_in_cookie(reporting, COORDINATOR),
+    ) as client:
         yield client
     await reporting.engine.dispose()
 

@@ -19,7 +19,14 @@ from kette_core.db import create_engine
 from kette_core.http_health import health_router
 from kette_reporting.api.endpoints import report_router
 from kette_reporting.api.queries import BadQuery
+from kette_reporting.auth.bearer import refusal_response
+from kette_reporting.auth.intake_login import IntakeLogin
+from kette_reporting.auth.scope import Refusal
+from kette_reporting.auth.session import SessionCookies
+from kette_reporting.auth.wiring import ReaderAccess, install_access
+from kette_reporting.dashboard.access import install as install_dashboard_answers
 from kette_reporting.dashboard.endpoints import dashboard_router
+from kette_reporting.dashboard.login import login_router
 from kette_reporting.database import migrate
 from kette_reporting.health import readiness_checks
 from kette_reporting.metrics import registry_for
@@ -38,6 +45,7 @@ class Reporting:
     engine: AsyncEngine
     projector: Projector
     consumer: ProjectionConsumer | None
+    access: ReaderAccess
 
 
 def build(settings: ReportingSettings) -> Reporting:
@@ -53,7 +61,13 @@ def build(settings: ReportingSettings) -> Reporting:
             client_options(settings),
             batch_size=settings.batch_size,
         )
-    return Reporting(settings, engine, projector, consumer)
+    secret = settings.token_key()
+    readers = ReaderAccess(
+        secret,
+        SessionCookies(secret or b"", settings.cookie_secure),
+        IntakeLogin(settings.intake_url),
+    )
+    return Reporting(settings, engine, projector, consumer, readers)
 
 
 async def start(reporting: Reporting) -> None:
@@ -72,7 +86,8 @@ async def stop(reporting: Reporting) -> None:
 
 
 def create_app(reporting: Reporting) -> FastAPI:
-    """The HTTP face: probes, report, figures, dashboard; the lifespan runs the consumer."""
+    """The HTTP face: open probes; report, figures and dashboard for readers with intake's
+    token (API) or a login (dashboard); the lifespan runs the consumer."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -87,8 +102,15 @@ def create_app(reporting: Reporting) -> FastAPI:
     checks = readiness_checks(reporting.engine, reporting.settings, reporting.consumer is not None)
     registries = [registry_for(reporting.projector.tally), CONSUMER_REGISTRY]
     app.include_router(health_router(checks, registries))
+    install_access(app, reporting.access)
     app.include_router(report_router(reporting.engine, threshold))
+    app.include_router(login_router())
     app.include_router(dashboard_router(reporting.engine, threshold))
+    install_dashboard_answers(app)
+
+    @app.exception_handler(Refusal)
+    async def refused(_: Request, refusal: Refusal) -> JSONResponse:
+        return refusal_response(refusal)
 
     @app.exception_handler(BadQuery)
     async def bad_query(_: Request, error: BadQuery) -> JSONResponse:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 
 from kette_core.contracts import topics
 from kette_core.settings import KetteSettings
+from kette_core.tokens import token_key
 
 DOMAIN_TOPICS: tuple[str, ...] = (
     topics.PARTICIPANTS,
@@ -37,3 +38,26 @@ class ReportingSettings(KetteSettings):
     )
     migrate_on_start: bool = Field(default=True, description="Run Alembic to head at start.")
     consume: bool = Field(default=True, description="Run the projection consumer in-process.")
+    token_secret: SecretStr | None = Field(
+        default=None,
+        description="Base64 of intake's 32-byte token secret: verifies readers' tokens and "
+        "signs the dashboard's cookie; unset, figures and dashboard refuse everyone.",
+    )
+    intake_url: str | None = Field(
+        default=None, description="Intake's base URL: the dashboard's login asks it for a token."
+    )
+    cookie_secure: bool = Field(
+        default=False, description="Send the dashboard's cookie over HTTPS only (production)."
+    )
+
+    @field_validator("token_secret")
+    @classmethod
+    def _thirty_two_bytes(cls, value: SecretStr | None) -> SecretStr | None:
+        """A mistyped secret would refuse every reader; say so at start instead."""
+        if value is not None:
+            token_key(value)
+        return value
+
+    def token_key(self) -> bytes | None:
+        """The raw secret, or None when unset."""
+        return None if self.token_secret is None else token_key(self.token_secret)

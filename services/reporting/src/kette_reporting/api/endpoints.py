@@ -9,6 +9,8 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kette_reporting.api.queries import parse_query
+from kette_reporting.auth.bearer import REFUSALS, ReadsFigures
+from kette_reporting.auth.scope import kommune_for, whole_ki
 from kette_reporting.figures.suppression import Shown
 from kette_reporting.projection.tables import unreadable
 from kette_reporting.report.service import MEDIA_TYPES, render, state_report
@@ -19,14 +21,16 @@ AS_OF = Query(default=None, description="The history as it stood at the end of t
 
 
 def report_router(engine: AsyncEngine, threshold: int) -> APIRouter:
-    """`/reports/state` (a file) and `/figures` (JSON), both small-cell suppressed."""
-    router = APIRouter(tags=["reports"])
+    """`/reports/state` (a file) and `/figures` (JSON), both small-cell suppressed; every
+    route needs a figures reader's token, and a scoped coordinator sees her Kommunen only."""
+    router = APIRouter(tags=["reports"], responses=REFUSALS)
 
     @router.get(
         "/reports/state",
         responses={200: {"content": {media: {} for media in MEDIA_TYPES.values()}}},
     )
     async def state(
+        claims: ReadsFigures,
         period: str = PERIOD,
         format: Literal["csv", "xlsx", "html", "pdf"] = "csv",
         kommune: str | None = KOMMUNE,
@@ -34,10 +38,11 @@ def report_router(engine: AsyncEngine, threshold: int) -> APIRouter:
     ) -> Response:
         """The state report as a file; the same history always gives the same bytes."""
         query = parse_query(period, kommune, as_of)
+        chosen = kommune_for(claims, query.kommune)
         report = await state_report(
-            engine, query.period, as_of=query.as_of, kommune=query.kommune, threshold=threshold
+            engine, query.period, as_of=query.as_of, kommune=chosen, threshold=threshold
         )
-        name = f"sachbericht-{query.period.code}{'-' + query.kommune if query.kommune else ''}"
+        name = f"sachbericht-{query.period.code}{'-' + chosen if chosen else ''}"
         return Response(
             render(report, format),
             media_type=MEDIA_TYPES[format],
@@ -46,12 +51,16 @@ def report_router(engine: AsyncEngine, threshold: int) -> APIRouter:
 
     @router.get("/figures")
     async def figures(
-        period: str = PERIOD, kommune: str | None = KOMMUNE, as_of: str | None = AS_OF
+        claims: ReadsFigures,
+        period: str = PERIOD,
+        kommune: str | None = KOMMUNE,
+        as_of: str | None = AS_OF,
     ) -> dict[str, Any]:
         """Every table of the report as JSON; hidden cells are null."""
         query = parse_query(period, kommune, as_of)
+        chosen = kommune_for(claims, query.kommune)
         report = await state_report(
-            engine, query.period, as_of=query.as_of, kommune=query.kommune, threshold=threshold
+            engine, query.period, as_of=query.as_of, kommune=chosen, threshold=threshold
         )
         return {
             "period": report.period_code,
@@ -64,9 +73,12 @@ def report_router(engine: AsyncEngine, threshold: int) -> APIRouter:
         }
 
     @router.get("/unreadable")
-    async def unreadable_records(limit: int = Query(default=100, ge=1, le=1000)) -> list[Any]:
+    async def unreadable_records(
+        claims: ReadsFigures, limit: int = Query(default=100, ge=1, le=1000)
+    ) -> list[Any]:
         """Records the projection kept but could not read (unknown type, newer version,
-        invalid), oldest first, with the reason; never their content."""
+        invalid), oldest first, with the reason; never their content. Whole KI only."""
+        whole_ki(claims)
         query = sa.select(unreadable).order_by(
             unreadable.c.topic, unreadable.c.partition, unreadable.c.offset
         )
