@@ -1,7 +1,8 @@
 """An allocation round: every open request ranked, places allocated jointly, each one answered.
 
 A round runs at the end of each consumer batch (so a batch's requests compete for places
-together) and every `interval_seconds` for requests left over or still inside their window.
+together) and every `interval_seconds` for requests left over or still inside their window;
+with none open the timer rests until the consumer queues one.
 """
 
 from __future__ import annotations
@@ -138,6 +139,10 @@ class Rounds:
         self._one_at_a_time = asyncio.Lock()
         self.pending = False
         """Set when a request was queued since the last round."""
+        self.open_requests = asyncio.Event()
+        """Set while requests are open (or before the first round knows); the timer waits
+        on it, so an idle service runs no round and no query every interval."""
+        self.open_requests.set()
 
     async def run_due(self) -> RoundReport:
         """A round over every open request, once the oldest has waited out the window."""
@@ -146,6 +151,7 @@ class Rounds:
             self.pending = False
             async with self._sessions() as session, session.begin():
                 oldest = await repository.oldest_waiting(session)
+                self._note_open(oldest is not None)
                 if oldest is None or datetime.now(UTC) - _utc(oldest) < window:
                     return RoundReport(0, 0)
                 report = await run_round(session, self._answering)
@@ -161,6 +167,7 @@ class Rounds:
             await self.run_due()
         except Exception as error:  # the requests stay open; the next round takes them
             self.pending = True
+            self.open_requests.set()
             log.warning("matching.round_failed", error=f"{type(error).__name__}: {error}")
 
     def start(self) -> None:
@@ -174,8 +181,17 @@ class Rounds:
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
 
+    def _note_open(self, any_open: bool) -> None:
+        """Requests are queued only by this consumer, which asks for a round right after, so
+        a round that finds none open can stop the timer until one does."""
+        if any_open:
+            self.open_requests.set()
+        else:
+            self.open_requests.clear()
+
     async def _every_interval(self) -> None:
         while True:
+            await self.open_requests.wait()
             await asyncio.sleep(self._answering.allocation.interval_seconds)
             self.pending = True
             await self.after_batch()
