@@ -16,6 +16,7 @@ from kette_reporting.app import build, create_app
 from kette_reporting.cli import app
 from kette_reporting.projection.rebuild import rebuild_from_kafka
 from kette_reporting.settings import ReportingSettings
+from tests.component.reporting.reporting_auth_support import COORDINATOR, TOKEN_SECRET
 from tests.support.audit_cli import produce
 from tests.support.audit_records import START
 from tests.support.audit_records import registered as registered_at
@@ -37,10 +38,13 @@ async def test_reporting_the_cli_and_the_api_write_the_same_report_in_each_forma
     live = f"sqlite+aiosqlite:///{tmp_path}/live.db"
     await rebuild_from_kafka({"bootstrap_servers": kafka_bootstrap}, [topic], live)
     env = {"KETTE_KAFKA_BOOTSTRAP": kafka_bootstrap, "KETTE_DATABASE_URL": live, "COLUMNS": "200"}
-    reporting = build(ReportingSettings(database_url=live, consume=False))
+    settings = ReportingSettings(database_url=live, consume=False, token_secret=TOKEN_SECRET)
+    reporting = build(settings)
     transport = httpx.ASGITransport(app=create_app(reporting))
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://r") as api:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://r", headers=COORDINATOR
+        ) as api:
             for fmt, start in STARTS.items():
                 out = tmp_path / f"report.{fmt}"
                 args = ["report", "--period", "2026", "--format", fmt, "--out", str(out),

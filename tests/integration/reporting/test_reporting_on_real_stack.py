@@ -18,6 +18,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from bench._reporting_cohort import FakeRecord, as_records, cohort_events
+from kette_core.contracts.vocabulary import ActorRole
 from kette_core.db import create_engine
 from kette_devstack.ports import free_port
 from kette_reporting.figures.compute import compute
@@ -26,8 +27,10 @@ from kette_reporting.figures.period import Period
 from kette_reporting.projection.kafka_options import client_options
 from kette_reporting.projection.rebuild import rebuild_from_kafka
 from kette_reporting.settings import DOMAIN_TOPICS, ReportingSettings
+from tests.component.reporting.reporting_auth_support import TOKEN_SECRET, bearer
 
 pytestmark = pytest.mark.integration
+AUDITOR = bearer(ActorRole.AUDITOR)
 NewTopic = Callable[..., Awaitable[str]]
 
 
@@ -45,6 +48,7 @@ class ReportingProcess:
             KETTE_TOPICS=json.dumps(list(topics)),
             KETTE_GROUP_ID=f"kette.reporting.test.{tmp_path.name}",
             KETTE_LOG_FORMAT="json",
+            KETTE_TOKEN_SECRET=TOKEN_SECRET,
         )
         self.process: asyncio.subprocess.Process | None = None
 
@@ -81,8 +85,9 @@ class ReportingProcess:
 
 
 def _get_text(url: str) -> str | None:
+    request = urllib.request.Request(url, headers=AUDITOR)
     try:
-        with urllib.request.urlopen(url, timeout=5) as answer:
+        with urllib.request.urlopen(request, timeout=5) as answer:
             return str(answer.read().decode())
     except (urllib.error.URLError, OSError):
         return None

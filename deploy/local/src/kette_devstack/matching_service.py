@@ -1,6 +1,5 @@
 """The matching service (`python -m kette_matching`) as a part of the local stack."""
 
-import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +12,12 @@ from kette_devstack.kafka import KafkaNode
 from kette_devstack.part import CLI_OWNER, Part, Progress, no_progress
 from kette_devstack.ports import require_free_ports
 from kette_devstack.process import spawn
-from kette_devstack.service_env import readiness_failures, service_env, source_fingerprint
+from kette_devstack.service_env import (
+    intake_token_secret,
+    readiness_failures,
+    service_env,
+    source_fingerprint,
+)
 from kette_devstack.settings import LOOPBACK
 
 PRINCIPAL = "matching"
@@ -70,20 +74,11 @@ class MatchingServer(Part):
             KETTE_SEED_CATALOGUE="true",
             KETTE_ANSWER_REQUESTS_SINCE=self._answering_since(),
         )
-        token_secret = self._intake_token_secret()
+        token_secret = intake_token_secret(self.state_dir)  # else no catalogue change
         if token_secret is not None:
             env["KETTE_TOKEN_SECRET"] = token_secret
         argv = [sys.executable, "-m", "kette_matching"]
         return spawn(argv, self.log_file, env=env), "kette_matching"
-
-    def _intake_token_secret(self) -> str | None:
-        """Intake's token secret (.kette/secrets/intake.json), so coordinators' tokens work
-        here too; without intake, matching accepts no catalogue change."""
-        secrets_file = self.state_dir / "secrets" / "intake.json"
-        if not secrets_file.is_file():
-            return None
-        secret = json.loads(secrets_file.read_text()).get("token_secret")
-        return secret if isinstance(secret, str) else None
 
     def _answering_since(self) -> str:
         """When this stack's matching database began: earlier requests had the scenario's

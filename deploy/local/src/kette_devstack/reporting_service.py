@@ -6,9 +6,10 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kette_devstack.intake_service import IntakePartSettings
 from kette_devstack.kafka import KafkaNode
 from kette_devstack.process import spawn
-from kette_devstack.service_env import HttpServicePart, service_env
+from kette_devstack.service_env import HttpServicePart, intake_token_secret, service_env
 from kette_devstack.settings import LOOPBACK
 
 PRINCIPAL = "reporting"
@@ -24,7 +25,8 @@ class ReportingPartSettings(BaseSettings):
 
 
 class ReportingServer(HttpServicePart):
-    """Projections, state report and the coordinators' dashboard (`/dashboard`)."""
+    """Projections, state report and the coordinators' dashboard (`/dashboard`); logins are
+    intake's: its token secret verifies readers, its `/api/token` checks their passwords."""
 
     name = "reporting"
     packages = ("kette_reporting",)
@@ -43,6 +45,10 @@ class ReportingServer(HttpServicePart):
             KETTE_HTTP_HOST=LOOPBACK,
             KETTE_HTTP_PORT=str(self.port),
             KETTE_DATABASE_URL=f"sqlite+aiosqlite:///{database}",
+            KETTE_INTAKE_URL=f"http://{LOOPBACK}:{IntakePartSettings().intake_port}",
         )
+        token_secret = intake_token_secret(self.state_dir)  # else figures refuse everyone
+        if token_secret is not None:
+            env["KETTE_TOKEN_SECRET"] = token_secret
         argv = [sys.executable, "-m", "kette_reporting"]
         return spawn(argv, self.log_file, env=env), "kette_reporting"

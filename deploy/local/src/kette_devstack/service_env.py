@@ -42,6 +42,16 @@ def service_env(
     return env
 
 
+def intake_token_secret(state_dir: Path) -> str | None:
+    """Intake's token secret (.kette/secrets/intake.json), so the tokens intake issues are
+    verified by matching and reporting too; None before intake made its secrets."""
+    secrets_file = state_dir / "secrets" / "intake.json"
+    if not secrets_file.is_file():
+        return None
+    secret = json.loads(secrets_file.read_text()).get("token_secret")
+    return secret if isinstance(secret, str) else None
+
+
 def _intake_link(state_dir: Path, principal: str) -> dict[str, str]:
     """The claim check: intake knows the gateway by one service token, made once per state dir;
     the gateway gets it with intake's URL. No other service sees it."""

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from kette_core.kafka import build_broker
 from kette_core.publishing import EventPublisher
+from kette_devstack.reporting_service import ReportingPartSettings
 from kette_devstack.scenario.accounts import (
     DEMO_PASSWORD,
     DemoAccount,
@@ -39,6 +40,7 @@ from kette_devstack.scenario.providers import (
 )
 from kette_devstack.scenario.script import PlayRules, follow_up_months
 from kette_intake.settings import KiSettings
+from kette_reporting.auth.scope import READS_FIGURES
 
 if TYPE_CHECKING:
     from kette_devstack.gateway_service import GatewayServer
@@ -165,12 +167,18 @@ async def leave_open_cases(door: IntakeDoor, seed: int, today: date) -> list[str
 
 
 def logins(url: str, accounts: list[DemoAccount]) -> Table:
-    """How to log in after the demo."""
-    table = Table(title=f"Anmelden: {url}/anmelden  (Passwort für alle: {DEMO_PASSWORD})")
+    """How to log in after the demo, in intake and on reporting's dashboard."""
+    dashboard = f"http://127.0.0.1:{ReportingPartSettings().reporting_port}/anmelden"
+    table = Table(
+        title=f"Anmelden: {url}/anmelden  (Passwort für alle: {DEMO_PASSWORD})",
+        caption=f"Dashboard der Koordination: {dashboard}",
+    )
     table.add_column("Benutzername")
     table.add_column("Rolle")
+    table.add_column("Dashboard")
     for account in accounts:
-        table.add_row(account.username, account.purpose_de)
+        opens = "ja" if account.role in READS_FIGURES else "–"
+        table.add_row(account.username, account.purpose_de, opens)
     return table
 
 
