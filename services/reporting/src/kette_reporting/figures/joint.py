@@ -21,10 +21,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from kette_reporting.figures.compute import FLOW, Figures, compute
 from kette_reporting.figures.facts import Facts
 from kette_reporting.figures.period import Period
-from kette_reporting.figures.suppression import Cell, Shown, protect_all
+from kette_reporting.figures.suppression import Cell, Shown, protect_all, sum_lines
 from kette_reporting.figures.tables import CountTable
 
 Member = tuple[Period, str | None]
@@ -33,6 +35,20 @@ Place = tuple[Member, str, Cell]
 """One cell of one table of one report."""
 STOCKS = frozenset({FLOW[2]})
 """Columns counted at the period's end: over time they equal the last part's, not the sum."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """Cells bound by one sum: the first is the whole unless `whole_first` is False (the
+    whole lacks the cell: a known zero)."""
+
+    places: tuple[Place, ...]
+    whole_first: bool
+
+    def equation(self) -> list[tuple[int, Place]]:
+        """The sum as signed terms adding up to zero."""
+        sign = 1 if self.whole_first else -1
+        return [(sign if index == 0 else -1, place) for index, place in enumerate(self.places)]
 
 
 @dataclass(frozen=True)
@@ -89,7 +105,8 @@ def relations(grid: Sequence[Period], places: Sequence[str]) -> list[Relation]:
 def protect_family(
     reports: Mapping[Member, Figures], relations: Iterable[Relation], threshold: int
 ) -> dict[Member, tuple[Shown, ...]]:
-    """Every member protected so that no line of `relations` has one lone hidden cell."""
+    """Every member protected so that no line of `relations` has one lone hidden cell, nor
+    can the published figures and sums fix a small one (`_beside_fixed`)."""
     hide: dict[Member, dict[str, set[Cell]]] = {member: {} for member in reports}
     shown = _protect(reports, hide, threshold)
     lines = _lines(reports, shown, relations)
@@ -103,7 +120,11 @@ def protect_family(
                 hide[member].setdefault(key, set()).add(cell)
                 grew = True
         if not grew:
-            return shown
+            extra = _beside_fixed(reports, shown, lines, values)
+            if not extra:
+                return shown
+            for member, key, cell in extra:
+                hide[member].setdefault(key, set()).add(cell)
         shown = _protect(reports, hide, threshold)
 
 
@@ -122,7 +143,7 @@ def _lines(
     reports: Mapping[Member, Figures],
     shown: Mapping[Member, tuple[Shown, ...]],
     relations: Iterable[Relation],
-) -> list[tuple[Place, ...]]:
+) -> list[Line]:
     """Per relation, count table and cell: the members' cells bound by one sum."""
     cells = {
         member: {table.key: table.values.keys() for table in tables}
@@ -130,7 +151,7 @@ def _lines(
     }
     first = next(iter(reports.values()))
     counts = [table.key for table in first.tables if isinstance(table, CountTable)]
-    lines: list[tuple[Place, ...]] = []
+    lines: list[Line] = []
     for relation in relations:
         members = (relation.whole, *relation.parts)
         for key in counts:
@@ -141,17 +162,17 @@ def _lines(
                     bound = (relation.whole, relation.parts[-1])
                 line = tuple((m, key, cell) for m in bound if cell in cells[m].get(key, ()))
                 if len(line) > 1:
-                    lines.append(line)
+                    lines.append(Line(line, line[0][0] == relation.whole))
     return lines
 
 
 Values = Mapping[Member, Mapping[str, Mapping[Cell, int | float | None]]]
 
 
-def _partner(line: tuple[Place, ...], values: Values) -> Place | None:
+def _partner(line: Line, values: Values) -> Place | None:
     """The cell to hide beside a line's lone hidden one: the smallest non-zero shown
     member, else a zero one; None when the line has no lone hidden cell."""
-    found = [(values[m][key][cell], (m, key, cell)) for m, key, cell in line]
+    found = [(values[m][key][cell], (m, key, cell)) for m, key, cell in line.places]
     if sum(value is None for value, _ in found) != 1:
         return None
     rest = [(value, place) for value, place in found if value is not None]
@@ -163,3 +184,89 @@ def _partner(line: tuple[Place, ...], values: Values) -> Place | None:
 def _order(place: Place) -> tuple[str, str, str, str, str]:
     (period, kommune), key, (row, col) = place
     return (period.code, kommune or "", key, row, col)
+
+
+def _beside_fixed(
+    reports: Mapping[Member, Figures],
+    shown: Mapping[Member, tuple[Shown, ...]],
+    lines: Sequence[Line],
+    values: Values,
+) -> set[Place]:
+    """Cells to hide because the published figures and every sum (relations, table
+    lines, links) still fix a small hidden cell (an odd cycle the line rule leaves): for
+    each such cell, the smallest shown member of a sum it is in (non-zero first)."""
+    equations = [line.equation() for line in lines] + _within(reports, shown)
+    small = {
+        (member, table.key, cell) for member, tables in shown.items() for table in tables
+        for cell in table.primary
+    }  # fmt: skip
+    chosen: set[Place] = set()
+    for place in sorted(fixed(equations, values) & small, key=_order):
+        beside = [
+            (values[m][k][c], (m, k, c))
+            for equation in equations
+            if any(term[1] == place for term in equation)
+            for _, (m, k, c) in equation
+            if values[m][k][c] is not None
+        ]
+        non_zero = [item for item in beside if item[0] != 0]
+        if non_zero or beside:
+            chosen.add(min(non_zero or beside, key=lambda item: (item[0], _order(item[1])))[1])
+    return chosen
+
+
+def _within(
+    reports: Mapping[Member, Figures], shown: Mapping[Member, tuple[Shown, ...]]
+) -> list[list[tuple[int, Place]]]:
+    """Each member's table lines (cells minus their total) and links (one figure twice)."""
+    equations: list[list[tuple[int, Place]]] = []
+    for member, figures in reports.items():
+        for table in figures.tables:
+            if isinstance(table, CountTable):
+                for line in sum_lines(table):
+                    *cells, total = line
+                    terms = [(1, (member, table.key, cell)) for cell in cells]
+                    equations.append([*terms, (-1, (member, table.key, total))])
+        present = {(t.key, cell) for t in shown[member] for cell in t.values}
+        for link in figures.links:
+            there = [(key, (row, col)) for key, row, col in sorted(link)]
+            there = [item for item in there if item in present]
+            for key, cell in there[1:]:
+                first = (member, there[0][0], there[0][1])
+                equations.append([(1, first), (-1, (member, key, cell))])
+    return equations
+
+
+def fixed(equations: Sequence[Sequence[tuple[int, Place]]], values: Values) -> set[Place]:
+    """The hidden cells whose value the equations fix, given the shown ones: those with a
+    zero column in the null space of the hidden cells' coefficients (per connected part)."""
+    parent: dict[Place, Place] = {}
+
+    def root(place: Place) -> Place:
+        while parent.setdefault(place, place) != place:
+            place = parent[place]
+        return place
+
+    hidden_terms = []
+    for equation in equations:
+        terms = [(sign, p) for sign, p in equation if values[p[0]][p[1]][p[2]] is None]
+        if terms:
+            hidden_terms.append(terms)
+            for _, place in terms[1:]:
+                parent[root(place)] = root(terms[0][1])
+    parts: dict[Place, list[list[tuple[int, Place]]]] = {}
+    for terms in hidden_terms:
+        parts.setdefault(root(terms[0][1]), []).append(terms)
+    found: set[Place] = set()
+    for rows in parts.values():
+        unknown = sorted({place for terms in rows for _, place in terms}, key=_order)
+        column = {place: index for index, place in enumerate(unknown)}
+        matrix = np.zeros((len(rows), len(unknown)))
+        for index, terms in enumerate(rows):
+            for sign, place in terms:
+                matrix[index, column[place]] += sign
+        square = matrix.T @ matrix  # same null space, and eigh on it is faster than svd
+        eigenvalues, vectors = np.linalg.eigh(square)
+        null = vectors[:, eigenvalues < 1e-9 * max(1.0, float(eigenvalues[-1]))]
+        found |= {p for p, i in column.items() if not null.size or abs(null[i]).max() < 1e-6}
+    return found

@@ -115,7 +115,7 @@ def _protect_counts(table: CountTable, threshold: int, also: frozenset[Cell]) ->
     grid = _with_totals(table)
     primary = {cell for cell, value in grid.items() if 0 < value < threshold}
     hidden = primary | (also & grid.keys())
-    lines = _lines(table, rows, cols)
+    lines = sum_lines(table)
     changed = True
     while changed:
         changed = False
@@ -155,10 +155,11 @@ def _with_totals(table: CountTable) -> dict[Cell, int]:
     return grid
 
 
-def _lines(
-    table: CountTable, rows: tuple[str, ...], cols: tuple[str, ...]
-) -> list[tuple[Cell, ...]]:
-    """Every set of cells bound by one sum: a row with its total, a column with its total."""
+def sum_lines(table: CountTable) -> list[tuple[Cell, ...]]:
+    """Every set of cells bound by one sum: a row with its total, a column with its total
+    (the total last)."""
+    rows = table.rows + ((TOTAL,) if table.col_totals else ())
+    cols = table.cols + ((TOTAL,) if table.row_totals else ())
     lines: list[tuple[Cell, ...]] = []
     if table.row_totals:
         lines += [tuple((row, col) for col in cols) for row in rows]
