@@ -196,3 +196,8 @@ async def test_without_a_token_secret_every_figure_is_closed_not_open(projection
 
         assert answer.status_code == 503
         assert "no token secret" in _problem(answer)["reason"]
+
+
+def test_a_mistyped_token_secret_stops_the_settings_naming_the_reason() -> None:
+    with pytest.raises(ValueError, match="must decode to 32 bytes, not 3"):
+        ReportingSettings(token_secret="YWJj")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
+from typing import Annotated
 
 import jwt
-from pydantic import SecretStr
+from pydantic import AfterValidator, SecretStr
 
 from kette_core.contracts.vocabulary import ActorRole
 
@@ -56,3 +57,13 @@ def token_key(value: SecretStr) -> bytes:
     if len(raw) != 32:
         raise ValueError(f"must decode to 32 bytes, not {len(raw)}")
     return raw
+
+
+def _thirty_two_bytes(value: SecretStr) -> SecretStr:
+    """A mistyped secret would refuse every token; say so at start instead."""
+    token_key(value)
+    return value
+
+
+TokenSecret = Annotated[SecretStr, AfterValidator(_thirty_two_bytes)]
+"""A settings field holding intake's token secret, checked when the settings are read."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, Field, SecretStr, field_validator
+from pydantic import AwareDatetime, Field
 from pydantic_settings import SettingsConfigDict
 
 from kette_core.contracts import topics
 from kette_core.settings import KetteSettings
-from kette_core.tokens import token_key
+from kette_core.tokens import TokenSecret, token_key
 from kette_matching.allocation.policy import AllocationRules
 from kette_matching.matching.weights import MatchingRules
 
@@ -44,7 +44,7 @@ class MatchingSettings(KetteSettings):
     seed_catalogue: bool = Field(
         default=False, description="Load the Kreis Unna seed catalogue at start (demo, tests)."
     )
-    token_secret: SecretStr | None = Field(
+    token_secret: TokenSecret | None = Field(
         default=None,
         description="Base64 of intake's 32-byte token secret: verifies coordinators' tokens; "
         "unset, the catalogue accepts no change.",
@@ -54,14 +54,6 @@ class MatchingSettings(KetteSettings):
         default_factory=lambda: AllocationRules(),
         description="When rounds run and how they allocate (KETTE_ALLOCATION__WINDOW_SECONDS=…).",
     )
-
-    @field_validator("token_secret")
-    @classmethod
-    def _thirty_two_bytes(cls, value: SecretStr | None) -> SecretStr | None:
-        """A mistyped secret would refuse every coordinator; say so at start instead."""
-        if value is not None:
-            token_key(value)
-        return value
 
     def token_key(self) -> bytes | None:
         """The raw secret, or None when unset."""

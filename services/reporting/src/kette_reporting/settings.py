@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field
 
 from kette_core.contracts import topics
 from kette_core.settings import KetteSettings
-from kette_core.tokens import token_key
+from kette_core.tokens import TokenSecret, token_key
 
 DOMAIN_TOPICS: tuple[str, ...] = (
     topics.PARTICIPANTS,
@@ -38,7 +38,7 @@ class ReportingSettings(KetteSettings):
     )
     migrate_on_start: bool = Field(default=True, description="Run Alembic to head at start.")
     consume: bool = Field(default=True, description="Run the projection consumer in-process.")
-    token_secret: SecretStr | None = Field(
+    token_secret: TokenSecret | None = Field(
         default=None,
         description="Base64 of intake's 32-byte token secret: verifies readers' tokens and "
         "signs the dashboard's cookie; unset, figures and dashboard refuse everyone.",
@@ -49,14 +49,6 @@ class ReportingSettings(KetteSettings):
     cookie_secure: bool = Field(
         default=False, description="Send the dashboard's cookie over HTTPS only (production)."
     )
-
-    @field_validator("token_secret")
-    @classmethod
-    def _thirty_two_bytes(cls, value: SecretStr | None) -> SecretStr | None:
-        """A mistyped secret would refuse every reader; say so at start instead."""
-        if value is not None:
-            token_key(value)
-        return value
 
     def token_key(self) -> bytes | None:
         """The raw secret, or None when unset."""
