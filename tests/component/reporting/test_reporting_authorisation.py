@@ -5,6 +5,7 @@ Over an empty projection (authorisation, not figures, is under test), so the mat
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +15,7 @@ import pytest
 from kette_core.contracts.vocabulary import ActorRole
 from kette_intake.app import new_key
 from kette_reporting.app import Reporting, build, create_app
+from kette_reporting.auth.session import COOKIE, SessionCookies
 from kette_reporting.database import migrate
 from kette_reporting.settings import ReportingSettings
 from tests.component.reporting.reporting_auth_support import TOKEN_SECRET, bearer
@@ -201,3 +203,19 @@ async def test_without_a_token_secret_every_figure_is_closed_not_open(projection
 def test_a_mistyped_token_secret_stops_the_settings_naming_the_reason() -> None:
     with pytest.raises(ValueError, match="must decode to 32 bytes, not 3"):
         ReportingSettings(token_secret="YWJj")
+
+
+async def test_an_expired_login_sends_the_dashboard_to_the_login_saying_why(
+    api: httpx.AsyncClient,
+) -> None:
+    old = bearer(ActorRole.COORDINATOR, issued=datetime.now(UTC) - timedelta(hours=2))
+    codec = SessionCookies(base64.b64decode(TOKEN_SECRET), secure=False)
+    token = old["Authorization"].removeprefix("Bearer ")
+    api.cookies.set(COOKIE, codec.encode(SessionCookies.signed_in(token)))
+
+    away = await api.get("/dashboard", params={"zeitraum": "2025"})
+    form = await api.get(away.headers["location"])
+
+    assert away.status_code == 303
+    assert away.headers["location"].endswith("&grund=zeitablauf")
+    assert "Ihre Anmeldung ist abgelaufen." in form.text
