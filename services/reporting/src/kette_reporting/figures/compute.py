@@ -18,7 +18,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from kette_reporting.figures.facts import Fact, Facts
@@ -81,13 +81,54 @@ def _first(facts: Iterable[Fact]) -> dict[str, Fact]:
     return first
 
 
-def compute(facts: Facts, period: Period, kommune: str | None = None) -> Figures:
-    """All figures; with `kommune`, only people registered (approached, gapped) there."""
+def shares(facts: Facts) -> dict[str, Facts]:
+    """Per Kommune, the facts `compute` can read for it (its people's, its approaches and
+    gaps; registrations stay whole): one pass, so a family's Kommune reports each scan
+    their own share instead of every fact."""
+    home = {pid: f["kommune"] for pid, f in _first(facts.registrations).items()}
+    names = set(home.values()) | {f["kommune"] for f in (*facts.approaches, *facts.gaps)}
+    split: dict[str, dict[str, list[Fact]]] = {name: defaultdict(list) for name in names}
+    for group in ("milestones", "referrals"):
+        for fact in getattr(facts, group):
+            if fact.participant_id in home:
+                split[home[fact.participant_id]][group].append(fact)
+    referral_home = {
+        f["referral_id"]: home[f.participant_id]
+        for f in facts.referrals
+        if f.participant_id in home
+    }
+    for fact in facts.reports:
+        for name in {home.get(fact.participant_id or ""), referral_home.get(fact["referral_id"])}:
+            if name is not None:
+                split[name]["reports"].append(fact)
+    for group in ("approaches", "gaps"):
+        for fact in getattr(facts, group):
+            split[fact["kommune"]][group].append(fact)
+    return {
+        name: replace(
+            facts,
+            approaches=tuple(groups["approaches"]),
+            milestones=tuple(groups["milestones"]),
+            referrals=tuple(groups["referrals"]),
+            reports=tuple(groups["reports"]),
+            gaps=tuple(groups["gaps"]),
+        )
+        for name, groups in split.items()
+    }
+
+
+def compute(
+    facts: Facts, period: Period, kommune: str | None = None, share: Facts | None = None
+) -> Figures:
+    """All figures; with `kommune`, only people registered (approached, gapped) there;
+    `share`: the Kommune's part of the facts (`shares`), the same figures sooner."""
     end = period.end
     registered = {pid: f for pid, f in _first(facts.registrations).items() if f.day <= end}
     kommunen = tuple(sorted({f["kommune"] for f in registered.values()}))
     if kommune is not None:
         registered = {pid: f for pid, f in registered.items() if f["kommune"] == kommune}
+        if share is not None:
+            facts = replace(share, registrations=facts.registrations)
     people = set(registered)
     milestones = [m for m in facts.milestones if m.participant_id in people and m.day <= end]
     closed = _first(m for m in milestones if m["kind"] == "chain_closed")

@@ -18,12 +18,13 @@ rates) are not additive and keep their own rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
-from kette_reporting.figures.compute import FLOW, Figures, compute
+from kette_reporting.figures.compute import FLOW, Figures, compute, shares
 from kette_reporting.figures.facts import Facts
 from kette_reporting.figures.period import Period
 from kette_reporting.figures.suppression import Cell, Shown, protect_all, sum_lines
@@ -61,18 +62,50 @@ class Relation:
     over_time: bool
 
 
+@dataclass(frozen=True)
+class Family:
+    """A calendar year's reports (grid × places) jointly protected: every report is cut
+    from it, so one pattern serves the KI's and each Kommune's, the year's and a quarter's."""
+
+    facts: Facts
+    year: Period
+    threshold: int
+    reports: Mapping[Member, Figures]
+    shown: Mapping[Member, tuple[Shown, ...]]
+
+    def report(self, period: Period, kommune: str | None) -> tuple[Figures, tuple[Shown, ...]]:
+        """One member's figures and tables; a period off the year's grid raises ValueError."""
+        if period.grid()[0] != self.year:
+            raise ValueError(f"period {period.code}: not in the year {self.year.code}")
+        if (period, kommune) in self.reports:
+            return self.reports[period, kommune], self.shown[period, kommune]
+        figures = compute(self.facts, period, kommune)  # no fact there: nothing to reveal
+        return figures, protect_all(figures.tables, self.threshold, figures.links)
+
+
+def protect_year(facts: Facts, year: Period, threshold: int) -> Family:
+    """Every report of the year's grid, for the whole KI and each Kommune, protected jointly;
+    each Kommune's reports read only its share of the facts."""
+    grid = year.grid()
+    places = kommunen(facts, grid[0])
+    share = shares(facts)
+    reports = {
+        (p, k): compute(facts, p, k, share.get(k or "")) for p in grid for k in (None, *places)
+    }
+    return Family(
+        facts,
+        grid[0],
+        threshold,
+        reports,
+        protect_family(reports, relations(grid, places), threshold),
+    )
+
+
 def protect_report(
     facts: Facts, period: Period, kommune: str | None, threshold: int
 ) -> tuple[Figures, tuple[Shown, ...]]:
     """The figures of one report and its tables as the family's joint pattern shows them."""
-    grid = period.grid()
-    places = kommunen(facts, grid[0])
-    if kommune is not None and kommune not in places:  # no fact there: nothing to reveal
-        figures = compute(facts, period, kommune)
-        return figures, protect_all(figures.tables, threshold, figures.links)
-    reports = {(p, k): compute(facts, p, k) for p in grid for k in (None, *places)}
-    shown = protect_family(reports, relations(grid, places), threshold)
-    return reports[period, kommune], shown[period, kommune]
+    return protect_year(facts, period.grid()[0], threshold).report(period, kommune)
 
 
 def kommunen(facts: Facts, year: Period) -> tuple[str, ...]:
@@ -108,34 +141,43 @@ def protect_family(
     """Every member protected so that no line of `relations` has one lone hidden cell, nor
     can the published figures and sums fix a small one (`_beside_fixed`)."""
     hide: dict[Member, dict[str, set[Cell]]] = {member: {} for member in reports}
-    shown = _protect(reports, hide, threshold)
+    shown = _protect(reports, hide, threshold, reports)
     lines = _lines(reports, shown, relations)
+    touching: dict[Member, set[int]] = {member: set() for member in reports}
+    for index, line in enumerate(lines):
+        for member, _, _ in line.places:
+            touching[member].add(index)
+    todo: Iterable[int] = range(len(lines))
     while True:
-        grew = False
+        changed: set[Member] = set()
         values = {m: {table.key: table.values for table in tables} for m, tables in shown.items()}
-        for line in lines:
-            partner = _partner(line, values)
+        for index in todo:  # a line none of whose members changed still has no lone cell
+            partner = _partner(lines[index], values)
             if partner is not None:
                 member, key, cell = partner
                 hide[member].setdefault(key, set()).add(cell)
-                grew = True
-        if not grew:
+                changed.add(member)
+        if not changed:
             extra = _beside_fixed(reports, shown, lines, values)
             if not extra:
                 return shown
             for member, key, cell in extra:
                 hide[member].setdefault(key, set()).add(cell)
-        shown = _protect(reports, hide, threshold)
+                changed.add(member)
+        shown = {**shown, **_protect(reports, hide, threshold, changed)}
+        todo = sorted(set().union(*(touching[member] for member in changed)))
 
 
 def _protect(
     reports: Mapping[Member, Figures],
     hide: Mapping[Member, Mapping[str, set[Cell]]],
     threshold: int,
+    members: Iterable[Member],
 ) -> dict[Member, tuple[Shown, ...]]:
+    """The members' tables protected anew (the others' hidden cells did not change)."""
     return {
-        member: protect_all(figures.tables, threshold, figures.links, hide[member])
-        for member, figures in reports.items()
+        member: protect_all(reports[member].tables, threshold, reports[member].links, hide[member])
+        for member in members
     }
 
 
@@ -166,6 +208,8 @@ def _lines(
     return lines
 
 
+Number = int | Fraction
+"""A coefficient: whole, unless eliminating a sum divided by one that is not."""
 Values = Mapping[Member, Mapping[str, Mapping[Cell, int | float | None]]]
 
 
@@ -200,13 +244,18 @@ def _beside_fixed(
         (member, table.key, cell) for member, tables in shown.items() for table in tables
         for cell in table.primary
     }  # fmt: skip
+    found = fixed(equations, values, small) & small
+    sums_of: dict[Place, list[int]] = {place: [] for place in found}
+    for index, equation in enumerate(equations):
+        for _, place in equation:
+            if place in sums_of:
+                sums_of[place].append(index)
     chosen: set[Place] = set()
-    for place in sorted(fixed(equations, values) & small, key=_order):
+    for place in sorted(found, key=_order):
         beside = [
             (values[m][k][c], (m, k, c))
-            for equation in equations
-            if any(term[1] == place for term in equation)
-            for _, (m, k, c) in equation
+            for index in sums_of[place]
+            for _, (m, k, c) in equations[index]
             if values[m][k][c] is not None
         ]
         non_zero = [item for item in beside if item[0] != 0]
@@ -221,9 +270,13 @@ def _within(
     """Each member's table lines (cells minus their total) and links (one figure twice)."""
     equations: list[list[tuple[int, Place]]] = []
     for member, figures in reports.items():
+        published = {t.key: t.values for t in shown[member]}
         for table in figures.tables:
             if isinstance(table, CountTable):
+                value = published[table.key]
                 for line in sum_lines(table):
+                    if all(value[cell] is not None for cell in line):
+                        continue  # nothing hidden: the sum binds no unknown
                     *cells, total = line
                     terms = [(1, (member, table.key, cell)) for cell in cells]
                     equations.append([*terms, (-1, (member, table.key, total))])
@@ -237,9 +290,23 @@ def _within(
     return equations
 
 
-def fixed(equations: Sequence[Sequence[tuple[int, Place]]], values: Values) -> set[Place]:
-    """The hidden cells whose value the equations fix, given the shown ones: those with a
-    zero column in the null space of the hidden cells' coefficients (per connected part)."""
+def fixed(
+    equations: Sequence[Sequence[tuple[int, Place]]],
+    values: Values,
+    wanted: Set[Place] | None = None,
+) -> set[Place]:
+    """The hidden cells whose value the equations fix, given the shown ones (of `wanted`,
+    if given, at least those): exact elimination of every sum left with one or two hidden
+    cells (`_Reduced`), then, per connected part of the rest that holds a wanted cell, a
+    zero column in the null space of the hidden cells' coefficients."""
+    reduced = _Reduced()
+    for equation in equations:
+        row: dict[Place, Number] = {}
+        for sign, place in equation:
+            if values[place[0]][place[1]][place[2]] is None:
+                row[place] = row.get(place, 0) + sign
+        reduced.add(row)
+    rest = reduced.settle()
     parent: dict[Place, Place] = {}
 
     def root(place: Place) -> Place:
@@ -247,26 +314,85 @@ def fixed(equations: Sequence[Sequence[tuple[int, Place]]], values: Values) -> s
             place = parent[place]
         return place
 
-    hidden_terms = []
-    for equation in equations:
-        terms = [(sign, p) for sign, p in equation if values[p[0]][p[1]][p[2]] is None]
-        if terms:
-            hidden_terms.append(terms)
-            for _, place in terms[1:]:
-                parent[root(place)] = root(terms[0][1])
-    parts: dict[Place, list[list[tuple[int, Place]]]] = {}
-    for terms in hidden_terms:
-        parts.setdefault(root(terms[0][1]), []).append(terms)
-    found: set[Place] = set()
-    for rows in parts.values():
-        unknown = sorted({place for terms in rows for _, place in terms}, key=_order)
+    for row in rest:
+        first, *others = row
+        for place in others:
+            parent[root(place)] = root(first)
+    wanted_roots = None
+    if wanted is not None:
+        wanted_roots = {root(reduced.find(p)[0]) for p in wanted if p in reduced.alias}
+    parts: dict[Place, list[dict[Place, Number]]] = {}
+    for row in rest:
+        parts.setdefault(root(next(iter(row))), []).append(row)
+    known = set(reduced.known)
+    for top, rows in parts.items():
+        if wanted_roots is not None and top not in wanted_roots:
+            continue
+        unknown = sorted({place for row in rows for place in row}, key=_order)
         column = {place: index for index, place in enumerate(unknown)}
         matrix = np.zeros((len(rows), len(unknown)))
-        for index, terms in enumerate(rows):
-            for sign, place in terms:
-                matrix[index, column[place]] += sign
+        for index, row in enumerate(rows):
+            for place, coefficient in row.items():
+                matrix[index, column[place]] = float(coefficient)
         square = matrix.T @ matrix  # same null space, and eigh on it is faster than svd
         eigenvalues, vectors = np.linalg.eigh(square)
         null = vectors[:, eigenvalues < 1e-9 * max(1.0, float(eigenvalues[-1]))]
-        found |= {p for p, i in column.items() if not null.size or abs(null[i]).max() < 1e-6}
-    return found
+        known |= {p for p, i in column.items() if not null.size or abs(null[i]).max() < 1e-6}
+    return {place for place in reduced.alias if reduced.find(place)[0] in known}
+
+
+class _Reduced:
+    """Sums over hidden cells, reduced exactly: a sum with one hidden cell fixes it (it
+    drops out of every other sum); one with two, `a·x + b·y = c`, makes y a function of x
+    (y is fixed exactly when x is), so y is replaced by x everywhere. Either step keeps
+    every other cell's being fixed as it was; what remains has three or more per sum."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[Place, Number]] = []
+        self.alias: dict[Place, tuple[Place, Number]] = {}
+        """Cell -> (the cell it is a function of, factor); a cell of its own maps to itself."""
+        self.known: set[Place] = set()
+        """Fixed cells among those that are nobody's alias."""
+
+    def add(self, row: dict[Place, Number]) -> None:
+        for place in row:
+            self.alias.setdefault(place, (place, 1))
+        self.rows.append(row)
+
+    def find(self, place: Place) -> tuple[Place, Number]:
+        """The cell `place` is a function of, and the factor (path compressed)."""
+        target, factor = self.alias[place]
+        if target == place:
+            return place, factor
+        top, further = self.find(target)
+        self.alias[place] = (top, factor * further)
+        return top, factor * further
+
+    def _normal(self, row: dict[Place, Number]) -> dict[Place, Number]:
+        out: dict[Place, Number] = {}
+        for place, coefficient in row.items():
+            top, factor = self.find(place)
+            if top not in self.known:
+                out[top] = out.get(top, 0) + coefficient * factor
+        return {place: c for place, c in out.items() if c != 0}
+
+    def settle(self) -> list[dict[Place, Number]]:
+        """Eliminate until no sum has fewer than three hidden cells; the rest, normalised."""
+        rows = self.rows
+        while True:
+            changed = False
+            kept: list[dict[Place, Number]] = []
+            for row in rows:
+                row = self._normal(row)
+                if len(row) == 1:
+                    self.known.add(next(iter(row)))
+                    changed = True
+                elif len(row) == 2:
+                    (x, a), (y, b) = sorted(row.items(), key=lambda item: _order(item[0]))
+                    self.alias[y] = (x, -a // b if a % b == 0 else -Fraction(a, b))
+                    changed = True
+                elif row:
+                    kept.append(row)
+            rows = kept
+            if not changed:
+                return rows

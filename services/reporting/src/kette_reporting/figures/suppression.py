@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from kette_reporting.figures.tables import CountTable, MeasureTable, Table
 
@@ -158,14 +159,22 @@ def _with_totals(table: CountTable) -> dict[Cell, int]:
 def sum_lines(table: CountTable) -> list[tuple[Cell, ...]]:
     """Every set of cells bound by one sum: a row with its total, a column with its total
     (the total last)."""
-    rows = table.rows + ((TOTAL,) if table.col_totals else ())
-    cols = table.cols + ((TOTAL,) if table.row_totals else ())
+    return list(_sum_lines(table.rows, table.cols, table.row_totals, table.col_totals))
+
+
+@cache
+def _sum_lines(
+    rows: tuple[str, ...], cols: tuple[str, ...], row_totals: bool, col_totals: bool
+) -> tuple[tuple[Cell, ...], ...]:
+    """A shape's lines, made once (a family protects thousands of tables of few shapes)."""
+    rows = rows + ((TOTAL,) if col_totals else ())
+    cols = cols + ((TOTAL,) if row_totals else ())
     lines: list[tuple[Cell, ...]] = []
-    if table.row_totals:
+    if row_totals:
         lines += [tuple((row, col) for col in cols) for row in rows]
-    if table.col_totals:
+    if col_totals:
         lines += [tuple((row, col) for row in rows) for col in cols]
-    return lines
+    return tuple(lines)
 
 
 def _partner(line: tuple[Cell, ...], hidden: set[Cell], grid: dict[Cell, int]) -> Cell | None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from typing import Literal
+from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kette_reporting.figures.facts import Facts, load_facts
-from kette_reporting.figures.joint import protect_report
+from kette_reporting.figures.joint import Family, protect_year
 from kette_reporting.figures.period import Period
 from kette_reporting.projection.apply import local_day
 from kette_reporting.projection.store import Offsets, ProjectionStore
@@ -25,6 +27,8 @@ MEDIA_TYPES: dict[str, str] = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
 }
+_FamilyKey = tuple[KafkaPosition, Period, date | None, int]
+"""Where the projection stood, the year, the as-of day and the threshold."""
 _RENDERERS: dict[str, Callable[[StateReport], bytes]] = {
     "csv": to_csv,
     "xlsx": to_xlsx,
@@ -62,9 +66,26 @@ def report_from_facts(
     """Pure: the suppressed report of already loaded facts, cut from the joint pattern of
     the KI and its Kommunen over the period's year, halves and quarters; a period off that
     grid raises ValueError."""
-    stand = as_of if as_of is not None else latest_day(facts)
-    figures, tables = protect_report(facts, period, kommune, threshold)
-    return build(figures, tables, threshold, stand, offsets)
+    family = protect_year(facts, period.grid()[0], threshold)
+    return _cut(family, period, as_of, kommune, offsets)
+
+
+def _cut(
+    family: Family,
+    period: Period,
+    as_of: date | None,
+    kommune: str | None,
+    offsets: KafkaPosition,
+) -> StateReport:
+    stand = as_of if as_of is not None else latest_day(family.facts)
+    figures, tables = family.report(period, kommune)
+    return build(figures, tables, family.threshold, stand, offsets)
+
+
+FAMILIES_KEPT = 8
+"""Jointly protected years kept per engine (the newest used): the dashboard's two reports
+of a page and repeated API calls on unchanged data compute the family once."""
+_families: WeakKeyDictionary[AsyncEngine, OrderedDict[_FamilyKey, Family]] = WeakKeyDictionary()
 
 
 async def state_report(
@@ -76,16 +97,24 @@ async def state_report(
     threshold: int = 5,
 ) -> StateReport:
     """The report as the history stood at the end of `as_of` (Berlin), or as it is now;
-    with the projection's offsets it was read at, so an auditor can rebuild it."""
-    facts, offsets = await facts_at_offsets(engine, as_of)
-    return report_from_facts(
-        facts,
-        period,
-        as_of=as_of,
-        kommune=kommune,
-        threshold=threshold,
-        offsets=position_of(offsets),
-    )
+    with the projection's offsets it was read at, so an auditor can rebuild it. The year's
+    joint pattern is kept per engine, keyed by the offsets the facts stood at (every batch
+    moves them): data that moved on is read and protected afresh, never served stale."""
+    year = period.grid()[0]
+    kept = _families.setdefault(engine, OrderedDict())
+    position = position_of(await ProjectionStore(engine).offsets())
+    family = kept.get((position, year, as_of, threshold)) if position else None
+    if family is None:
+        facts, offsets = await facts_at_offsets(engine, as_of)
+        position = position_of(offsets)
+        family = protect_year(facts, year, threshold)
+        if position:  # no offsets (facts not consumed from Kafka): nothing to key them by
+            kept[position, year, as_of, threshold] = family
+            while len(kept) > FAMILIES_KEPT:
+                kept.popitem(last=False)
+    else:
+        kept.move_to_end((position, year, as_of, threshold))
+    return _cut(family, period, as_of, kommune, position)
 
 
 async def facts_at_offsets(
