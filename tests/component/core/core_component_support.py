@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
+
+from kette_core.envelope import KafkaRecord
 
 EFFECTS = sa.Table(
     "test_effects",
@@ -11,3 +15,13 @@ EFFECTS = sa.Table(
     sa.Column("participant_id", sa.String(80), nullable=False),
 )
 """A business table: one row per applied event, so duplicates would show."""
+
+
+class RecordingSender:
+    """Stands in for Kafka where only the relay's bookkeeping is under test."""
+
+    def __init__(self) -> None:
+        self.sent: list[KafkaRecord] = []
+
+    async def send_records(self, records: Sequence[KafkaRecord]) -> None:
+        self.sent.extend(records)

@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import pytest
+from core_component_support import RecordingSender
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kette_core.contracts.chain import StageStarted
 from kette_core.contracts.vocabulary import Stage
-from kette_core.envelope import KafkaRecord, new_event
+from kette_core.envelope import new_event
 from kette_core.ids import new_participant_id
 from kette_core.outbox import OutboxRelay, add_to_outbox
 
 pytestmark = pytest.mark.component
-
-
-class Sent:
-    """Stands in for Kafka; the relay's looks are what is counted here."""
-
-    def __init__(self) -> None:
-        self.records: list[KafkaRecord] = []
-
-    async def send_records(self, records: Sequence[KafkaRecord]) -> None:
-        self.records.extend(records)
 
 
 class CountingRelay(OutboxRelay):
@@ -69,7 +60,7 @@ async def stage_one(sessions: async_sessionmaker[AsyncSession]) -> None:
 def test_empty_looks_double_the_pause_up_to_the_idle_interval_and_a_batch_resets_it(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    relay = OutboxRelay(sessions, Sent(), poll_interval=0.2, idle_interval=5.0)
+    relay = OutboxRelay(sessions, RecordingSender(), poll_interval=0.2, idle_interval=5.0)
 
     idle = [relay.pause_after(0) for _ in range(8)]
     after_a_batch = [relay.pause_after(3), relay.pause_after(0)]
@@ -81,19 +72,19 @@ def test_empty_looks_double_the_pause_up_to_the_idle_interval_and_a_batch_resets
 async def test_an_idle_relay_looks_at_most_once_per_idle_interval_and_a_woken_one_sends_at_once(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    sent = Sent()
-    relay = CountingRelay(sessions, sent, poll_interval=0.2, idle_interval=60.0)
+    sender = RecordingSender()
+    relay = CountingRelay(sessions, sender, poll_interval=0.2, idle_interval=60.0)
     relay.start()
     await until(lambda: relay.pauses and relay.pauses[-1] == 60.0)
     looks_when_idle = relay.looks
 
     await stage_one(sessions)
     relay.wake()
-    await until(lambda: sent.records)
+    await until(lambda: sender.sent)
     await relay.stop()
 
     # 0.2 s doubled reaches 60 s after 10 empty looks; then one look per 60 s
     assert looks_when_idle == 10
     # the wake alone brought the row out: the very next look found it
-    assert len(sent.records) == 1
+    assert len(sender.sent) == 1
     assert relay.sending_looks == [looks_when_idle + 1]

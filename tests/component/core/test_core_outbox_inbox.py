@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 import sqlalchemy as sa
-from core_component_support import EFFECTS
+from core_component_support import EFFECTS, RecordingSender
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
@@ -33,16 +33,6 @@ def stage_event(participant_id: str, attempt: int = 1) -> OutgoingEvent[StageSta
     payload = StageStarted(participant_id=participant_id, stage=Stage.LANGUAGE, attempt=attempt)
     event_id = stable_event_id(StageStarted.event_type, participant_id, str(attempt))
     return new_event(payload, source=SOURCE, event_id=event_id)
-
-
-class RecordingSender:
-    """Stands in for Kafka where only the relay's bookkeeping is under test."""
-
-    def __init__(self) -> None:
-        self.sent: list[KafkaRecord] = []
-
-    async def send_records(self, records: Sequence[KafkaRecord]) -> None:
-        self.sent.extend(records)
 
 
 class CrashAfterSend(OutboxRelay):
