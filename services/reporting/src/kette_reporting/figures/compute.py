@@ -132,17 +132,18 @@ def compute(
     people = set(registered)
     milestones = [m for m in facts.milestones if m.participant_id in people and m.day <= end]
     closed = _first(m for m in milestones if m["kind"] == "chain_closed")
+    firsts, spans = _transition_firsts(milestones), _stage_spans(milestones)
     tables: list[Table] = [
-        _funnel(facts, period, kommune, registered, milestones),
+        _funnel(facts, period, kommune, registered, milestones, firsts),
         _by_kommune(period, registered, closed),
         _by_module(facts, period, people),
-        _by_stage(period, milestones, closed),
+        _by_stage(period, spans, closed),
         *_characteristics(period, registered, milestones),
         _status_at_entry(period, registered),
         _not_enrolled(facts, period, kommune),
-        _transitions(period, milestones),
-        _transitions_by_month(period, milestones),
-        _stage_durations(period, milestones),
+        _transitions(period, milestones, firsts),
+        _transitions_by_month(period, firsts),
+        _stage_durations(period, spans),
         _dropouts(facts, period, people),
         _exit_reasons(period, closed),
         *_providers(facts, period, people),
@@ -163,6 +164,7 @@ def _funnel(
     kommune: str | None,
     registered: dict[str, Fact],
     milestones: list[Fact],
+    firsts: Firsts,
 ) -> CountTable:
     people = set(registered)
     approached = {
@@ -185,7 +187,7 @@ def _funnel(
         for m in milestones
         if m["kind"] == "stage_completed" and _in(m.day, period)
     }
-    moved_on = {pid for pid, _ in _transition_days(milestones, period)}
+    moved_on = {pid for pid, _ in _transition_days(firsts, period)}
     steps = (
         ("Angesprochen", approached),
         ("Aufgenommen", {pid for pid, f in registered.items() if _in(f.day, period)}),
@@ -263,7 +265,13 @@ def _by_module(facts: Facts, period: Period, people: set[str]) -> CountTable:
     )
 
 
-def _stage_spans(milestones: list[Fact]) -> dict[tuple[str, str], tuple[date, date | None]]:
+Spans = dict[tuple[str, str], tuple[date, date | None]]
+"""(participant, stage) -> the day it began and the day it ended (None: open)."""
+Firsts = dict[tuple[str, str], date]
+"""(participant, 'apprenticeship' | 'work') -> the day of their first such transition."""
+
+
+def _stage_spans(milestones: list[Fact]) -> Spans:
     began: dict[tuple[str, str], date] = {}
     ended: dict[tuple[str, str], date] = {}
     for m in milestones:
@@ -275,9 +283,9 @@ def _stage_spans(milestones: list[Fact]) -> dict[tuple[str, str], tuple[date, da
     return {key: (day, ended.get(key)) for key, day in began.items()}
 
 
-def _by_stage(period: Period, milestones: list[Fact], closed: dict[str, Fact]) -> CountTable:
+def _by_stage(period: Period, stage_spans: Spans, closed: dict[str, Fact]) -> CountTable:
     spans = []
-    for (pid, stage), (began, ended) in _stage_spans(milestones).items():
+    for (pid, stage), (began, ended) in stage_spans.items():
         if ended is None and pid in closed:
             ended = closed[pid].day
         spans.append((label("stage", stage), pid, began, ended))
@@ -375,14 +383,13 @@ def _transition_firsts(milestones: list[Fact]) -> dict[tuple[str, str], date]:
     return first
 
 
-def _transition_days(milestones: list[Fact], period: Period) -> list[tuple[str, str]]:
+def _transition_days(firsts: Firsts, period: Period) -> list[tuple[str, str]]:
     """The first transitions dated in the period."""
-    firsts = _transition_firsts(milestones)
     return [key for key, day in sorted(firsts.items()) if _in(day, period)]
 
 
-def _transitions(period: Period, milestones: list[Fact]) -> CountTable:
-    moved = Counter(into for _, into in _transition_days(milestones, period))
+def _transitions(period: Period, milestones: list[Fact], firsts: Firsts) -> CountTable:
+    moved = Counter(into for _, into in _transition_days(firsts, period))
     follow_ups = Counter(
         m["value"] for m in milestones if m["kind"] == "follow_up" and _in(m.day, period)
     )
@@ -402,8 +409,8 @@ def _transitions(period: Period, milestones: list[Fact]) -> CountTable:
     )
 
 
-def _transitions_by_month(period: Period, milestones: list[Fact]) -> CountTable:
-    days = {key: day for key, day in _transition_firsts(milestones).items() if _in(day, period)}
+def _transitions_by_month(period: Period, firsts: Firsts) -> CountTable:
+    days = {key: day for key, day in firsts.items() if _in(day, period)}
     cols = ("in Ausbildung", "in Arbeit")
     cells: Counter[tuple[str, str]] = Counter()
     for (_, into), day in days.items():
@@ -422,9 +429,9 @@ def _transitions_by_month(period: Period, milestones: list[Fact]) -> CountTable:
     )
 
 
-def _stage_durations(period: Period, milestones: list[Fact]) -> MeasureTable:
+def _stage_durations(period: Period, spans: Spans) -> MeasureTable:
     days: dict[str, list[int]] = defaultdict(list)
-    for (_, stage), (began, ended) in _stage_spans(milestones).items():
+    for (_, stage), (began, ended) in spans.items():
         if ended is not None and _in(ended, period):
             days[stage].append((ended - began).days)
     rows = tuple(label("stage", s) for s in STAGES)
