@@ -351,16 +351,52 @@ def fixed(
         if wanted_roots is not None and top not in wanted_roots:
             continue
         unknown = sorted({place for row in rows for place in row}, key=_order)
-        column = {place: index for index, place in enumerate(unknown)}
-        matrix = np.zeros((len(rows), len(unknown)))
-        for index, row in enumerate(rows):
-            for place, coefficient in row.items():
-                matrix[index, column[place]] = float(coefficient)
-        square = matrix.T @ matrix  # same null space, and eigh on it is faster than svd
-        eigenvalues, vectors = np.linalg.eigh(square)
-        null = vectors[:, eigenvalues < 1e-9 * max(1.0, float(eigenvalues[-1]))]
-        known |= {p for p, i in column.items() if not null.size or abs(null[i]).max() < 1e-6}
+        known |= _exact(rows) if len(unknown) <= EXACT_UP_TO else _numeric(rows, unknown)
     return {place for place in reduced.alias if reduced.find(place)[0] in known}
+
+
+EXACT_UP_TO = 400
+"""Cells of a part solved by exact rational elimination; a larger part by eigh (LAPACK's
+threads cost more than they save on the small parts the reduction leaves)."""
+
+
+def _exact(rows: Sequence[Mapping[Place, Number]]) -> set[Place]:
+    """The cells the rows fix: exactly those with a row of their own (a unit row) in the
+    rows' reduced echelon form."""
+    pivots: dict[Place, dict[Place, Fraction]] = {}
+    for given in rows:
+        row = {place: Fraction(c) for place, c in given.items()}
+        while hit := next((place for place in row if place in pivots), None):
+            factor = row[hit]
+            for place, c in pivots[hit].items():
+                row[place] = row.get(place, Fraction(0)) - factor * c
+            row = {place: c for place, c in row.items() if c != 0}
+        if not row:
+            continue
+        lead = min(row, key=_order)
+        row = {place: c / row[lead] for place, c in row.items()}
+        for other in pivots.values():
+            if lead in other:
+                factor = other[lead]
+                for place, c in row.items():
+                    other[place] = other.get(place, Fraction(0)) - factor * c
+                for place in [place for place, c in other.items() if c == 0]:
+                    del other[place]
+        pivots[lead] = row
+    return {lead for lead, row in pivots.items() if len(row) == 1}
+
+
+def _numeric(rows: Sequence[Mapping[Place, Number]], unknown: Sequence[Place]) -> set[Place]:
+    """The cells whose column of the rows' null space is zero (eigh of AᵀA)."""
+    column = {place: index for index, place in enumerate(unknown)}
+    matrix = np.zeros((len(rows), len(unknown)))
+    for index, row in enumerate(rows):
+        for place, coefficient in row.items():
+            matrix[index, column[place]] = float(coefficient)
+    square = matrix.T @ matrix  # same null space, and eigh on it is faster than svd
+    eigenvalues, vectors = np.linalg.eigh(square)
+    null = vectors[:, eigenvalues < 1e-9 * max(1.0, float(eigenvalues[-1]))]
+    return {p for p, i in column.items() if not null.size or abs(null[i]).max() < 1e-6}
 
 
 class _Reduced:
@@ -377,6 +413,8 @@ class _Reduced:
         """Fixed cells among those that are nobody's alias."""
 
     def add(self, row: dict[Place, Number]) -> None:
+        if not row:
+            return  # every cell shown: binds no unknown
         for place in row:
             self.alias.setdefault(place, (place, 1))
         self.rows.append(row)
