@@ -12,7 +12,14 @@ from kette_core.contracts.referrals import ParticipantDroppedOut, ParticipantEnr
 from kette_core.contracts.vocabulary import Stage
 from kette_devstack.scenario.chain_view import ChainView
 from kette_devstack.scenario.cohort import ARCHETYPES, build_cohort
-from kette_devstack.scenario.script import Decide, PlayRules, Publish, next_actions
+from kette_devstack.scenario.script import (
+    Decide,
+    PlayRules,
+    Publish,
+    _finish_stages_running_at_entry,
+    next_actions,
+)
+from kette_workflows.api import RecordOutcome
 
 pytestmark = pytest.mark.unit
 
@@ -63,6 +70,17 @@ def test_an_apprenticeship_held_at_entry_ends_once_the_language_support_alongsid
     finishing = [a for a in decisions if a.key.startswith("finish:")]
     assert [a.decision.stage for a in finishing] == [Stage.APPRENTICESHIP]  # type: ignore[attr-defined]
     assert {Stage.LANGUAGE, Stage.APPRENTICESHIP, Stage.JOB} <= run.view.completed
+
+
+def test_an_apprenticeship_held_at_entry_ends_when_the_language_support_was_skipped() -> None:
+    plan = simulate("apprentice").view.plan
+    view = ChainView(participant_id="p-0000000a-0000", plan=plan, skipped={Stage.LANGUAGE})
+
+    actions = _finish_stages_running_at_entry(view, "cw-0000000a")
+
+    decisions = [a.decision for a in actions if isinstance(a, Decide)]
+    assert len(actions) == len(decisions) == 1
+    assert isinstance(decisions[0], RecordOutcome) and decisions[0].stage == Stage.APPRENTICESHIP
 
 
 def test_a_drop_out_is_followed_by_the_next_proposal() -> None:

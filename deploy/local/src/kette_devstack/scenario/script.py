@@ -324,7 +324,7 @@ def _finish_stages_running_at_entry(view: ChainView, caseworker: str) -> list[Ac
         and stage not in view.completed
         and stage not in view.skipped
     ]
-    if waiting and not view.completed:
+    if waiting and not (view.completed or view.skipped):
         return []  # the planned stages have not opened yet
     if any(t.kind == contract.TaskKind.DECISION_NEEDED for t in view.open_tasks.values()):
         return []
