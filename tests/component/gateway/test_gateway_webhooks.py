@@ -51,7 +51,7 @@ async def test_a_referral_reaches_the_webhook_as_a_signed_structured_cloudevent(
     assert document["specversion"] == "1.0"
     assert document["type"] == "kette.referral.issued.v1"
     assert document["data"]["referral_id"] == "ref-1"
-    log = (await api.get("/admin/providers/alpha/webhook/deliveries", headers=ADMIN)).json()
+    log = await delivery_log_once_settled(api, "alpha")
     assert [(d["status"], d["attempts"], d["last_status"]) for d in log] == [("delivered", 1, 204)]
     assert log[0]["lag_seconds"] >= 0
 
@@ -86,10 +86,9 @@ async def test_a_failing_receiver_gets_the_same_message_again_until_it_answers(
 
     await harness.refer("ref-1")
     await eventually(lambda: len(receiver.deliveries) == 3, "two retries")
-    await settle()
+    log = await delivery_log_once_settled(api, "alpha")
 
     assert len({d.headers["webhook-id"] for d in receiver.deliveries}) == 1
-    log = (await api.get("/admin/providers/alpha/webhook/deliveries", headers=ADMIN)).json()
     assert [(d["status"], d["attempts"]) for d in log] == [("delivered", 3)]
     metrics = (await api.get("/metrics")).text
     assert 'kette_gateway_webhook_attempts_total{outcome="pending"} 2.0' in metrics
@@ -104,9 +103,9 @@ async def test_a_receiver_that_never_answers_well_ends_failed_after_the_last_att
 
     await harness.refer("ref-1")
     await eventually(lambda: len(receiver.deliveries) == 4, "four attempts")
+    log = await delivery_log_once_settled(api, "alpha")
     await settle()
 
-    log = (await api.get("/admin/providers/alpha/webhook/deliveries", headers=ADMIN)).json()
     assert [(d["status"], d["attempts"], d["last_status"]) for d in log] == [("failed", 4, 500)]
     assert len(receiver.deliveries) == 4
 
@@ -177,7 +176,7 @@ async def test_a_receiver_that_hangs_delays_neither_other_providers_nor_the_gate
 
         await harness.refer("ref-b", "beta")
         await eventually(lambda: len(receiver.at("/beta")) == 1, "beta's delivery meanwhile")
-        beta = (await api.get("/admin/providers/beta/webhook/deliveries", headers=ADMIN)).json()
+        beta = await delivery_log_once_settled(api, "beta")
         assert [d["status"] for d in beta] == ["delivered"]
     finally:
         receiver.held["/alpha"].set()
