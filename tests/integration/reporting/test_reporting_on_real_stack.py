@@ -10,28 +10,31 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from aiokafka import AIOKafkaProducer
 
 from bench._reporting_cohort import FakeRecord, as_records, cohort_events
 from kette_core.contracts.vocabulary import ActorRole
-from kette_core.db import create_engine
+from kette_core.db import create_engine, reading
 from kette_devstack.ports import free_port
 from kette_reporting.figures.compute import compute
 from kette_reporting.figures.facts import load_facts
 from kette_reporting.figures.period import Period
 from kette_reporting.projection.kafka_options import client_options
 from kette_reporting.projection.rebuild import rebuild_from_kafka
+from kette_reporting.projection.store import Offsets, ProjectionStore
 from kette_reporting.settings import DOMAIN_TOPICS, ReportingSettings
 from tests.component.reporting.reporting_auth_support import TOKEN_SECRET, bearer
 
 pytestmark = pytest.mark.integration
-AUDITOR = bearer(ActorRole.AUDITOR)
 NewTopic = Callable[..., Awaitable[str]]
+PROJECTED = "kette_reporting_projected_events_total"
 
 
 class ReportingProcess:
@@ -40,11 +43,12 @@ class ReportingProcess:
     def __init__(self, bootstrap: str, topics: Sequence[str], tmp_path: Path) -> None:
         self.port = free_port()
         self.log = tmp_path / "reporting.log"
+        self.database_url = f"sqlite+aiosqlite:///{tmp_path / 'reporting.db'}"
         self.env = dict(os.environ)
         self.env.update(
             KETTE_KAFKA_BOOTSTRAP=bootstrap,
             KETTE_HTTP_PORT=str(self.port),
-            KETTE_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'reporting.db'}",
+            KETTE_DATABASE_URL=self.database_url,
             KETTE_TOPICS=json.dumps(list(topics)),
             KETTE_GROUP_ID=f"kette.reporting.test.{tmp_path.name}",
             KETTE_LOG_FORMAT="json",
@@ -73,6 +77,16 @@ class ReportingProcess:
                 return float(line.split()[1])
         return None
 
+    async def stored_offsets(self) -> Offsets:
+        """Where the projection's database says each partition continues ({} before it exists)."""
+        engine = create_engine(self.database_url)
+        try:
+            return await ProjectionStore(reading(engine)).offsets()
+        except sa.exc.OperationalError:  # not migrated yet
+            return {}
+        finally:
+            await engine.dispose()
+
     async def until(self, what: Callable[[], Awaitable[bool]], seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
@@ -85,7 +99,8 @@ class ReportingProcess:
 
 
 def _get_text(url: str) -> str | None:
-    request = urllib.request.Request(url, headers=AUDITOR)
+    """A fresh token per request: one made at import would expire in a long test run."""
+    request = urllib.request.Request(url, headers=bearer(ActorRole.AUDITOR))
     try:
         with urllib.request.urlopen(request, timeout=5) as answer:
             return str(answer.read().decode())
@@ -134,22 +149,29 @@ async def test_events_on_real_topics_become_figures_and_a_restart_reads_only_new
     newer = records_first[-1]  # the same record as a type this code does not know yet
     newer_type = [(n, b"kette.chain.stage_started.v2" if n == "ce_type" else v)
                   for n, v in newer.headers]  # fmt: skip
-    await publish(kafka_bootstrap, [*records_first, FakeRecord(
-        newer.topic, newer.partition, 0, newer.key, newer.value, newer_type)])  # fmt: skip
+    published = [*records_first, FakeRecord(newer.topic, newer.partition, 0, newer.key,
+                                            newer.value, newer_type)]  # fmt: skip
+    await publish(kafka_bootstrap, published)
     service = ReportingProcess(kafka_bootstrap, topics, tmp_path)
 
     await service.start()
     await service.until(lambda: _equals(service, "/figures?period=2025", 50))
-    assert await service.metric("kette_reporting_projected_events_total") == len(records_first)
+    # the registrations can be in before the other topics' records, and the count moves
+    # after each batch's commit: wait until every record is read and counted
+    await service.until(_read_to_the_end(service, published, len(records_first)))
+    assert await service.metric(PROJECTED) == len(records_first)
     await service.until(_unreadable_listed(service))
     await service.stop()
 
     records_later = as_records(later, rename)  # their offsets here are not Kafka's: unused
     await publish(kafka_bootstrap, records_later)
+    published += records_later
     await service.start()
     await service.until(lambda: _equals(service, "/figures?period=2025", 60))
-    await asyncio.sleep(1.5)  # a consumer re-reading from offset 0 would still be counting
-    assert await service.metric("kette_reporting_projected_events_total") == len(records_later)
+    # at the end of every partition, a consumer that re-read from offset 0 would have
+    # counted the first records again
+    await service.until(_read_to_the_end(service, published, len(records_later)))
+    assert await service.metric(PROJECTED) == len(records_later)
     live = await service.get("/figures?period=2025&as_of=2026-12-31")
     ready = await service.get("/readyz")
     await service.stop()
@@ -169,6 +191,21 @@ async def test_events_on_real_topics_become_figures_and_a_restart_reads_only_new
     assert [row["values"][0] for row in live["tables"][0]["rows"]] == [
         funnel.cells.get((row, "Personen"), 0) for row in funnel.rows
     ]
+
+
+def _read_to_the_end(
+    service: ReportingProcess, published: Sequence[FakeRecord], counted: int
+) -> Callable[[], Awaitable[bool]]:
+    """The database's offsets stand at the end of every partition written to (fresh topics:
+    Kafka's offsets count from 0) and the process counted at least `counted` events."""
+    ends = dict(Counter((record.topic, record.partition) for record in published))
+
+    async def read() -> bool:
+        if await service.stored_offsets() != ends:
+            return False
+        return (await service.metric(PROJECTED) or 0) >= counted
+
+    return read
 
 
 async def _equals(service: ReportingProcess, path: str, expected: int) -> bool:
