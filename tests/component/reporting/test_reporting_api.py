@@ -13,8 +13,8 @@ from kette_reporting.app import build, create_app
 from kette_reporting.projection.rebuild import rebuild
 from kette_reporting.settings import ReportingSettings
 from tests.component.reporting.reporting_auth_support import (
-    COORDINATOR,
     TOKEN_SECRET,
+    coordinator,
     signed_in_cookie,
 )
 
@@ -28,11 +28,12 @@ async def api(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     settings = ReportingSettings(database_url=url, consume=False, token_secret=TOKEN_SECRET)
     reporting = build(settings)
     transport = httpx.ASGITransport(app=create_app(reporting))
+    headers = coordinator()
     async with httpx.AsyncClient(
         transport=transport,
         base_url="http://reporting",
-        headers=COORDINATOR,
-        cookies=signed_in_cookie(reporting, COORDINATOR),
+        headers=headers,
+        cookies=signed_in_cookie(reporting, headers),
     ) as client:
         yield client
     await reporting.engine.dispose()

@@ -16,7 +16,7 @@ from kette_reporting.app import build, create_app
 from kette_reporting.cli import app
 from kette_reporting.projection.rebuild import rebuild_from_kafka
 from kette_reporting.settings import ReportingSettings
-from tests.component.reporting.reporting_auth_support import COORDINATOR, TOKEN_SECRET
+from tests.component.reporting.reporting_auth_support import TOKEN_SECRET, coordinator
 from tests.support.audit_cli import produce
 from tests.support.audit_records import START
 from tests.support.audit_records import registered as registered_at
@@ -43,7 +43,7 @@ async def test_reporting_the_cli_and_the_api_write_the_same_report_in_each_forma
     transport = httpx.ASGITransport(app=create_app(reporting))
     try:
         async with httpx.AsyncClient(
-            transport=transport, base_url="http://r", headers=COORDINATOR
+            transport=transport, base_url="http://r", headers=coordinator()
         ) as api:
             for fmt, start in STARTS.items():
                 out = tmp_path / f"report.{fmt}"
