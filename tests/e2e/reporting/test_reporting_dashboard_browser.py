@@ -7,8 +7,10 @@ import asyncio
 import os
 import signal
 import sys
+import time
 import urllib.request
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Page
@@ -19,6 +21,7 @@ from kette_reporting.projection.rebuild import rebuild
 from tests.e2e.intake_browser_support import PASSWORD, BrowserStack, serious_violations
 
 pytestmark = pytest.mark.e2e
+START_SECONDS = 120.0
 
 
 @pytest.fixture(scope="module")
@@ -45,15 +48,28 @@ async def dashboard(
             sys.executable, "-m", "kette_reporting", env=env, stdout=log, stderr=log
         )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    try:
+        await _answers(f"{base}/healthz", process, tmp_path / "reporting.log")
+        yield base
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), timeout=20)
+
+
+async def _answers(url: str, process: asyncio.subprocess.Process, log: Path) -> None:
+    """Wait until the process serves `url`; its start-up (reportlab, openpyxl, migrations)
+    shares two cores with the browser stack, so the bound is generous and only ends a hang."""
+    deadline = time.monotonic() + START_SECONDS
+    while True:
         try:
-            await asyncio.to_thread(urllib.request.urlopen, f"{base}/healthz", None, 2)
-            break
+            await asyncio.to_thread(urllib.request.urlopen, url, None, 5)
+            return
         except OSError:
+            if process.returncode is not None or time.monotonic() > deadline:
+                said = await asyncio.to_thread(log.read_text)
+                pytest.fail(f"reporting did not answer {url}:\n{said[-3000:]}")
             await asyncio.sleep(0.2)
-    yield base
-    process.send_signal(signal.SIGTERM)
-    await asyncio.wait_for(process.wait(), timeout=20)
 
 
 async def log_in(page: Page, username: str) -> None:
