@@ -7,7 +7,7 @@ from functools import reduce
 from random import Random
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kette_matching.places.enrolment import EnrolmentState, Status, after
@@ -28,6 +28,7 @@ def reduced(sequence: list[Status]) -> Status | None:
     return reduce(after, sequence, None)
 
 
+@settings(deadline=None)  # no per-example time limit: CI's two cores are shared
 @given(reports, st.randoms())
 def test_any_order_and_any_repetition_of_the_reports_gives_the_same_status(
     sequence: list[Status], random: Random

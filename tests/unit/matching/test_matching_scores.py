@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from matching_builders import REGION, TODAY, need, offer
 
@@ -27,6 +27,7 @@ weights = st.floats(min_value=0, max_value=10, allow_nan=False)
 units = st.floats(min_value=0, max_value=1, allow_nan=False)
 
 
+@settings(deadline=None)  # no per-example time limit: CI's two cores are shared
 @given(st.builds(Parts, travel=units, start=units, level=units, childcare=units))
 def test_a_score_always_lies_between_zero_and_one(parts: Parts) -> None:
     rules = MatchingRules(travel_weight=2, start_weight=0, level_weight=1, childcare_weight=5)
@@ -35,6 +36,7 @@ def test_a_score_always_lies_between_zero_and_one(parts: Parts) -> None:
     assert 0.0 <= weighted(parts, RULES) <= 1.0
 
 
+@settings(deadline=None)
 @given(weights, weights, weights, weights)
 def test_a_weight_of_zero_makes_its_part_irrelevant(
     travel: float, start: float, level: float, childcare: float
@@ -103,6 +105,7 @@ needs = st.builds(
 SEED = seed_catalogue(TODAY)
 
 
+@settings(deadline=None)
 @given(needs, st.integers(min_value=1, max_value=5))
 def test_every_proposal_passed_every_filter_and_they_come_best_first(
     seeker: Need, max_proposals: int

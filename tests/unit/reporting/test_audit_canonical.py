@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 from datetime import UTC, datetime
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kette_reporting.audit.canonical import (
@@ -65,6 +65,7 @@ def test_audit_record_time_is_ce_time_else_the_brokers_timestamp() -> None:
 header = st.tuples(st.sampled_from(["ce_id", "ce_type", "ce_x"]), st.binary(max_size=8))
 
 
+@settings(deadline=None)  # no per-example time limit: CI's two cores are shared
 @given(
     st.text(min_size=1, max_size=20).filter(lambda text: "\0" not in text),
     st.integers(0, 2**31),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kette_reporting.audit.merkle import (
@@ -100,6 +100,7 @@ def test_audit_proofs_match_the_rfc_example_tree_of_seven() -> None:
 leaf_lists = st.lists(st.binary(max_size=12), min_size=1, max_size=70, unique=True)
 
 
+@settings(deadline=None)  # no per-example time limit: CI's two cores are shared
 @given(leaf_lists)
 def test_audit_every_leaf_proof_verifies_and_roots_agree_with_the_rfc(leaves: list[bytes]) -> None:
     hashes = [leaf_hash(leaf) for leaf in leaves]
@@ -113,6 +114,7 @@ def test_audit_every_leaf_proof_verifies_and_roots_agree_with_the_rfc(leaves: li
         assert verify_inclusion(leaf, index, tree.size, tree.inclusion_proof(index), tree.root())
 
 
+@settings(deadline=None)
 @given(leaf_lists, st.data())
 def test_audit_a_changed_leaf_proof_or_index_fails(
     leaves: list[bytes], data: st.DataObject
@@ -134,6 +136,7 @@ def test_audit_a_changed_leaf_proof_or_index_fails(
         assert not verify_inclusion(hashes[index], other, tree.size, proof, root)
 
 
+@settings(deadline=None)
 @given(leaf_lists)
 def test_audit_consistency_holds_for_every_prefix(leaves: list[bytes]) -> None:
     hashes = [leaf_hash(leaf) for leaf in leaves]
@@ -144,6 +147,7 @@ def test_audit_consistency_holds_for_every_prefix(leaves: list[bytes]) -> None:
         assert verify_consistency(size, tree.size, old, tree.root(), proof)
 
 
+@settings(deadline=None)
 @given(leaf_lists, st.data())
 def test_audit_consistency_fails_when_the_prefix_changed(
     leaves: list[bytes], data: st.DataObject

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kette_reporting.projection.projector import Tally
@@ -21,6 +21,7 @@ partition_ends = st.dictionaries(
 )
 
 
+@settings(deadline=None)  # no per-example time limit: CI's two cores are shared
 @given(partition_ends, st.integers(1, 8))
 def test_every_non_empty_partition_lands_in_exactly_one_share(
     ends: dict[tuple[str, int], int], workers: int
