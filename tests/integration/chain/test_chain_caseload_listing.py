@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,9 @@ from kette_workflows.temporal.workflow import IntegrationsketteWorkflow
 from tests.support.profiles import learner_profile
 
 pytestmark = pytest.mark.integration
+SETTLE_SECONDS = 30.0
+"""Bounds a wait for the worker and the visibility store; ten seconds were tight on two
+busy cores."""
 
 
 @activity.defn(name="publish_chain_events")
@@ -71,22 +75,21 @@ async def start(temporal: Client, task_queue: str, *profiles: ParticipantProfile
 
 async def listed(chains: ChainClient, expected: set[str], **filters: Any) -> set[str]:
     """Visibility is eventually consistent: poll (bounded) until the listing settles."""
-    ids: set[str] = set()
-    for _ in range(100):
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while True:
         ids = {entry.participant_id for entry in await chains.caseload(**filters)}
-        if ids == expected:
-            break
+        if ids == expected or time.monotonic() > deadline:
+            return ids
         await asyncio.sleep(0.1)
-    return ids
 
 
 async def first_task(chains: ChainClient, participant_id: str) -> None:
     """The expiry timer fires on the chain's first turn, a moment after the start."""
-    for _ in range(100):
-        if await chains.tasks(participant_id):
-            return
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while not await chains.tasks(participant_id):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{participant_id} opened no task")
         await asyncio.sleep(0.1)
-    raise AssertionError(f"{participant_id} opened no task")
 
 
 def kommune(name: str) -> str:
