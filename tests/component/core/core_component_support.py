@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import time
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
@@ -25,3 +27,12 @@ class RecordingSender:
 
     async def send_records(self, records: Sequence[KafkaRecord]) -> None:
         self.sent.extend(records)
+
+
+async def eventually(condition: Callable[[], object], what: str, seconds: float = 30.0) -> None:
+    """Poll a condition against a deadline (never one fixed sleep); the bound only ends a hang."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        await asyncio.sleep(0.005)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
 import pytest
-from core_component_support import RecordingSender
+from core_component_support import RecordingSender, eventually
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -43,14 +42,6 @@ class CountingRelay(OutboxRelay):
             await asyncio.sleep(0)
 
 
-async def until(condition: Callable[[], object], tries: int = 1000) -> None:
-    """Poll a condition a bounded number of times (never one fixed sleep)."""
-    for _ in range(tries):
-        if condition():
-            return
-        await asyncio.sleep(0.005)
-
-
 async def stage_one(sessions: async_sessionmaker[AsyncSession]) -> None:
     payload = StageStarted(participant_id=new_participant_id(), stage=Stage.LANGUAGE, attempt=1)
     async with sessions() as session, session.begin():
@@ -75,12 +66,12 @@ async def test_an_idle_relay_looks_at_most_once_per_idle_interval_and_a_woken_on
     sender = RecordingSender()
     relay = CountingRelay(sessions, sender, poll_interval=0.2, idle_interval=60.0)
     relay.start()
-    await until(lambda: relay.pauses and relay.pauses[-1] == 60.0)
+    await eventually(lambda: relay.pauses and relay.pauses[-1] == 60.0, "the idle pause")
     looks_when_idle = relay.looks
 
     await stage_one(sessions)
     relay.wake()
-    await until(lambda: sender.sent)
+    await eventually(lambda: sender.sent, "the woken relay to send")
     await relay.stop()
 
     # 0.2 s doubled reaches 60 s after 10 empty looks; then one look per 60 s

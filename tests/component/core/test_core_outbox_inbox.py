@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 
 import pytest
 import sqlalchemy as sa
-from core_component_support import EFFECTS, RecordingSender
+from core_component_support import EFFECTS, RecordingSender, eventually
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
@@ -233,10 +232,7 @@ async def test_the_relay_loop_sends_in_the_background_and_stops_gracefully(
     await stage(sessions, stage_event(new_participant_id()))
     relay.wake()
 
-    for _ in range(200):
-        if sender.sent:
-            break
-        await asyncio.sleep(0.01)
+    await eventually(lambda: sender.sent, "the woken relay to send")
     await relay.stop()
 
     assert len(sender.sent) == 1
@@ -259,10 +255,7 @@ async def test_the_relay_loop_survives_a_broker_error_and_retries(
     relay = OutboxRelay(sessions, sender, poll_interval=0.01, error_backoff=0.01)
     relay.start()
 
-    for _ in range(500):
-        if sender.sent:
-            break
-        await asyncio.sleep(0.01)
+    await eventually(lambda: sender.sent, "the relay to send after the broker error")
     await relay.stop()
 
     assert sender.failures == 0
