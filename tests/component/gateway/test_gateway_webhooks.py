@@ -87,6 +87,9 @@ async def test_a_failing_receiver_gets_the_same_message_again_until_it_answers(
     await harness.refer("ref-1")
     await eventually(lambda: len(receiver.deliveries) == 3, "two retries")
     log = await delivery_log_once_settled(api, "alpha")
+    # the dispatcher counts an attempt only after committing its outcome, so a 'delivered'
+    # in the log may still be uncounted for a moment
+    await eventually(lambda: attempts(harness, "delivered") == 1.0, "the delivery counted")
 
     assert len({d.headers["webhook-id"] for d in receiver.deliveries}) == 1
     assert [(d["status"], d["attempts"]) for d in log] == [("delivered", 3)]
@@ -135,6 +138,9 @@ async def test_redelivery_from_a_time_resends_one_providers_events_and_nobody_el
     await harness.refer("ref-1", "alpha")
     await harness.refer("ref-2", "beta")
     await eventually(lambda: len(receiver.deliveries) == 3, "first deliveries")
+    # a redelivery asked for while ref-1's first outcome is still being recorded would be
+    # overwritten by that outcome: redeliver only once the log shows it delivered
+    await delivery_log_once_settled(api, "alpha")
 
     answer = await api.post(
         "/admin/providers/alpha/webhook/redeliver",
@@ -148,6 +154,31 @@ async def test_redelivery_from_a_time_resends_one_providers_events_and_nobody_el
     ids = [d.headers["webhook-id"] for d in receiver.at("/alpha")]
     assert ids == [issued_event_id("ref-old"), issued_event_id("ref-1"), issued_event_id("ref-1")]
     assert len(receiver.at("/beta")) == 1
+
+
+async def test_a_redelivery_asked_for_while_the_event_is_on_its_way_sends_it_again(
+    api: httpx.AsyncClient, harness: Harness, receiver: Receiver
+) -> None:
+    await hook(api, "alpha", receiver.url("/alpha"))
+    since = datetime.now(UTC)
+    receiver.held["/alpha"] = threading.Event()
+    try:
+        await harness.refer("ref-1")
+        await eventually(lambda: len(receiver.at("/alpha")) == 1, "the delivery on its way")
+        answer = await api.post(
+            "/admin/providers/alpha/webhook/redeliver",
+            json={"since": since.isoformat()},
+            headers=ADMIN,
+        )
+    finally:
+        receiver.held.pop("/alpha").set()
+    await eventually(lambda: len(receiver.at("/alpha")) == 2, "the redelivery")
+    log = await delivery_log_once_settled(api, "alpha")
+
+    assert answer.json() == {"redelivering": 1}
+    ids = {d.headers["webhook-id"] for d in receiver.at("/alpha")}
+    assert ids == {issued_event_id("ref-1")}
+    assert [(d["status"], d["attempts"]) for d in log] == [("delivered", 1)]
 
 
 @pytest.mark.parametrize(
@@ -182,6 +213,13 @@ async def test_a_receiver_that_hangs_delays_neither_other_providers_nor_the_gate
         receiver.held["/alpha"].set()
     alpha = await delivery_log_once_settled(api, "alpha")
     assert [(d["status"], d["attempts"]) for d in alpha] == [("delivered", 1)]
+
+
+def attempts(harness: Harness, outcome: str) -> float | None:
+    """How many webhook attempts the gateway counted with this outcome."""
+    return harness.gateway.metrics.registry.get_sample_value(
+        "kette_gateway_webhook_attempts_total", {"outcome": outcome}
+    )
 
 
 async def delivery_log_once_settled(api: httpx.AsyncClient, provider_id: str) -> list[Any]:

@@ -71,10 +71,13 @@ class WebhookDispatcher:
             headers = signed_headers(webhook.secret, row.event_id, row.body, now)
             status, error = await _post(client, webhook.url, row.body, headers)
             async with self._sessions() as session, session.begin():
-                service.record(row, status, error, now, self._retry_after, self._max_attempts)
-                session.add(row)
+                recorded = await service.record_unless_reset(
+                    session, row, status, error, now, self._retry_after, self._max_attempts
+                )
+            if not recorded:  # redelivered while on its way: pending again, from attempt one
+                row.status = service.PENDING
             self._on_attempt(row.status)
-            if row.status == service.PENDING:
+            if recorded and row.status == service.PENDING:
                 self._wake_at(row.next_attempt_at)
             log.info(
                 "gateway.webhook_attempted",
@@ -84,6 +87,7 @@ class WebhookDispatcher:
                 error=error,
                 delivery=row.status,
                 attempts=row.attempts,
+                superseded_by_redelivery=not recorded,
             )
         except Exception:
             log.exception("gateway.webhook_attempt_failed", provider_id=row.provider_id)

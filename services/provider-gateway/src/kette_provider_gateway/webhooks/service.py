@@ -98,6 +98,39 @@ def record(
         row.next_attempt_at = now + min(retry_after * 2 ** (row.attempts - 1), MAX_BACKOFF)
 
 
+async def record_unless_reset(
+    session: AsyncSession,
+    row: DeliveryRow,
+    status: int | None,
+    error: str | None,
+    now: datetime,
+    retry_after: timedelta,
+    max_attempts: int,
+) -> bool:
+    """`record` the attempt on `row` (as read before the POST) unless a redelivery reset the
+    row meanwhile; then the reset stands, so the event goes out again. Whether it recorded."""
+    read_attempts, read_due = row.attempts, row.next_attempt_at
+    record(row, status, error, now, retry_after, max_attempts)
+    result = await session.exec(
+        update(DeliveryRow)
+        .where(
+            col(DeliveryRow.id) == row.id,
+            col(DeliveryRow.status) == PENDING,
+            col(DeliveryRow.attempts) == read_attempts,
+            col(DeliveryRow.next_attempt_at) == read_due,
+        )
+        .values(
+            status=row.status,
+            attempts=row.attempts,
+            last_status=row.last_status,
+            last_error=row.last_error,
+            next_attempt_at=row.next_attempt_at,
+            delivered_at=row.delivered_at,
+        )
+    )
+    return int(result.rowcount) == 1
+
+
 async def redeliver(session: AsyncSession, provider_id: str, since: datetime, now: datetime) -> int:
     """Send this provider's events from `since` again, in order; other providers untouched."""
     result = await session.exec(
