@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,6 +38,8 @@ from kette_workflows.temporal.io import MatchSignal, PublishChainEvents, ReportS
 from kette_workflows.temporal.workflow import IntegrationsketteWorkflow
 
 CASEWORKER = "cw-4b1d2c"
+SETTLE_SECONDS = 30.0
+"""Bounds the wait for the worker's publish activity, which a busy machine can delay."""
 
 
 class RecordingPublisher:
@@ -100,14 +103,16 @@ class ChainDriver:
         """What a caseworker's screen shows: state, timeline and open tasks."""
         return await self.state(), await self.timeline(), await self.tasks()
 
-    async def settled(self, attempts: int = 500) -> ChainStateView:
+    async def settled(self, seconds: float = SETTLE_SECONDS) -> ChainStateView:
         """Wait (bounded) until the chain's latest event has been published; returns state."""
-        for _ in range(attempts):
+        deadline = time.monotonic() + seconds
+        while True:
             state = await self.state()
             if state.published_up_to == state.last_sequence:
                 return state
+            if time.monotonic() > deadline:
+                raise AssertionError(f"chain never settled: {state}")
             await asyncio.sleep(0.01)
-        raise AssertionError(f"chain never settled: {state}")
 
     async def propose(
         self, stage: Stage, *offer_ids: str, provider: str = "vhs-unna"
