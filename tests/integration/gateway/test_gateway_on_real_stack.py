@@ -22,6 +22,7 @@ from kette_core.settings import KetteSettings
 from kette_provider_gateway.app import Gateway
 from kette_provider_gateway.providers.service import onboard
 from kette_provider_gateway.referrals.service import issued_event_id
+from kette_provider_gateway.referrals.tables import ReferralRow
 from kette_provider_gateway.reports.service import status_event_id
 from tests.component.gateway.gateway_component_support import confirmed_referral, requested
 from tests.integration.workflows.chain_stack_support import TopicRecorder, eventually
@@ -124,7 +125,12 @@ async def test_a_provider_registered_by_the_admin_command_reports_over_kafka_at_
         await eventually(
             lambda: provider.provider_id in gateway.listening, "the reports topic followed"
         )
-        await asyncio.sleep(1.0)  # the referral is issued before the provider answers it
+
+        async def referral_known() -> bool:  # what the report is checked against
+            async with gateway.sessions() as session:
+                return await session.get(ReferralRow, referral_id) is not None
+
+        await eventually(referral_known, "the referral at the gateway")  # before it is answered
         await publisher.publish(event, provider.reports)
 
         await eventually(lambda: bool(status.events_of(PARTICIPANT)), "the status event")
