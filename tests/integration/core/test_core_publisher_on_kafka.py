@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
+import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from structlog.testing import capture_logs
 
@@ -69,6 +71,19 @@ async def test_a_batch_reaches_kafka_in_order_with_exactly_the_seven_headers(
     assert [decode(r.headers, r.value).payload.stage for r in read] == list(Stage)
 
 
+@pytest.fixture
+def debug_lines_kept() -> Iterator[None]:
+    """structlog filters by level before `capture_logs` sees a line, and a test that ran
+    `configure_logging` in this process (the reporting CLI's) leaves that filter at INFO."""
+    previous = structlog.get_config()["wrapper_class"]
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG))
+    try:
+        yield
+    finally:
+        structlog.configure(wrapper_class=previous)
+
+
+@pytest.mark.usefixtures("debug_lines_kept")
 async def test_starting_a_subscriber_does_not_warn_that_topics_exist(
     kafka_bootstrap: str, new_topic: NewTopic
 ) -> None:
