@@ -64,6 +64,8 @@ async def test_a_registered_learner_gets_explained_offers_and_the_confirmed_one_
     except AssertionError as error:
         raise AssertionError(f"{error}\n--- matching\n{matching.logs()}") from None
     [offers] = received()
+    # our own reader of matching's topic is no part of that path: wait for it too
+    await eventually(lambda: bool(answers.events_of(participant_id)), "the answer read back")
     [request] = [
         r.event.payload
         for r in stack.chain.events_of(participant_id)
