@@ -56,6 +56,8 @@ from tests.integration.intake.intake_support import (
 
 TODAY = date(2026, 3, 4)
 NOW = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+RELAY_SECONDS = 10.0
+"""How long the relay may take to hand over what was committed, on a busy two-core runner."""
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -225,11 +227,30 @@ class WebUnderTest:
 
     async def sent_of(self, ce_type: str, count: int = 1) -> list[KafkaRecord]:
         """What the relay handed to 'Kafka' of that type, once `count` are there (or a while)."""
-        for _ in range(40):
-            if len(records := self.sent.of_type(ce_type)) >= count:
-                return records
+        deadline = asyncio.get_running_loop().time() + RELAY_SECONDS
+        while len(records := self.sent.of_type(ce_type)) < count:
+            if asyncio.get_running_loop().time() > deadline:
+                break
             await asyncio.sleep(0.05)
-        return self.sent.of_type(ce_type)
+        return records
+
+    async def relayed(self) -> list[KafkaRecord]:
+        """Everything sent, once every event committed so far has been (no outbox row unsent):
+        the barrier before counting what a step added or asserting that it sent nothing."""
+        deadline = asyncio.get_running_loop().time() + RELAY_SECONDS
+        while await self._unsent():
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"the relay left {await self._unsent()} event(s) unsent")
+            await asyncio.sleep(0.05)
+        return list(self.sent.sent)
+
+    async def _unsent(self) -> int:
+        async with self.parts.sessions() as session:
+            connection = await session.connection()
+            result = await connection.execute(
+                text("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+            )
+            return int(result.scalar_one())
 
     async def rows_count(self, table: str) -> int:
         async with self.parts.sessions() as session:

@@ -118,16 +118,14 @@ async def test_each_name_shown_is_an_access_event_and_auditors_see_no_names(
     web: WebUnderTest,
 ) -> None:
     ids = {await enrolled(web, "Amina"), await enrolled(web, "Rama")}
+    await web.relayed()
     reads_before = len(web.sent.of_type(PII_READ))
 
     seen = await web.parts.cases.caseload(KAMEN)
-    reads = web.sent.of_type(PII_READ)
-    while len(reads) < reads_before + 2:  # the relay publishes after commit
-        await asyncio.sleep(0.05)
-        reads = web.sent.of_type(PII_READ)
+    reads = await web.sent_of(PII_READ, reads_before + 2)  # the relay publishes after commit
     pseudonymous = await web.parts.cases.caseload(AUDITOR)
     case = await web.parts.cases.case(AUDITOR, next(iter(ids)))
-    await asyncio.sleep(0.3)
+    await web.relayed()  # whatever the auditor's reads staged has gone out
 
     assert {row.participant_id for row in seen.rows} == ids
     assert all(row.name for row in seen.rows)

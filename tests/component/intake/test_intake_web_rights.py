@@ -15,6 +15,7 @@ async def test_the_printable_data_export_shows_everything_held_and_is_an_access_
     web: WebUnderTest,
 ) -> None:
     participant_id, browser = await enrolled_case(web)
+    await web.relayed()  # the case page's own read, sent in the background, is counted before
     reads_before = len(web.sent.of_type("kette.access.pii_read.v1"))
 
     page = await browser.get(f"/faelle/{participant_id}/auskunft")
@@ -22,7 +23,7 @@ async def test_the_printable_data_export_shows_everything_held_and_is_an_access_
     assert page.status_code == 200
     assert "Haddad" in page.text and "+49 2307 555 0101" in page.text
     assert page.headers["cache-control"] == "no-store"
-    reads = await web.sent_of("kette.access.pii_read.v1")
+    reads = await web.sent_of("kette.access.pii_read.v1", reads_before + 1)
     assert len(reads) > reads_before
 
 
@@ -36,7 +37,8 @@ async def test_erasure_needs_a_confirmation(web: WebUnderTest) -> None:
     assert answer.status_code == 422
     message = field_error(answer.text, "f-erasure-confirmed") or ""
     assert message.startswith("Bitte bestätigen Sie die Löschung")
-    assert await web.sent_of("kette.participant.erased.v1") == []
+    await web.relayed()
+    assert web.sent.of_type("kette.participant.erased.v1") == []
 
 
 async def test_an_erased_person_is_gone_from_every_page(web: WebUnderTest) -> None:
