@@ -267,12 +267,12 @@ async def test_the_caseload_filters_by_kommune_and_status_and_withholds_names_fr
             rows: list[dict[str, Any]] = answer.json()["rows"]
             return rows
 
-        async def paused_is_visible() -> bool:  # the visibility store lags about a second
-            return [r["participant_id"] for r in await caseload(coordinator, status="paused")] == [
-                in_unna
-            ]
+        async def visible() -> bool:  # the visibility store lags, for each chain on its own
+            paused = [r["participant_id"] for r in await caseload(coordinator, status="paused")]
+            listed = {r["participant_id"] for r in await caseload(coordinator)}
+            return paused == [in_unna] and listed == {in_kamen, in_unna}
 
-        await chain_stack.wait_for(paused_is_visible, "the pause in Temporal's visibility store")
+        await chain_stack.wait_for(visible, "both chains and the pause in Temporal's visibility")
         everyone = await caseload(coordinator)
         only_unna = await caseload(coordinator, kommune="Unna")
         her_own = await caseload(kamen)
