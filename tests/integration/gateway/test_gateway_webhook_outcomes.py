@@ -50,6 +50,14 @@ async def read_as_the_dispatcher(sessions: async_sessionmaker[AsyncSession]) -> 
     return row
 
 
+async def answered_204(sessions: async_sessionmaker[AsyncSession], row: DeliveryRow) -> bool:
+    """What the dispatcher does with a 2xx: `record` it, then store it unless reset."""
+    read = (row.attempts, row.next_attempt_at)
+    service.record(row, 204, None, datetime.now(UTC), RETRY, 4)
+    async with sessions() as session, session.begin():
+        return await service.store_unless_reset(session, row, read)
+
+
 async def stored(sessions: async_sessionmaker[AsyncSession]) -> DeliveryRow:
     async with sessions() as session:
         [row] = await service.log(session, "alpha")
@@ -61,10 +69,7 @@ async def test_an_answer_is_recorded_on_the_row_as_it_was_read(
 ) -> None:
     row = await read_as_the_dispatcher(sessions)
 
-    async with sessions() as session, session.begin():
-        recorded = await service.record_unless_reset(
-            session, row, 204, None, datetime.now(UTC), RETRY, 4
-        )
+    recorded = await answered_204(sessions, row)
 
     after = await stored(sessions)
     assert recorded is True
@@ -79,10 +84,7 @@ async def test_a_redelivery_while_the_post_was_on_its_way_is_not_undone_by_its_a
         since = datetime.now(UTC) - timedelta(hours=1)
         assert await service.redeliver(session, "alpha", since, datetime.now(UTC)) == 1
 
-    async with sessions() as session, session.begin():
-        recorded = await service.record_unless_reset(
-            session, row, 204, None, datetime.now(UTC), RETRY, 4
-        )
+    recorded = await answered_204(sessions, row)
 
     after = await stored(sessions)
     assert recorded is False

@@ -70,10 +70,10 @@ class WebhookDispatcher:
             now = self._clock()
             headers = signed_headers(webhook.secret, row.event_id, row.body, now)
             status, error = await _post(client, webhook.url, row.body, headers)
+            read = (row.attempts, row.next_attempt_at)
+            service.record(row, status, error, now, self._retry_after, self._max_attempts)
             async with self._sessions() as session, session.begin():
-                recorded = await service.record_unless_reset(
-                    session, row, status, error, now, self._retry_after, self._max_attempts
-                )
+                recorded = await service.store_unless_reset(session, row, read)
             if not recorded:  # redelivered while on its way: pending again, from attempt one
                 row.status = service.PENDING
             self._on_attempt(row.status)

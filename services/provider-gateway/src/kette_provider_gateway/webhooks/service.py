@@ -98,26 +98,20 @@ def record(
         row.next_attempt_at = now + min(retry_after * 2 ** (row.attempts - 1), MAX_BACKOFF)
 
 
-async def record_unless_reset(
-    session: AsyncSession,
-    row: DeliveryRow,
-    status: int | None,
-    error: str | None,
-    now: datetime,
-    retry_after: timedelta,
-    max_attempts: int,
+async def store_unless_reset(
+    session: AsyncSession, row: DeliveryRow, read: tuple[int, datetime]
 ) -> bool:
-    """`record` the attempt on `row` (as read before the POST) unless a redelivery reset the
-    row meanwhile; then the reset stands, so the event goes out again. Whether it recorded."""
-    read_attempts, read_due = row.attempts, row.next_attempt_at
-    record(row, status, error, now, retry_after, max_attempts)
+    """Write what `record` put on `row` unless a redelivery reset the row since it was read
+    (`read`: its attempts and next attempt then); the reset stands, so the event goes out
+    again. Whether it was written."""
+    attempts, due = read
     result = await session.exec(
         update(DeliveryRow)
         .where(
             col(DeliveryRow.id) == row.id,
             col(DeliveryRow.status) == PENDING,
-            col(DeliveryRow.attempts) == read_attempts,
-            col(DeliveryRow.next_attempt_at) == read_due,
+            col(DeliveryRow.attempts) == attempts,
+            col(DeliveryRow.next_attempt_at) == due,
         )
         .values(
             status=row.status,
