@@ -145,13 +145,14 @@ def report(kind: str, referral_id: str, report_id: str, **fields: Any) -> dict[s
     return body
 
 
-async def eventually(condition: Callable[[], bool], what: str, attempts: int = 200) -> None:
-    """The relay sends after commit, in the background: wait (bounded) for it."""
-    for _ in range(attempts):
-        if condition():
-            return
+async def eventually(condition: Callable[[], bool], what: str, within: float = 15.0) -> None:
+    """The relay sends after commit, in the background: wait for it, against a deadline that
+    a busy two-core runner does not reach (it only bounds a broken run)."""
+    deadline = asyncio.get_running_loop().time() + within
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
         await asyncio.sleep(0.025)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 async def settle() -> None:

@@ -82,8 +82,8 @@ def referral_request(**overrides: Any) -> ReferralRequested:
     return ReferralRequested.model_validate(fields)
 
 
-async def eventually(condition: Callable[[], bool], what: str, attempts: int = 200) -> None:
-    """The relay sends after commit, in the background: wait (bounded) for it."""
+async def eventually(condition: Callable[[], bool], what: str, attempts: int = 600) -> None:
+    """The relay sends after commit, in the background: wait (bounded, 15 s at least) for it."""
     for _ in range(attempts):
         if condition():
             return
