@@ -82,7 +82,8 @@ class ProjectionConsumer:
         self._task = asyncio.create_task(self._run(), name=f"projection {self.group_id}")
 
     async def stop(self) -> None:
-        """Finish the batch in hand, then leave the group."""
+        """Stop reading and leave the group; a batch cut short is rolled back with its offsets,
+        so the next start reads it again."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
