@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 
 from kette_core.envelope import KafkaRecord
+from tests.support.waiting import eventually as eventually
 
 EFFECTS = sa.Table(
     "test_effects",
@@ -27,12 +26,3 @@ class RecordingSender:
 
     async def send_records(self, records: Sequence[KafkaRecord]) -> None:
         self.sent.extend(records)
-
-
-async def eventually(condition: Callable[[], object], what: str, seconds: float = 30.0) -> None:
-    """Poll a condition against a deadline (never one fixed sleep); the bound only ends a hang."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        await asyncio.sleep(0.005)

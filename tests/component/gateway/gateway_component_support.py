@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +20,7 @@ from kette_core.contracts.vocabulary import Constraints
 from kette_core.envelope import ReceivedEvent, new_event
 from kette_core.publishing import EventPublisher
 from kette_provider_gateway.app import Gateway
+from tests.support.waiting import eventually as eventually
 
 SOURCE = "/kette/test"
 PROVIDERS = ("alpha", "beta")
@@ -143,16 +143,6 @@ def report(kind: str, referral_id: str, report_id: str, **fields: Any) -> dict[s
     }
     body.update(fields)
     return body
-
-
-async def eventually(condition: Callable[[], bool], what: str, within: float = 15.0) -> None:
-    """The relay sends after commit, in the background: wait for it, against a deadline that
-    a busy two-core runner does not reach (it only bounds a broken run)."""
-    deadline = asyncio.get_running_loop().time() + within
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        await asyncio.sleep(0.025)
 
 
 async def settle() -> None:

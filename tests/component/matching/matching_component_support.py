@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,6 +20,7 @@ from kette_core.publishing import EventPublisher
 from kette_intake.auth.principal import Principal
 from kette_intake.auth.tokens import TokenSigner
 from kette_matching.app import Matching
+from tests.support.waiting import eventually as eventually
 
 SOURCE = "/kette/test"
 TOKEN_SECRET = base64.b64encode(b"k" * 32).decode()
@@ -80,12 +79,3 @@ def referral_request(**overrides: Any) -> ReferralRequested:
     }
     fields.update(overrides)
     return ReferralRequested.model_validate(fields)
-
-
-async def eventually(condition: Callable[[], bool], what: str, attempts: int = 600) -> None:
-    """The relay sends after commit, in the background: wait (bounded, 15 s at least) for it."""
-    for _ in range(attempts):
-        if condition():
-            return
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"gave up waiting for {what}")

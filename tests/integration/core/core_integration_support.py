@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -18,6 +16,7 @@ from kette_core.contracts.deadletter import DeadLetterRecorded
 from kette_core.envelope import ReceivedEvent
 from kette_core.publishing import EventPublisher
 from kette_core.tables import OutboxRecord
+from tests.support.waiting import eventually as eventually
 
 REPO = Path(__file__).resolve().parents[3]
 SERVICES = ("intake", "matching", "provider-gateway", "reporting")
@@ -49,15 +48,6 @@ async def unsent_count(sessions: async_sessionmaker[AsyncSession]) -> int:
     async with sessions() as session:
         statement = select(sa.func.count()).where(col(OutboxRecord.sent_at).is_(None))
         return (await session.exec(statement.select_from(OutboxRecord))).one()
-
-
-async def eventually(condition: Callable[[], bool], what: str, attempts: int = 600) -> None:
-    """Wait (bounded) for something the broker delivers asynchronously."""
-    for _ in range(attempts):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 def read_dead_letters(

@@ -33,25 +33,7 @@ from kette_devstack.scenario.script import PlayRules
 from kette_workflows.api import ChainClient, ChainEvent, ChainStateView
 from kette_workflows.publication import to_contract
 from kette_workflows.temporal.connect import connect_temporal
-
-WAIT_SECONDS = 120.0
-
-
-async def eventually(
-    condition: Callable[[], bool | Awaitable[bool]], what: str, within: float = WAIT_SECONDS
-) -> None:
-    """Poll until the condition holds; the bound only keeps a broken run from hanging."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
-        result = condition()
-        if not isinstance(result, bool):
-            result = await result
-        if result:
-            return
-        if loop.time() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        await asyncio.sleep(0.1)
+from tests.support.waiting import eventually as eventually
 
 
 def member(persona_key: str) -> CohortMember:
